@@ -1,0 +1,48 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "kvstore",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "KVCore", targets: ["KVCore"]),
+        .library(name: "LSMStore", targets: ["LSMStore"]),
+        .library(name: "Ring", targets: ["Ring"]),
+        .library(name: "Gossip", targets: ["Gossip"]),
+        .executable(name: "kvnode", targets: ["kvnode"]),
+        .executable(name: "kvcli", targets: ["kvcli"]),
+    ],
+    targets: [
+        // liblz4 from the system (Debian: liblz4-dev).
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]
+        ),
+        // Small C helpers: CRC32C (SSE4.2 when present) and acquire/release pointer access.
+        .target(name: "CKVSupport"),
+        .target(name: "KVCore", dependencies: ["CKVSupport"]),
+        .target(
+            name: "LSMStore",
+            dependencies: ["KVCore", "CLZ4"],
+            exclude: ["FORMAT.md"]
+        ),
+        .target(name: "Ring", dependencies: ["KVCore"]),
+        .target(name: "Gossip", dependencies: ["KVCore"]),
+        .executableTarget(name: "kvnode", dependencies: ["KVCore", "LSMStore", "Ring", "Gossip"]),
+        .executableTarget(name: "kvcli", dependencies: ["KVCore"]),
+
+        // A child process for the crash test: writes with batch sync until killed.
+        .executableTarget(
+            name: "lsm-crash-writer",
+            dependencies: ["KVCore", "LSMStore"],
+            path: "Tests/CrashWriter"
+        ),
+
+        .testTarget(name: "KVCoreTests", dependencies: ["KVCore"]),
+        .testTarget(name: "LSMStoreTests", dependencies: ["LSMStore", "KVCore"]),
+        .testTarget(name: "RingTests", dependencies: ["Ring", "KVCore"]),
+        .testTarget(name: "GossipTests", dependencies: ["Gossip", "KVCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

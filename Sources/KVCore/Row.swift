@@ -1,0 +1,81 @@
+/// One row of a partition: its clustering key, an optional row deletion and its cells,
+/// sorted by column and path with at most one version of each.
+///
+/// A row read from storage may be a fragment: the merged view of a row comes from
+/// reconciling the fragments of every memtable and SSTable (`merge(_:)`).
+public struct Row: Sendable, Hashable {
+    /// The clustering key, encoded by the caller so that byte order is clustering order.
+    /// Empty for a table with no clustering columns.
+    public var clustering: [UInt8]
+    /// A row tombstone: shadows every cell of the row written at or before it.
+    public var deletion: DeletionTime?
+    /// The cells, sorted by `Cell.identityPrecedes`, one version each.
+    public var cells: [Cell]
+
+    public init(clustering: [UInt8] = [], deletion: DeletionTime? = nil, cells: [Cell] = []) {
+        self.clustering = clustering
+        self.deletion = deletion
+        self.cells = cells
+    }
+
+    /// A row fragment built from cells in any order; later versions of a cell win by reconciliation.
+    public init(clustering: [UInt8], deletion: DeletionTime? = nil, unsortedCells: [Cell]) {
+        self.init(clustering: clustering, deletion: deletion)
+        for cell in unsortedCells.sorted(by: Cell.identityPrecedes) {
+            if let last = cells.last, last.hasSameIdentity(as: cell) {
+                cells[cells.count - 1] = Cell.reconcile(last, cell)
+            } else {
+                cells.append(cell)
+            }
+        }
+    }
+
+    /// Whether the row has something readable at `nowSeconds` (a live cell or marker).
+    public func hasLiveData(nowSeconds: Int64) -> Bool {
+        cells.contains { $0.isLive(nowSeconds: nowSeconds) }
+    }
+
+    /// The newest timestamp written in the row (cells and row deletion), or nil if empty.
+    public var maxTimestamp: Int64? {
+        var result = deletion?.timestamp
+        for cell in cells { result = max(result ?? cell.timestamp, cell.timestamp) }
+        return result
+    }
+
+    /// Reconciles another fragment of the same row into this one (DESIGN.md §3).
+    public mutating func merge(_ other: Row) {
+        precondition(other.clustering == clustering, "merging fragments of different rows")
+        deletion = DeletionTime.latest(deletion, other.deletion)
+        guard !other.cells.isEmpty else { return }
+        guard !cells.isEmpty else {
+            cells = other.cells
+            return
+        }
+        var merged: [Cell] = []
+        merged.reserveCapacity(cells.count + other.cells.count)
+        var left = 0, right = 0
+        while left < cells.count && right < other.cells.count {
+            let a = cells[left], b = other.cells[right]
+            if a.hasSameIdentity(as: b) {
+                merged.append(Cell.reconcile(a, b))
+                left += 1
+                right += 1
+            } else if Cell.identityPrecedes(a, b) {
+                merged.append(a)
+                left += 1
+            } else {
+                merged.append(b)
+                right += 1
+            }
+        }
+        merged.append(contentsOf: cells[left...])
+        merged.append(contentsOf: other.cells[right...])
+        cells = merged
+    }
+
+    /// Removes cells shadowed by `deletion` (and by the row's own deletion).
+    public mutating func removeShadowed(by outer: DeletionTime?) {
+        guard let effective = DeletionTime.latest(deletion, outer) else { return }
+        cells.removeAll { effective.shadows($0.timestamp) }
+    }
+}

@@ -1,0 +1,82 @@
+import KVCore
+
+/// The storage key of a row: the partition key and the clustering key packed so that
+/// comparing packed keys bytewise gives storage order (partition, then clustering).
+///
+///     escaped partition key | 0x00 0x01 | clustering bytes
+///
+/// Escaping turns each 0x00 of the partition key into 0x00 0xFF, so the partition part is
+/// prefix-free and a shorter partition key sorts before a longer one that extends it
+/// (0x01 < 0xFF). Documented in FORMAT.md.
+public enum RowKey {
+    static let terminator: (UInt8, UInt8) = (0x00, 0x01)
+    static let escapedZero: UInt8 = 0xFF
+
+    /// Packs a partition key and a clustering key.
+    public static func encode(partition: [UInt8], clustering: [UInt8]) -> [UInt8] {
+        var key: [UInt8] = []
+        encode(partition: partition, clustering: clustering, into: &key)
+        return key
+    }
+
+    /// Packs into `key`, reusing its storage.
+    public static func encode(partition: [UInt8], clustering: [UInt8], into key: inout [UInt8]) {
+        key.removeAll(keepingCapacity: true)
+        key.reserveCapacity(partition.count + clustering.count + 4)
+        appendPartitionPrefix(partition, to: &key)
+        key.append(contentsOf: clustering)
+    }
+
+    /// The packed prefix shared by every row of `partition` (escaped key and terminator).
+    public static func partitionPrefix(_ partition: [UInt8]) -> [UInt8] {
+        var key: [UInt8] = []
+        appendPartitionPrefix(partition, to: &key)
+        return key
+    }
+
+    static func appendPartitionPrefix(_ partition: [UInt8], to key: inout [UInt8]) {
+        if partition.contains(0) {
+            for byte in partition {
+                key.append(byte)
+                if byte == 0 { key.append(escapedZero) }
+            }
+        } else {
+            key.append(contentsOf: partition)
+        }
+        key.append(terminator.0)
+        key.append(terminator.1)
+    }
+
+    /// The length of the partition prefix (including the terminator) of a packed key,
+    /// or nil if the key has no terminator (damaged data).
+    @inlinable public static func partitionPrefixLength(_ key: UnsafeRawBufferPointer) -> Int? {
+        var index = 0
+        while index + 1 < key.count {
+            if key[index] == 0 {
+                if key[index + 1] == 0x01 { return index + 2 }
+                index += 2
+            } else {
+                index += 1
+            }
+        }
+        return nil
+    }
+
+    /// Unpacks a key into partition and clustering, or nil if it is malformed.
+    public static func decode(_ key: UnsafeRawBufferPointer) -> (partition: [UInt8], clustering: [UInt8])? {
+        guard let prefixLength = partitionPrefixLength(key) else { return nil }
+        var partition: [UInt8] = []
+        partition.reserveCapacity(prefixLength - 2)
+        var index = 0
+        while index < prefixLength - 2 {
+            partition.append(key[index])
+            index += key[index] == 0 ? 2 : 1
+        }
+        return (partition, Array(key[prefixLength...]))
+    }
+
+    /// Unpacks an array key.
+    public static func decode(_ key: [UInt8]) -> (partition: [UInt8], clustering: [UInt8])? {
+        key.withUnsafeBytes { decode($0) }
+    }
+}

@@ -1,0 +1,1 @@
+print("kvnode: the server arrives with the cluster work (issue 3)")
