@@ -27,8 +27,8 @@ public protocol FileSystem: Sendable {
     func fileSize(_ path: String) throws(FileSystemError) -> Int
 }
 
-/// A file open for appending. Not safe for concurrent use by several threads;
-/// the owner serialises calls.
+/// A file open for appending. The owner serialises `append` calls; `sync` may run on
+/// another thread at the same time as an `append` (group commit syncs outside its lock).
 public protocol WritableFile: AnyObject, Sendable {
     /// Bytes written so far (including bytes not yet synced).
     var size: Int { get }

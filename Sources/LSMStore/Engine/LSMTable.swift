@@ -1,0 +1,277 @@
+import KVCore
+import Synchronization
+
+/// One table's LSM tree: a mutable memtable, immutable memtables being flushed, and
+/// levels of SSTables. Writes go to the store's shared commit log first.
+///
+/// Thread-safe: any number of threads may write and read at once. Reads take a snapshot
+/// (`TableVersion`) and never wait for flushes or compactions.
+public final class LSMTable: @unchecked Sendable {
+    // Mutable state: `current` behind its Mutex; memtable inserts, registration and switches
+    // under `writeLock`; level changes (flush and compaction installs) under `levelChangeLock`.
+    public let id: TableID
+    let options: TableOptions
+    let context: StoreContext
+    let current: Mutex<TableVersion>
+    let writeLock = ConditionLock()
+    let levelChangeLock = ConditionLock()
+    /// Serialises compactions of this table (background and manual).
+    let compactionLock = ConditionLock()
+    var compactionRunning = false
+    /// Records ending at or before this position are in SSTables; guarded by levelChangeLock.
+    var replayAfter: CommitLogPosition
+    private let isDropped = Atomic<Bool>(false)
+    /// Leveled compaction's round-robin cursor per level (the last key compacted).
+    var compactionCursors: [Int: [UInt8]] = [:]
+
+    init(id: TableID, options: TableOptions, context: StoreContext, levels: [[SSTableHandle]],
+         replayAfter: CommitLogPosition) {
+        self.id = id
+        self.options = options
+        self.context = context
+        self.replayAfter = replayAfter
+        current = Mutex(TableVersion(memTable: MemTable(), immutables: [], levels: levels))
+    }
+
+    /// The current snapshot.
+    var version: TableVersion { current.withLock { $0 } }
+
+    // MARK: Writing
+
+    /// Applies one partition update: logged in the commit log (and, in `group` and `batch`
+    /// sync modes, fsynced) before it becomes visible and before this returns.
+    /// Slows down, never fails, when flushes or compactions fall behind.
+    public func apply(_ update: PartitionUpdate) throws {
+        try checkOpen()
+        var writer = ByteWriter(capacity: 64 + update.partitionKey.count + update.rows.count * 32)
+        PartitionUpdateCodec.encode(update, table: id, into: &writer)
+        throttleForCompaction()
+        let (position, memTable) = try register(payload: writer.bytes)
+        defer { finishWrite(memTable) }
+        try context.commitLog.waitUntilDurable(position)
+        writeLock.withLock {
+            var scratch: [UInt8] = []
+            memTable.apply(update, scratch: &scratch)
+        }
+    }
+
+    /// Logs the payload and registers the write against the mutable memtable.
+    private func register(payload: [UInt8]) throws -> (CommitLogPosition, MemTable) {
+        let result = writeLock.withLock { () -> Result<(CommitLogPosition, MemTable), StoreError> in
+            while version.immutables.count >= context.options.maxFlushBacklog && !context.hasFailed {
+                writeLock.wait(timeoutMs: 100)
+            }
+            do {
+                let position = try context.commitLog.write(payload)
+                let memTable = version.memTable
+                memTable.pendingWriters.add(1, ordering: .relaxed)
+                return .success((position, memTable))
+            } catch let error as StoreError {
+                return .failure(error)
+            } catch {
+                return .failure(.failed(reason: "\(error)"))
+            }
+        }
+        return try result.get()
+    }
+
+    private func finishWrite(_ memTable: MemTable) {
+        let shouldSwitch = writeLock.withLock { () -> Bool in
+            memTable.pendingWriters.subtract(1, ordering: .releasing)
+            return memTable === version.memTable && memTable.memoryBytes >= context.options.memtableSizeBytes
+        }
+        if shouldSwitch { switchMemTable() }
+        if memTable.switchPosition != nil { context.background.wakeAll() }
+    }
+
+    /// Makes the mutable memtable immutable and queues its flush. No-op if it is empty.
+    /// Returns whether a switch happened.
+    @discardableResult
+    func switchMemTable() -> Bool {
+        let switched = writeLock.withLock { () -> Bool in
+            let old = version.memTable
+            guard !old.isEmpty || old.pendingWriters.load(ordering: .acquiring) > 0 else { return false }
+            old.switchPosition = context.commitLog.currentPosition
+            current.withLock { $0 = $0.replacing(memTable: MemTable(), immutables: [old] + $0.immutables) }
+            return true
+        }
+        if switched { context.background.requestFlush(self) }
+        return switched
+    }
+
+    /// Delays a writer while compaction is behind: a millisecond per write past the
+    /// slowdown threshold, waiting for compaction past the stop threshold.
+    private func throttleForCompaction() {
+        var count = sstableCountForThrottling
+        guard count >= context.options.slowdownSSTableCount else { return }
+        context.background.requestCompaction()
+        while count >= context.options.stopSSTableCount && !context.hasFailed && !isDropped.load(ordering: .relaxed) {
+            compactionLock.withLock { compactionLock.wait(timeoutMs: 50) }
+            count = sstableCountForThrottling
+        }
+        usleepMilliseconds(1)
+    }
+
+    private var sstableCountForThrottling: Int {
+        let levels = version.levels
+        switch options.compaction {
+        case .leveled: return levels.first?.count ?? 0
+        case .sizeTiered: return levels.reduce(0) { $0 + $1.count }
+        }
+    }
+
+    // MARK: Reading
+
+    /// The live view of one row at the clock's current time: every fragment reconciled,
+    /// tombstones applied, expired and deleted cells removed. Nil if nothing is live.
+    public func read(partition: [UInt8], clustering: [UInt8]) throws -> Row? {
+        try checkOpen()
+        guard var row = try readMerged(partition: partition, clustering: clustering) else { return nil }
+        let nowSeconds = context.clock.nowSeconds()
+        row.cells.removeAll { !$0.isLive(nowSeconds: nowSeconds) }
+        row.deletion = nil
+        return row.cells.isEmpty ? nil : row
+    }
+
+    /// The reconciled row including tombstone cells, with shadowed cells removed, or nil if
+    /// no source holds anything for it (used by reads that must see deletions).
+    public func readMerged(partition: [UInt8], clustering: [UInt8]) throws -> Row? {
+        let snapshot = version
+        let prefix = RowKey.partitionPrefix(partition)
+        var key = prefix
+        key.append(contentsOf: clustering)
+        var merger = PointReadMerger(clustering: clustering, partitionPrefix: prefix)
+        try key.withUnsafeBytes { keyBuffer throws in
+            for memTable in snapshot.memTables {
+                merger.add(memTable: memTable, key: keyBuffer)
+            }
+            let candidates = prefix.withUnsafeBytes { snapshot.candidates(partitionPrefix: $0) }
+            for sstable in candidates {
+                try merger.add(sstable: sstable, key: keyBuffer)
+            }
+        }
+        return try merger.result()
+    }
+
+    /// A cursor over the live rows in `range`, in storage order, as of the clock's time now.
+    public func scan(_ range: ScanRange = .all) throws -> TableScanner {
+        try checkOpen()
+        return try TableScanner(version: version, range: range, nowSeconds: context.clock.nowSeconds(),
+                                includeDeleted: false)
+    }
+
+    // MARK: Flushing
+
+    /// Switches the memtable out and waits until everything written before the call is in
+    /// SSTables.
+    public func flush() throws {
+        try checkOpen()
+        switchMemTable()
+        try waitForFlushes()
+    }
+
+    /// Waits until no immutable memtable is left.
+    func waitForFlushes() throws {
+        while !version.immutables.isEmpty {
+            try context.checkHealthy()
+            writeLock.withLock { writeLock.wait(timeoutMs: 20) }
+        }
+    }
+
+    /// Writes the oldest immutable memtable to an SSTable and installs it (flush worker).
+    func flushOldestImmutable() {
+        guard !isDropped.load(ordering: .acquiring), !context.hasFailed,
+              let memTable = version.immutables.last else { return }
+        while memTable.pendingWriters.load(ordering: .acquiring) > 0 { usleepMilliseconds(1) }
+        do {
+            let handle = try MemTableFlusher(table: self, memTable: memTable).writeSSTable()
+            try installFlush(of: memTable, handle: handle)
+        } catch {
+            context.fail("flush of table \(id) failed: \(error)")
+        }
+        writeLock.withLock { writeLock.broadcast() }
+        context.background.requestCompaction()
+    }
+
+    private func installFlush(of memTable: MemTable, handle: SSTableHandle?) throws {
+        try levelChangeLock.withLock { () throws in
+            var levels = version.levels
+            if let handle { levels[0].insert(handle, at: 0) }
+            let newReplayAfter = memTable.switchPosition ?? replayAfter
+            try context.updateManifest { manifest in
+                manifest.setTable(id, files: Self.fileEntries(levels), replayAfter: newReplayAfter)
+            }
+            replayAfter = newReplayAfter
+            current.withLock { $0 = $0.replacing(immutables: $0.immutables.filter { $0 !== memTable }, levels: levels) }
+        }
+    }
+
+    static func fileEntries(_ levels: [[SSTableHandle]]) -> [Manifest.FileEntry] {
+        levels.enumerated().flatMap { level, files in
+            files.map { Manifest.FileEntry(fileNumber: $0.fileNumber, level: level) }
+        }
+    }
+
+    /// The commit-log position before which this table needs no record: everything up to
+    /// there is in SSTables, or nothing is pending at all.
+    func commitLogFrontier() -> CommitLogPosition {
+        writeLock.withLock {
+            let snapshot = version
+            let idle = snapshot.immutables.isEmpty && snapshot.memTable.isEmpty
+                && snapshot.memTable.pendingWriters.load(ordering: .acquiring) == 0
+            return idle ? context.commitLog.currentPosition : levelChangeLock.withLock { replayAfter }
+        }
+    }
+
+    // MARK: Lifecycle
+
+    /// Makes a memtable rebuilt from the commit log the mutable one (at open, before any write).
+    func adoptReplayed(_ memTable: MemTable) {
+        current.withLock { $0 = $0.replacing(memTable: memTable) }
+    }
+
+    /// Drops every row: memtables are discarded and SSTables removed, durably, and the
+    /// commit log's earlier records of this table will not be replayed.
+    func truncate() throws {
+        try checkOpen()
+        try compactionLock.withLock { () throws in
+            while compactionRunning { compactionLock.wait() }
+            try levelChangeLock.withLock { () throws in
+                let (position, old) = writeLock.withLock { () -> (CommitLogPosition, TableVersion) in
+                    let old = version
+                    current.withLock { $0 = TableVersion(memTable: MemTable(), immutables: [], levels: Self.emptyLevels) }
+                    return (context.commitLog.currentPosition, old)
+                }
+                try context.updateManifest { $0.setTable(id, files: [], replayAfter: position) }
+                replayAfter = position
+                for handle in old.allSSTables { handle.markObsolete() }
+            }
+        }
+        writeLock.withLock { writeLock.broadcast() }
+    }
+
+    /// Marks the table dropped: later calls throw `.closed`; its files are deleted as the
+    /// last readers finish.
+    func markDropped() {
+        isDropped.store(true, ordering: .releasing)
+        let snapshot = version
+        for handle in snapshot.allSSTables { handle.markObsolete() }
+        writeLock.withLock { writeLock.broadcast() }
+    }
+
+    func checkOpen() throws {
+        if isDropped.load(ordering: .acquiring) { throw StoreError.closed }
+        try context.checkHealthy()
+    }
+
+    static var emptyLevels: [[SSTableHandle]] { [[]] }
+}
+
+func usleepMilliseconds(_ milliseconds: Int) {
+    var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+    nanosleep(&request, nil)
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,126 @@
+import KVCore
+import Synchronization
+
+/// The in-memory, sorted part of a table's LSM: row fragments by packed row key in a
+/// skiplist, and partition-level tombstones in a small map.
+///
+/// Writers are serialised by the owning `LSMTable` (one inserting thread at a time);
+/// readers never lock the skiplist. A memtable becomes immutable when full and is then
+/// flushed to an SSTable; `pendingWriters` counts writes registered against it whose
+/// commit-log record is waiting to become durable, and a flush waits for them.
+final class MemTable: @unchecked Sendable {
+    // Writer-side fields (`rows`, statistics) are only mutated under the table's write lock.
+    let rows = SkipList()
+    private let tombstoneMap = Mutex<[[UInt8]: PartitionTombstones]>([:])
+    /// Number of partitions with tombstones (read without the lock by the read path's fast check).
+    private let tombstonePartitions = Atomic<Int>(0)
+    private let bytes = Atomic<Int>(0)
+    /// Writes registered but not yet applied (their commit-log record awaits fsync).
+    let pendingWriters = Atomic<Int>(0)
+    /// Smallest and largest timestamps written (for purge safety and statistics).
+    private(set) var minTimestamp = Int64.max
+    private(set) var maxTimestamp = Int64.min
+    /// When the memtable was switched out: the commit-log position after which this
+    /// table's later records live. Set once, under the table's write lock.
+    var switchPosition: CommitLogPosition?
+
+    /// Approximate memory in use, in bytes.
+    var memoryBytes: Int { rows.memoryBytes + bytes.load(ordering: .relaxed) }
+
+    var isEmpty: Bool { rows.count == 0 && tombstonePartitions.load(ordering: .relaxed) == 0 }
+
+    /// Applies one partition update. Caller holds the table's write lock.
+    func apply(_ update: PartitionUpdate, scratch: inout [UInt8]) {
+        let prefix = RowKey.partitionPrefix(update.partitionKey)
+        for row in update.rows {
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: prefix)
+            scratch.append(contentsOf: row.clustering)
+            insert(row, key: scratch)
+        }
+        if update.partitionDeletion != nil || !update.rangeTombstones.isEmpty {
+            addTombstones(update, prefix: prefix)
+        }
+    }
+
+    private func insert(_ row: Row, key: [UInt8]) {
+        noteTimestamps(of: row)
+        let encoded = RowCodec.encode(row)
+        key.withUnsafeBytes { keyBuffer in
+            encoded.withUnsafeBytes { valueBuffer in
+                rows.upsert(keyBuffer, value: valueBuffer) { existing in
+                    guard var merged = try? RowCodec.decode(existing, clustering: row.clustering) else {
+                        preconditionFailure("memtable holds a row it encoded itself")
+                    }
+                    merged.merge(row)
+                    return RowCodec.encode(merged)
+                }
+            }
+        }
+    }
+
+    private func addTombstones(_ update: PartitionUpdate, prefix: [UInt8]) {
+        if let deletion = update.partitionDeletion { noteTimestamp(deletion.timestamp) }
+        for range in update.rangeTombstones { noteTimestamp(range.deletion.timestamp) }
+        let added = tombstoneMap.withLock { map -> Bool in
+            var entry = map[prefix] ?? PartitionTombstones(partitionPrefix: prefix, deletion: nil, ranges: [])
+            let isNew = map[prefix] == nil
+            entry.deletion = DeletionTime.latest(entry.deletion, update.partitionDeletion)
+            entry.ranges.append(contentsOf: update.rangeTombstones)
+            map[prefix] = entry
+            return isNew
+        }
+        bytes.add(64 + update.rangeTombstones.count * 64, ordering: .relaxed)
+        if added { tombstonePartitions.add(1, ordering: .relaxed) }
+    }
+
+    private func noteTimestamps(of row: Row) {
+        if let deletion = row.deletion { noteTimestamp(deletion.timestamp) }
+        for cell in row.cells { noteTimestamp(cell.timestamp) }
+    }
+
+    private func noteTimestamp(_ timestamp: Int64) {
+        minTimestamp = min(minTimestamp, timestamp)
+        maxTimestamp = max(maxTimestamp, timestamp)
+    }
+
+    // MARK: Reading (any thread)
+
+    /// The encoded row fragment under `key`, valid while the memtable lives.
+    func get(_ key: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? { rows.get(key) }
+
+    /// Whether any partition of this memtable has tombstones.
+    var hasTombstones: Bool { tombstonePartitions.load(ordering: .relaxed) > 0 }
+
+    /// The tombstones of one partition (a copy).
+    func tombstones(partitionPrefix: [UInt8]) -> PartitionTombstones? {
+        guard hasTombstones else { return nil }
+        return tombstoneMap.withLock { $0[partitionPrefix] }
+    }
+
+    /// Every partition's tombstones, sorted by partition prefix (for flush and scans).
+    func allTombstones() -> [PartitionTombstones] {
+        guard hasTombstones else { return [] }
+        return tombstoneMap.withLock { Array($0.values) }.sorted {
+            $0.partitionPrefix.lexicographicallyPrecedes($1.partitionPrefix)
+        }
+    }
+
+    /// An iterator over the rows in key order.
+    func makeIterator() -> MemTableIterator { MemTableIterator(self) }
+}
+
+/// Walks a memtable's rows in key order. Keeps the memtable alive.
+final class MemTableIterator {
+    private let memTable: MemTable
+    private var node: UnsafeMutableRawPointer?
+
+    init(_ memTable: MemTable) { self.memTable = memTable }
+
+    var isValid: Bool { node != nil }
+    func seekToFirst() { node = memTable.rows.first }
+    func seek(_ key: UnsafeRawBufferPointer) { node = memTable.rows.findGreaterOrEqual(key) }
+    func next() { node = SkipList.next(node!, 0) }
+    var key: UnsafeRawBufferPointer { SkipList.key(node!) }
+    var value: UnsafeRawBufferPointer { SkipList.value(node!) }
+}

@@ -1,0 +1,104 @@
+import KVCore
+import Synchronization
+
+/// An SSTable in some table's live set, shared by every version that lists it.
+///
+/// Reference counting is the snapshot mechanism: a reader or compaction that holds a
+/// version holds its handles, so a file replaced by compaction stays readable until the
+/// last holder lets go; the file is deleted then, once it has been marked obsolete
+/// (which happens only after a manifest without it is durable).
+final class SSTableHandle: Sendable {
+    let reader: SSTableReader
+    let fileSystem: any FileSystem
+    private let obsolete = Atomic<Bool>(false)
+
+    init(reader: SSTableReader, fileSystem: any FileSystem) {
+        self.reader = reader
+        self.fileSystem = fileSystem
+    }
+
+    var fileNumber: UInt64 { reader.fileNumber }
+    var statistics: SSTableStatistics { reader.statistics }
+    var sizeBytes: Int { reader.statistics.dataSizeBytes }
+    var firstKey: [UInt8] { reader.statistics.firstKey }
+    var lastKey: [UInt8] { reader.statistics.lastKey }
+
+    /// Whether the file's key range may contain `key`.
+    func keyRangeContains(_ key: UnsafeRawBufferPointer) -> Bool {
+        firstKey.withUnsafeBytes { compareBytes($0, key) <= 0 } && lastKey.withUnsafeBytes { compareBytes($0, key) >= 0 }
+    }
+
+    /// Whether the file's key range overlaps the keys that start with `prefix`: a partition's
+    /// rows and its tombstones (stored under the bare prefix).
+    func mayHoldPartition(_ prefix: UnsafeRawBufferPointer) -> Bool {
+        guard lastKey.withUnsafeBytes({ compareBytes($0, prefix) }) >= 0 else { return false }
+        return firstKey.withUnsafeBytes { first in compareBytes(first, prefix) <= 0 || hasPrefix(first, prefix) }
+    }
+
+    /// Whether the key ranges of the two files overlap.
+    func overlaps(first: [UInt8], last: [UInt8]) -> Bool {
+        compareBytes(firstKey, last) <= 0 && compareBytes(lastKey, first) >= 0
+    }
+
+    /// Deletes the file when the last reference goes. Call only after the manifest that no
+    /// longer lists it is durable.
+    func markObsolete() { obsolete.store(true, ordering: .releasing) }
+
+    deinit {
+        if obsolete.load(ordering: .acquiring) { try? fileSystem.removeFile(reader.path) }
+    }
+}
+
+/// One consistent view of a table: its memtables and the SSTables of each level.
+/// Immutable; replaced as a whole when anything changes.
+final class TableVersion: Sendable {
+    /// The memtable taking writes.
+    let memTable: MemTable
+    /// Memtables waiting to be flushed, newest first.
+    let immutables: [MemTable]
+    /// SSTables per level. Level 0 (and every file of a size-tiered table) is newest first
+    /// and may overlap; levels 1+ are sorted by key and do not overlap.
+    let levels: [[SSTableHandle]]
+
+    init(memTable: MemTable, immutables: [MemTable], levels: [[SSTableHandle]]) {
+        self.memTable = memTable
+        self.immutables = immutables
+        self.levels = levels
+    }
+
+    /// Every memtable, newest first.
+    var memTables: [MemTable] { [memTable] + immutables }
+
+    /// Every SSTable.
+    var allSSTables: [SSTableHandle] { levels.flatMap { $0 } }
+
+    func replacing(memTable: MemTable? = nil, immutables: [MemTable]? = nil, levels: [[SSTableHandle]]? = nil) -> TableVersion {
+        TableVersion(memTable: memTable ?? self.memTable, immutables: immutables ?? self.immutables,
+                     levels: levels ?? self.levels)
+    }
+
+    /// The SSTables that may hold rows or tombstones of the partition with this packed
+    /// prefix: every overlapping level-0 file, then at most one file per deeper level
+    /// (compaction never splits a partition across files of one level).
+    func candidates(partitionPrefix prefix: UnsafeRawBufferPointer) -> [SSTableHandle] {
+        var result: [SSTableHandle] = []
+        for (level, files) in levels.enumerated() {
+            if level == 0 {
+                result.append(contentsOf: files.lazy.filter { $0.mayHoldPartition(prefix) })
+            } else if let file = Self.fileContaining(prefix, in: files), file.mayHoldPartition(prefix) {
+                result.append(file)
+            }
+        }
+        return result
+    }
+
+    /// The first file of a sorted, non-overlapping level whose last key is >= `key`.
+    static func fileContaining(_ key: UnsafeRawBufferPointer, in files: [SSTableHandle]) -> SSTableHandle? {
+        var low = 0, high = files.count
+        while low < high {
+            let middle = (low + high) / 2
+            if files[middle].lastKey.withUnsafeBytes({ compareBytes($0, key) }) < 0 { low = middle + 1 } else { high = middle }
+        }
+        return low < files.count ? files[low] : nil
+    }
+}

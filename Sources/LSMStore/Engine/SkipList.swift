@@ -1,0 +1,148 @@
+import CKVSupport
+
+/// A sorted map from byte keys to byte values in arena memory: one writer, any number of
+/// lock-free readers (as LevelDB's memtable). Links are published with release stores and
+/// read with acquire loads, so a reader sees a node only after it is fully built. A key's
+/// value can be replaced (the memtable merges a newer row fragment into the old one);
+/// old values stay in the arena until the list is freed.
+///
+/// Node layout (8-byte aligned):
+///
+///     +0  value pointer ──> [UInt32 length][bytes]
+///     +8  UInt32 key length, UInt32 height
+///     +16 next pointers, one per level
+///     ... key bytes
+final class SkipList: @unchecked Sendable {
+    // Writer-only state (arena, random state) is confined to the inserting thread by the
+    // memtable's contract; readers only follow published links.
+    static let maxHeight = 12
+    private let arena = Arena()
+    private let head: UnsafeMutableRawPointer
+    private var randomState: UInt64 = 0x2545_F491_4F6C_DD1D
+    private var currentHeight = 1
+    /// Number of distinct keys.
+    private(set) var count = 0
+
+    init() {
+        head = arena.allocate(16 + 8 * Self.maxHeight)
+        head.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
+        head.storeBytes(of: UInt32(0), toByteOffset: 8, as: UInt32.self)
+        head.storeBytes(of: UInt32(Self.maxHeight), toByteOffset: 12, as: UInt32.self)
+        for level in 0..<Self.maxHeight { setNext(head, level, nil) }
+    }
+
+    /// Arena bytes in use (keys, values, nodes and slack).
+    var memoryBytes: Int { arena.allocatedBytes }
+
+    // MARK: Node access
+
+    @inline(__always) static func keyLength(_ node: UnsafeMutableRawPointer) -> Int {
+        Int(node.load(fromByteOffset: 8, as: UInt32.self))
+    }
+
+    @inline(__always) static func height(_ node: UnsafeMutableRawPointer) -> Int {
+        Int(node.load(fromByteOffset: 12, as: UInt32.self))
+    }
+
+    @inline(__always) static func key(_ node: UnsafeMutableRawPointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: node + 16 + 8 * height(node), count: keyLength(node))
+    }
+
+    @inline(__always) static func value(_ node: UnsafeMutableRawPointer) -> UnsafeRawBufferPointer {
+        let slot = node.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+        let blob = kv_load_acquire(UnsafeRawPointer(slot).assumingMemoryBound(to: UnsafeMutableRawPointer?.self))!
+        let length = Int(blob.load(as: UInt32.self))
+        return UnsafeRawBufferPointer(start: blob + 4, count: length)
+    }
+
+    @inline(__always) static func next(_ node: UnsafeMutableRawPointer, _ level: Int) -> UnsafeMutableRawPointer? {
+        let slot = (node + 16 + 8 * level).assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+        return kv_load_acquire(slot)
+    }
+
+    @inline(__always) private func setNext(_ node: UnsafeMutableRawPointer, _ level: Int, _ target: UnsafeMutableRawPointer?) {
+        let slot = (node + 16 + 8 * level).assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+        kv_store_release(slot, target)
+    }
+
+    // MARK: Reading (any thread)
+
+    /// The first node whose key is >= `key`, or nil. Fills `previous` when given.
+    func findGreaterOrEqual(_ key: UnsafeRawBufferPointer,
+                            previous: UnsafeMutablePointer<UnsafeMutableRawPointer>? = nil) -> UnsafeMutableRawPointer? {
+        var node = head
+        var level = Self.maxHeight - 1
+        while true {
+            let candidate = Self.next(node, level)
+            if let candidate, compareBytes(Self.key(candidate), key) < 0 {
+                node = candidate
+                continue
+            }
+            previous?[level] = node
+            if level == 0 { return candidate }
+            level -= 1
+        }
+    }
+
+    /// The value stored under exactly `key`, valid while the list lives.
+    func get(_ key: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        guard let node = findGreaterOrEqual(key), compareBytes(Self.key(node), key) == 0 else { return nil }
+        return Self.value(node)
+    }
+
+    /// The first node, or nil when empty.
+    var first: UnsafeMutableRawPointer? { Self.next(head, 0) }
+
+    // MARK: Writing (one thread at a time)
+
+    /// Inserts or replaces. `merge(old)` is called with the current value when the key is
+    /// present and returns the bytes to store instead of `value`.
+    func upsert(_ key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer,
+                merge: (UnsafeRawBufferPointer) -> [UInt8]?) {
+        var previous = [UnsafeMutableRawPointer](repeating: head, count: Self.maxHeight)
+        let found = previous.withUnsafeMutableBufferPointer { findGreaterOrEqual(key, previous: $0.baseAddress!) }
+        if let found, compareBytes(Self.key(found), key) == 0 {
+            if let merged = merge(Self.value(found)) {
+                let blob = merged.withUnsafeBytes { storeValue($0) }
+                kv_store_release(found.assumingMemoryBound(to: UnsafeMutableRawPointer?.self), blob)
+            }
+            return
+        }
+        insertNode(key, value: value, previous: previous)
+    }
+
+    private func insertNode(_ key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer,
+                            previous: [UnsafeMutableRawPointer]) {
+        let height = randomHeight()
+        let node = arena.allocate(16 + 8 * height + key.count)
+        node.storeBytes(of: storeValue(value), as: UnsafeMutableRawPointer?.self)
+        node.storeBytes(of: UInt32(key.count), toByteOffset: 8, as: UInt32.self)
+        node.storeBytes(of: UInt32(height), toByteOffset: 12, as: UInt32.self)
+        if key.count > 0 { (node + 16 + 8 * height).copyMemory(from: key.baseAddress!, byteCount: key.count) }
+        if height > currentHeight { currentHeight = height }
+        for level in 0..<height {
+            setNext(node, level, Self.next(previous[level], level))
+            setNext(previous[level], level, node)
+        }
+        count += 1
+    }
+
+    private func storeValue(_ value: UnsafeRawBufferPointer) -> UnsafeMutableRawPointer {
+        let blob = arena.allocate(4 + value.count)
+        blob.storeBytes(of: UInt32(value.count), as: UInt32.self)
+        if value.count > 0 { (blob + 4).copyMemory(from: value.baseAddress!, byteCount: value.count) }
+        return blob
+    }
+
+    private func randomHeight() -> Int {
+        var height = 1
+        while height < Self.maxHeight {
+            randomState ^= randomState << 13
+            randomState ^= randomState >> 7
+            randomState ^= randomState << 17
+            if randomState & 3 != 0 { break }
+            height += 1
+        }
+        return height
+    }
+}
