@@ -85,6 +85,7 @@ struct ModelRun {
 
     private mutating func reopen(crash: Bool) throws {
         if crash {
+            store!.stopAsIfKilled()
             fileSystem.crash(unsynced: .keepRandomPrefix(random))
             store = nil
         } else {

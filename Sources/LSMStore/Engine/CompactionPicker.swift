@@ -85,8 +85,8 @@ enum CompactionPicker {
     static func pickLeveled(_ levels: [[SSTableHandle]], targetFileSizeBytes: Int, levelOneSizeBytes: Int,
                             fanout: Int, levelZeroTrigger: Int, cursors: [Int: [UInt8]]) -> CompactionTask? {
         if let levelZero = levels.first, levelZero.count >= levelZeroTrigger {
-            let (first, last) = keyRange(levelZero)
-            let overlapping = files(at: 1, in: levels).filter { $0.overlaps(first: first, last: last) }
+            let (first, end) = partitionRange(levelZero)
+            let overlapping = files(at: 1, in: levels).filter { $0.overlaps(first: first, end: end) }
             return CompactionTask(inputs: levelZero + overlapping, outputLevel: 1,
                                   targetFileSizeBytes: targetFileSizeBytes, isTrivialMove: false)
         }
@@ -99,7 +99,9 @@ enum CompactionPicker {
         }
         guard let level = best?.level else { return nil }
         let file = nextFile(in: levels[level], after: cursors[level])
-        let overlapping = files(at: level + 1, in: levels).filter { $0.overlaps(first: file.firstKey, last: file.lastKey) }
+        let overlapping = files(at: level + 1, in: levels).filter {
+            $0.overlaps(first: file.firstPartition, end: file.partitionsEnd)
+        }
         return CompactionTask(inputs: [file] + overlapping, outputLevel: level + 1,
                               targetFileSizeBytes: targetFileSizeBytes, isTrivialMove: overlapping.isEmpty)
     }
@@ -114,13 +116,13 @@ enum CompactionPicker {
         return files.first { compareBytes($0.lastKey, cursor) > 0 } ?? files[0]
     }
 
-    /// The smallest first key and largest last key of `files`.
-    static func keyRange(_ files: [SSTableHandle]) -> (first: [UInt8], last: [UInt8]) {
-        var first = files[0].firstKey, last = files[0].lastKey
+    /// The whole partitions `files` touch: the first partition's prefix and the end of the last.
+    static func partitionRange(_ files: [SSTableHandle]) -> (first: [UInt8], end: [UInt8]) {
+        var first = files[0].firstPartition, end = files[0].partitionsEnd
         for file in files.dropFirst() {
-            if compareBytes(file.firstKey, first) < 0 { first = file.firstKey }
-            if compareBytes(file.lastKey, last) > 0 { last = file.lastKey }
+            if compareBytes(file.firstPartition, first) < 0 { first = file.firstPartition }
+            if compareBytes(file.partitionsEnd, end) > 0 { end = file.partitionsEnd }
         }
-        return (first, last)
+        return (first, end)
     }
 }

@@ -70,7 +70,13 @@ public final class LSMStore: Sendable {
         }
         let names = try wrapValue { try fileSystem.listDirectory(dataDirectory) }
         for name in names where name.hasSuffix(".tmp") || (name.hasSuffix(".sst") && !live.contains(name)) {
-            try wrap { try fileSystem.removeFile(joinPath(dataDirectory, name)) }
+            do {
+                try fileSystem.removeFile(joinPath(dataDirectory, name))
+            } catch .notFound {
+                continue
+            } catch {
+                throw StoreError.io(error)
+            }
         }
         for name in live where !names.contains(name) {
             throw StoreError.corruption(file: joinPath(dataDirectory, name), offset: 0, reason: "listed in the manifest but missing")
@@ -165,6 +171,13 @@ public final class LSMStore: Sendable {
 
     // MARK: Lifecycle
 
+    /// Forces an fsync of the commit log: every write acknowledged before the call is then
+    /// durable whatever the sync mode.
+    public func syncCommitLog() throws {
+        try checkOpen()
+        try context.commitLog.sync()
+    }
+
     /// Flushes every memtable, stops the workers and closes the commit log. Idempotent.
     public func close() throws {
         guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
@@ -177,6 +190,14 @@ public final class LSMStore: Sendable {
         context.background.stop()
         do { try wrap { try context.commitLog.close() } } catch { firstError = firstError ?? error }
         if let firstError { throw firstError }
+    }
+
+    /// Stops the workers without flushing or closing anything, as if the process died
+    /// (tests use it before simulating a power loss). The store is unusable afterwards.
+    func stopAsIfKilled() {
+        guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        context.fail("the store was stopped as if killed")
+        context.background.stop()
     }
 
     private func checkOpen() throws {

@@ -60,11 +60,11 @@ extension LSMTable {
     private func oldestTimestampOutside(_ inputs: [SSTableHandle]) -> Int64 {
         let snapshot = version
         let inputNumbers = Set(inputs.map(\.fileNumber))
-        let (first, last) = CompactionPicker.keyRange(inputs)
+        let (first, end) = CompactionPicker.partitionRange(inputs)
         var oldest = Int64.max
         for memTable in snapshot.memTables where !memTable.isEmpty { oldest = min(oldest, memTable.minTimestamp) }
         for file in snapshot.allSSTables where !inputNumbers.contains(file.fileNumber) {
-            if file.overlaps(first: first, last: last) { oldest = min(oldest, file.statistics.minTimestamp) }
+            if file.overlaps(first: first, end: end) { oldest = min(oldest, file.statistics.minTimestamp) }
         }
         return oldest
     }

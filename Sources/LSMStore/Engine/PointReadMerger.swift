@@ -25,14 +25,15 @@ struct PointReadMerger {
     }
 
     mutating func add(sstable: SSTableHandle, key: UnsafeRawBufferPointer) throws {
-        let mayContain = partitionPrefix.withUnsafeBytes { sstable.reader.mayContain(partitionPrefix: $0) }
-        guard mayContain else { return }
-        if let bytes = try sstable.reader.get(key) {
-            do {
-                merge(try RowCodec.decode(bytes, clustering: clustering))
-            } catch {
-                throw StoreError.corruption(file: sstable.reader.path, offset: 0, reason: "row does not decode: \(error)")
-            }
+        let clustering = self.clustering
+        let decoded = try sstable.reader.withValue(forKey: key) { bytes in
+            Result { () throws(DecodeError) in try RowCodec.decode(bytes, clustering: clustering) }
+        }
+        switch decoded {
+        case .none: break
+        case .success(let fragment): merge(fragment)
+        case .failure(let error):
+            throw StoreError.corruption(file: sstable.reader.path, offset: 0, reason: "row does not decode: \(error)")
         }
         if sstable.statistics.hasPartitionTombstones,
            let tombstones = partitionPrefix.withUnsafeBytes({ sstable.reader.tombstones(partitionPrefix: $0) }) {

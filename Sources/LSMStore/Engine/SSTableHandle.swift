@@ -12,9 +12,29 @@ final class SSTableHandle: Sendable {
     let fileSystem: any FileSystem
     private let obsolete = Atomic<Bool>(false)
 
+    /// The packed prefix of the file's first partition (<= its first key).
+    let firstPartition: [UInt8]
+    /// Just past every key of the file's last partition (exclusive): a file's rows and
+    /// tombstones of one partition are all below it.
+    let partitionsEnd: [UInt8]
+
     init(reader: SSTableReader, fileSystem: any FileSystem) {
         self.reader = reader
         self.fileSystem = fileSystem
+        firstPartition = Self.partitionPrefix(of: reader.statistics.firstKey)
+        partitionsEnd = Self.partitionEnd(of: reader.statistics.lastKey)
+    }
+
+    static func partitionPrefix(of key: [UInt8]) -> [UInt8] {
+        guard let length = key.withUnsafeBytes({ RowKey.partitionPrefixLength($0) }) else { return key }
+        return Array(key[..<length])
+    }
+
+    /// The partition's prefix with its terminator's last byte (0x01) raised to 0x02.
+    static func partitionEnd(of key: [UInt8]) -> [UInt8] {
+        var end = partitionPrefix(of: key)
+        end[end.count - 1] &+= 1
+        return end
     }
 
     var fileNumber: UInt64 { reader.fileNumber }
@@ -23,11 +43,6 @@ final class SSTableHandle: Sendable {
     var firstKey: [UInt8] { reader.statistics.firstKey }
     var lastKey: [UInt8] { reader.statistics.lastKey }
 
-    /// Whether the file's key range may contain `key`.
-    func keyRangeContains(_ key: UnsafeRawBufferPointer) -> Bool {
-        firstKey.withUnsafeBytes { compareBytes($0, key) <= 0 } && lastKey.withUnsafeBytes { compareBytes($0, key) >= 0 }
-    }
-
     /// Whether the file's key range overlaps the keys that start with `prefix`: a partition's
     /// rows and its tombstones (stored under the bare prefix).
     func mayHoldPartition(_ prefix: UnsafeRawBufferPointer) -> Bool {
@@ -35,9 +50,10 @@ final class SSTableHandle: Sendable {
         return firstKey.withUnsafeBytes { first in compareBytes(first, prefix) <= 0 || hasPrefix(first, prefix) }
     }
 
-    /// Whether the key ranges of the two files overlap.
-    func overlaps(first: [UInt8], last: [UInt8]) -> Bool {
-        compareBytes(firstKey, last) <= 0 && compareBytes(lastKey, first) >= 0
+    /// Whether the file holds anything of the partitions in [first, end): compared by whole
+    /// partitions, because a partition's tombstones sit at its bare prefix, before its rows.
+    func overlaps(first: [UInt8], end: [UInt8]) -> Bool {
+        compareBytes(firstPartition, end) < 0 && compareBytes(partitionsEnd, first) > 0
     }
 
     /// Deletes the file when the last reference goes. Call only after the manifest that no
