@@ -113,6 +113,8 @@ run_tool() { # tool (rocks|ours), run number
     tail -n 5 "$dir/$tool.err" | sed 's/^/     /' >&2
   fi
   du -sb "$dir/$tool" 2>/dev/null | cut -f1 >"$dir/$tool.size" || echo 0 >"$dir/$tool.size"
+  find "$dir/$tool" -name '*.sst' -printf '%s\n' 2>/dev/null | awk '{ s += $1 } END { print s + 0 }' \
+    >"$dir/$tool.sstsize" || echo 0 >"$dir/$tool.sstsize"
 }
 
 for ((run = 1; run <= RUNS; run++)); do
@@ -123,18 +125,21 @@ done
 
 # --- Report ------------------------------------------------------------------------------
 
-# Prints "name ops_per_sec found_message" for each result line of a db_bench-format output.
+# Prints "name ops_per_sec seconds found_message" for each result line of a db_bench-format
+# output; below 100 ops/s it is recomputed from operations and seconds, so a slow one
+# (compact) keeps its fraction.
 results() {
   awk '$2 == ":" && $4 == "micros/op" {
          found = ""; if (match($0, /\([0-9]+ of [0-9]+ found\)/)) found = substr($0, RSTART, RLENGTH)
-         gsub(/ /, "_", found); print $1, $5, found }' "$1" 2>/dev/null || true
+         gsub(/ /, "_", found); ops = ($5 < 100 && $7 > 0) ? $9 / $7 : $5
+         printf "%s %.3f %s %s\n", $1, ops, $7, found }' "$1" 2>/dev/null || true
 }
 
 # The median of numbers given one per line on stdin ("-" if none).
 median() {
   sort -n | awk '{ v[NR] = $1; if (index($1, ".")) decimal = 1 } END {
     if (NR == 0) { print "-"; exit }
-    if (NR % 2) print v[(NR + 1) / 2]; else printf (decimal ? "%.1f\n" : "%.0f\n"), (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+    if (NR % 2) print v[(NR + 1) / 2]; else printf (decimal ? "%.3f\n" : "%.0f\n"), (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # The values of one benchmark (or "rss"/"size"/"wall") across runs, one per line.
@@ -145,39 +150,51 @@ values() { # tool, what
     case $what in
       rss) awk -F': ' '/Maximum resident set size/ { printf "%.1f\n", $2 / 1024 }' "$dir/$tool.time" 2>/dev/null || true ;;
       size) awk '{ printf "%.1f\n", $1 / 1048576 }' "$dir/$tool.size" 2>/dev/null || true ;;
+      sstsize) awk '{ printf "%.1f\n", $1 / 1048576 }' "$dir/$tool.sstsize" 2>/dev/null || true ;;
       wall) awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0
               for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.1f\n", s }' "$dir/$tool.time" 2>/dev/null || true ;;
+      seconds:*) results "$dir/$tool.out" | awk -v name="${what#seconds:}" '$1 == name { print $3 }' ;;
       *) results "$dir/$tool.out" | awk -v name="$what" '$1 == name { print $2 }' ;;
     esac
   done
 }
 
 spread() { # the min..max of values on stdin, when there is more than one
-  sort -n | awk '{ v[NR] = $1 } END { if (NR > 1) printf "(%s..%s)", v[1], v[NR] }'
+  sort -n | awk 'function f(x) { return x < 100 ? sprintf("%.2f", x) : sprintf("%.0f", x) }
+    { v[NR] = $1 } END { if (NR > 1) printf "(%s..%s)", f(v[1]), f(v[NR]) }'
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 
+# One decimal ("-" stays).
+one() { awk -v v="$1" 'BEGIN { if (v == "-") print "-"; else printf "%.1f", v }'; }
+
+# Ops/s for the table: whole numbers, but two decimals below 100 (compact's 0.4 ops/s).
+ops() { awk -v v="$1" 'BEGIN { if (v == "-") print "-"; else if (v < 100) printf "%.2f", v; else printf "%.0f", v }'; }
+
 echo
 echo "== LSMStore (lsm-bench) vs RocksDB $rocksdb_version (db_bench), $RUNS run(s)$([[ $RUNS -gt 1 ]] && echo ', medians')"
-printf '%-14s %14s %14s %12s  %s\n' benchmark "ours ops/s" "rocksdb ops/s" "ours/rocksdb" "spread ours / rocksdb"
+printf '%-12s %12s %13s %12s %9s %9s  %s\n' benchmark "ours ops/s" "rocksdb ops/s" "ours/rocksdb" \
+  "ours s" "rocks s" "ops/s spread ours / rocksdb"
 IFS=, read -r -a names <<<"$BENCHMARKS"
 for name in "${names[@]}"; do
   o=$(values ours "$name" | median); r=$(values rocks "$name" | median)
-  printf '%-14s %14s %14s %12s  %s\n' "$name" "$o" "$r" "$(ratio "$o" "$r")" \
+  printf '%-12s %12s %13s %12s %9s %9s  %s\n' "$name" "$(ops "$o")" "$(ops "$r")" "$(ratio "$o" "$r")" \
+    "$(values ours "seconds:$name" | median)" "$(values rocks "seconds:$name" | median)" \
     "$(values ours "$name" | spread) $(values rocks "$name" | spread)"
 done
 echo
 printf '%-22s %12s %12s\n' "" ours rocksdb
-printf '%-22s %12s %12s\n' "peak RSS (MB)" "$(values ours rss | median)" "$(values rocks rss | median)"
-printf '%-22s %12s %12s\n' "wall time (s)" "$(values ours wall | median)" "$(values rocks wall | median)"
-printf '%-22s %12s %12s\n' "DB size on disk (MB)" "$(values ours size | median)" "$(values rocks size | median)"
+printf '%-22s %12s %12s\n' "peak RSS (MB)" "$(one "$(values ours rss | median)")" "$(one "$(values rocks rss | median)")"
+printf '%-22s %12s %12s\n' "wall time (s)" "$(one "$(values ours wall | median)")" "$(one "$(values rocks wall | median)")"
+printf '%-22s %12s %12s\n' "DB size on disk (MB)" "$(one "$(values ours size | median)")" "$(one "$(values rocks size | median)")"
+printf '%-22s %12s %12s\n' "  of which *.sst (MB)" "$(one "$(values ours sstsize | median)")" "$(one "$(values rocks sstsize | median)")"
 echo "status (run 1): ours $(cat "$work/run1/ours.status"), rocksdb $(cat "$work/run1/rocks.status")"
 
 echo
 echo "found counts (run 1):"
 for tool in ours rocks; do
-  results "$work/run1/$tool.out" | awk -v tool="$tool" '$3 != "" { gsub(/_/, " ", $3); printf "  %-6s %-12s %s\n", tool, $1, $3 }'
+  results "$work/run1/$tool.out" | awk -v tool="$tool" '$4 != "" { gsub(/_/, " ", $4); printf "  %-6s %-12s %s\n", tool, $1, $4 }'
 done
 if grep -q "Assertions are enabled" "$work/run1/rocks.out" 2>/dev/null; then
   echo "note: this db_bench build says 'WARNING: Assertions are enabled; benchmarks unnecessarily slow'"

@@ -1,0 +1,89 @@
+import Foundation
+import KVCore
+import Testing
+
+/// `PosixFileSystem` in a fresh temporary directory.
+@Suite struct PosixFileSystemTests {
+    let fileSystem = PosixFileSystem()
+
+    private func withTemporaryDirectory(_ body: (String) throws -> Void) throws {
+        let directory = NSTemporaryDirectory() + "kvcore-posix-\(UUID().uuidString)"
+        try fileSystem.createDirectory(directory)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try body(directory)
+    }
+
+    @Test func appendReadAndSize() throws {
+        try withTemporaryDirectory { directory in
+            let path = joinPath(directory, "file")
+            let writer = try fileSystem.openForAppend(path, truncate: false)
+            try writer.append([1, 2, 3])
+            try writer.append([4, 5])
+            try writer.sync()
+            #expect(writer.size == 5)
+            try writer.close()
+            #expect(try fileSystem.fileSize(path) == 5)
+            let reopened = try fileSystem.openForAppend(path, truncate: false)
+            #expect(reopened.size == 5, "reopening for append keeps the contents")
+            try reopened.append([6])
+            try reopened.close()
+            let reader = try fileSystem.openForReading(path)
+            defer { reader.close() }
+            #expect(reader.size == 6)
+            #expect(try reader.readExactly(at: 0, count: 6, path: path) == [1, 2, 3, 4, 5, 6])
+            #expect(try reader.readExactly(at: 4, count: 2, path: path) == [5, 6])
+            #expect(throws: FileSystemError.shortRead(path: path, offset: 5, expected: 3, got: 1)) {
+                try reader.readExactly(at: 5, count: 3, path: path)
+            }
+        }
+    }
+
+    @Test func truncateOnOpenAndTruncateToSize() throws {
+        try withTemporaryDirectory { directory in
+            let path = joinPath(directory, "file")
+            let writer = try fileSystem.openForAppend(path, truncate: false)
+            try writer.append(Array(repeating: 7, count: 100))
+            try writer.close()
+            try fileSystem.truncate(path, toSize: 10)
+            #expect(try fileSystem.fileSize(path) == 10)
+            let emptied = try fileSystem.openForAppend(path, truncate: true)
+            #expect(emptied.size == 0)
+            try emptied.close()
+            #expect(try fileSystem.fileSize(path) == 0)
+        }
+    }
+
+    @Test func renameListAndRemove() throws {
+        try withTemporaryDirectory { directory in
+            let a = joinPath(directory, "a"), b = joinPath(directory, "b")
+            try fileSystem.openForAppend(a, truncate: false).close()
+            try fileSystem.createDirectory(joinPath(directory, "sub/deeper"))
+            #expect(Set(try fileSystem.listDirectory(directory)) == ["a", "sub"])
+            try fileSystem.rename(a, to: b)
+            try fileSystem.syncDirectory(directory)
+            #expect(!fileSystem.exists(a) && fileSystem.exists(b))
+            #expect(Set(try fileSystem.listDirectory(directory)) == ["b", "sub"])
+            try fileSystem.removeFile(b)
+            #expect(!fileSystem.exists(b))
+            #expect(fileSystem.exists(joinPath(directory, "sub/deeper")))
+        }
+    }
+
+    @Test func missingPathsThrowNotFound() throws {
+        try withTemporaryDirectory { directory in
+            let missing = joinPath(directory, "missing")
+            #expect(throws: FileSystemError.notFound(path: missing)) { try fileSystem.openForReading(missing) }
+            #expect(throws: FileSystemError.notFound(path: missing)) { try fileSystem.removeFile(missing) }
+            #expect(throws: FileSystemError.notFound(path: missing)) { try fileSystem.fileSize(missing) }
+            #expect(throws: FileSystemError.notFound(path: missing)) { try fileSystem.listDirectory(missing) }
+            #expect(throws: FileSystemError.self) { try fileSystem.rename(missing, to: missing + "2") }
+            #expect(throws: FileSystemError.self) { try fileSystem.openForAppend(joinPath(missing, "x"), truncate: false) }
+            #expect(!fileSystem.exists(missing))
+        }
+    }
+
+    @Test func joinPathAddsOneSlash() {
+        #expect(joinPath("/a", "b") == "/a/b")
+        #expect(joinPath("/a/", "b") == "/a/b")
+    }
+}

@@ -1,0 +1,117 @@
+import KVCore
+import Testing
+@testable import LSMStore
+
+@Suite struct MemTableTests {
+    private static func apply(_ memTable: MemTable, _ update: PartitionUpdate) {
+        var scratch: [UInt8] = []
+        memTable.apply(update, scratch: &scratch)
+    }
+
+    private static func row(_ memTable: MemTable, partition: [UInt8], clustering: [UInt8]) throws -> Row? {
+        let key = RowKey.encode(partition: partition, clustering: clustering)
+        guard let bytes = key.withUnsafeBytes({ memTable.get($0).map { Array($0) } }) else { return nil }
+        return try RowCodec.decode(bytes, clustering: clustering)
+    }
+
+    @Test func appliedRowsCanBeReadBack() throws {
+        let memTable = MemTable()
+        #expect(memTable.isEmpty)
+        let row = Row(clustering: [0, 1], cells: [.live(column: 1, timestamp: 10, value: [1, 2]),
+                                                  .live(column: 2, path: [9], timestamp: 10, value: [])])
+        Self.apply(memTable, PartitionUpdate(partitionKey: [0, 7], rows: [row, Row(clustering: [2], cells: [.live(column: 1, timestamp: 3, value: [])])]))
+        #expect(!memTable.isEmpty)
+        #expect(try Self.row(memTable, partition: [0, 7], clustering: [0, 1]) == row)
+        #expect(try Self.row(memTable, partition: [0, 7], clustering: [2])?.cells.count == 1)
+        #expect(try Self.row(memTable, partition: [0, 7], clustering: [3]) == nil)
+        #expect(try Self.row(memTable, partition: [0], clustering: [7, 0, 1]) == nil, "partition bytes are not clustering bytes")
+        #expect(memTable.minTimestamp == 3 && memTable.maxTimestamp == 10)
+    }
+
+    @Test func laterFragmentsOfARowAreReconciled() throws {
+        let memTable = MemTable()
+        Self.apply(memTable, PartitionUpdate(partitionKey: [1], rows: [
+            Row(clustering: [1], cells: [.live(column: 1, timestamp: 20, value: [1]), .live(column: 2, timestamp: 5, value: [2])]),
+        ]))
+        Self.apply(memTable, PartitionUpdate(partitionKey: [1], rows: [
+            Row(clustering: [1], deletion: DeletionTime(timestamp: 6, localSeconds: 0),
+                cells: [.live(column: 1, timestamp: 10, value: [9]), .tombstone(column: 2, timestamp: 7, nowSeconds: 0),
+                        .live(column: 3, timestamp: 1, value: [3])]),
+        ]))
+        let merged = try #require(try Self.row(memTable, partition: [1], clustering: [1]))
+        #expect(merged.cells == [.live(column: 1, timestamp: 20, value: [1]), .tombstone(column: 2, timestamp: 7, nowSeconds: 0),
+                                 .live(column: 3, timestamp: 1, value: [3])])
+        #expect(merged.deletion == DeletionTime(timestamp: 6, localSeconds: 0))
+        #expect(memTable.rows.count == 1)
+    }
+
+    @Test func tombstonesAreKeptPerPartitionAndListedSorted() {
+        let memTable = MemTable()
+        #expect(!memTable.hasTombstones && memTable.allTombstones().isEmpty)
+        let range = RangeTombstone(start: ClusteringBound(prefix: [1], isInclusive: true),
+                                   end: ClusteringBound(prefix: [2], isInclusive: false),
+                                   deletion: DeletionTime(timestamp: 5, localSeconds: 1))
+        Self.apply(memTable, PartitionUpdate(partitionKey: [9], partitionDeletion: DeletionTime(timestamp: 3, localSeconds: 1)))
+        Self.apply(memTable, PartitionUpdate(partitionKey: [2, 0], rangeTombstones: [range]))
+        Self.apply(memTable, PartitionUpdate(partitionKey: [9], partitionDeletion: DeletionTime(timestamp: 2, localSeconds: 9),
+                                             rangeTombstones: [range]))
+        Self.apply(memTable, PartitionUpdate(partitionKey: [2]))  // nothing
+        #expect(memTable.hasTombstones && !memTable.isEmpty)
+        #expect(memTable.rows.count == 0)
+        let all = memTable.allTombstones()
+        #expect(all.map(\.partitionPrefix) == [RowKey.partitionPrefix([2, 0]), RowKey.partitionPrefix([9])])
+        let nine = memTable.tombstones(partitionPrefix: RowKey.partitionPrefix([9]))
+        #expect(nine?.deletion == DeletionTime(timestamp: 3, localSeconds: 1), "the later deletion is kept")
+        #expect(nine?.ranges == [range])
+        #expect(memTable.tombstones(partitionPrefix: RowKey.partitionPrefix([3])) == nil)
+        #expect(memTable.minTimestamp == 2 && memTable.maxTimestamp == 5)
+    }
+
+    @Test func allTombstonesAreSortedByPrefixOverManyPartitions() {
+        let memTable = MemTable()
+        let random = SeededRandomSource(seed: 41)
+        for _ in 0..<200 {
+            let key = (0..<random.next(in: 0..<4)).map { _ in UInt8(random.next(in: 0..<3)) }
+            Self.apply(memTable, PartitionUpdate(partitionKey: key, partitionDeletion: DeletionTime(timestamp: 1, localSeconds: 1)))
+        }
+        let prefixes = memTable.allTombstones().map(\.partitionPrefix)
+        #expect(zip(prefixes, prefixes.dropFirst()).allSatisfy { $0.lexicographicallyPrecedes($1) })
+    }
+
+    @Test func byteAccountingGrowsWithEveryWrite() {
+        let memTable = MemTable()
+        var last = memTable.memoryBytes
+        for index in 0..<50 {
+            let update = index % 5 == 0
+                ? PartitionUpdate(partitionKey: [UInt8(index)], partitionDeletion: DeletionTime(timestamp: 1, localSeconds: 1))
+                : PartitionUpdate(partitionKey: [UInt8(index)], rows: [Row(clustering: [1], cells: [.live(column: 1, timestamp: 1, value: [UInt8](repeating: 1, count: 100))])])
+            Self.apply(memTable, update)
+            #expect(memTable.memoryBytes > last, "write \(index)")
+            last = memTable.memoryBytes
+        }
+        #expect(last >= 40 * 100)
+    }
+
+    @Test func iteratorWalksRowsInKeyOrder() {
+        let memTable = MemTable()
+        let random = SeededRandomSource(seed: 42)
+        var keys = Set<[UInt8]>()
+        for _ in 0..<300 {
+            let partition = (0..<random.next(in: 0..<3)).map { _ in UInt8(random.next(in: 0..<3)) }
+            let clustering = (0..<random.next(in: 0..<3)).map { _ in UInt8(random.next(in: 0..<3)) }
+            keys.insert(RowKey.encode(partition: partition, clustering: clustering))
+            Self.apply(memTable, PartitionUpdate(partitionKey: partition, rows: [Row(clustering: clustering, cells: [.live(column: 1, timestamp: 1, value: [])])]))
+        }
+        let iterator = memTable.makeIterator()
+        iterator.seekToFirst()
+        var seen: [[UInt8]] = []
+        while iterator.isValid {
+            seen.append(Array(iterator.key))
+            iterator.next()
+        }
+        #expect(seen == keys.sorted { $0.lexicographicallyPrecedes($1) })
+        let middle = seen[seen.count / 2]
+        middle.withUnsafeBytes { iterator.seek($0) }
+        #expect(iterator.isValid && Array(iterator.key) == middle)
+    }
+}

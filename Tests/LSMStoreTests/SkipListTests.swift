@@ -1,0 +1,169 @@
+import Foundation
+import KVCore
+import Synchronization
+import Testing
+@testable import LSMStore
+
+@Suite struct SkipListTests {
+    private static func insert(_ list: SkipList, _ key: [UInt8], _ value: [UInt8],
+                               merge: (UnsafeRawBufferPointer) -> [UInt8]? = { _ in nil }) {
+        key.withUnsafeBytes { keyBuffer in
+            value.withUnsafeBytes { valueBuffer in list.upsert(keyBuffer, value: valueBuffer, merge: merge) }
+        }
+    }
+
+    private static func get(_ list: SkipList, _ key: [UInt8]) -> [UInt8]? {
+        key.withUnsafeBytes { list.get($0).map { Array($0) } }
+    }
+
+    /// Every (key, value) from the first node on, following level-0 links.
+    private static func entries(_ list: SkipList) -> [(key: [UInt8], value: [UInt8])] {
+        var result: [(key: [UInt8], value: [UInt8])] = []
+        var node = list.first
+        while let current = node {
+            result.append((Array(SkipList.key(current)), Array(SkipList.value(current))))
+            node = SkipList.next(current, 0)
+        }
+        return result
+    }
+
+    private static func randomKey(_ random: any RandomSource) -> [UInt8] {
+        // Short keys over a small alphabet: many shared prefixes, duplicates and the empty key.
+        (0..<random.next(in: 0..<5)).map { _ in UInt8([0, 1, 0x7F, 0x80, 0xFF][random.next(in: 0..<5)]) }
+    }
+
+    private static func firstKey(atLeast probe: [UInt8], in sorted: [[UInt8]]) -> [UInt8]? {
+        sorted.first { !$0.lexicographicallyPrecedes(probe) }
+    }
+
+    @Test func randomInsertsMatchASortedDictionary() {
+        let random = SeededRandomSource(seed: 31)
+        let list = SkipList()
+        var model: [[UInt8]: [UInt8]] = [:]
+        for index in 0..<3_000 {
+            let key = Self.randomKey(random)
+            let value = withUnsafeBytes(of: UInt32(index)) { Array($0) }
+            Self.insert(list, key, value) { _ in value }  // replace on duplicates
+            model[key] = value
+        }
+        let sortedKeys = model.keys.sorted { $0.lexicographicallyPrecedes($1) }
+        let entries = Self.entries(list)
+        #expect(entries.map(\.key) == sortedKeys)
+        #expect(entries.allSatisfy { model[$0.key] == $0.value })
+        #expect(list.count == model.count)
+        for key in sortedKeys { #expect(Self.get(list, key) == model[key]) }
+        #expect(Self.get(list, [0x42]) == nil)
+    }
+
+    @Test func upsertCallsMergeOnlyForAnExistingKey() {
+        let list = SkipList()
+        var calls: [[UInt8]] = []
+        Self.insert(list, [1], [10]) { old in calls.append(Array(old)); return nil }
+        #expect(calls.isEmpty, "no merge for a new key")
+        #expect(Self.get(list, [1]) == [10])
+        Self.insert(list, [1], [11]) { old in calls.append(Array(old)); return nil }
+        #expect(calls == [[10]])
+        #expect(Self.get(list, [1]) == [10], "a nil merge keeps the old value")
+        Self.insert(list, [1], [12]) { old in calls.append(Array(old)); return Array(old) + [99, 98] }
+        #expect(calls == [[10], [10]])
+        #expect(Self.get(list, [1]) == [10, 99, 98])
+        #expect(list.count == 1)
+    }
+
+    @Test func emptyKeysAndValuesAndLargeValues() {
+        let list = SkipList()
+        Self.insert(list, [], [])
+        let big = [UInt8](repeating: 0xAB, count: 600_000)  // above the arena's dedicated-chunk size
+        Self.insert(list, [5], big)
+        #expect(Self.get(list, []) == [])
+        #expect(Self.get(list, [5]) == big)
+        #expect(Self.entries(list).map(\.key) == [[], [5]])
+        #expect(list.memoryBytes >= big.count)
+    }
+
+    @Test func findGreaterOrEqualFindsTheCeiling() {
+        let random = SeededRandomSource(seed: 32)
+        let list = SkipList()
+        var keys = Set<[UInt8]>()
+        for _ in 0..<500 {
+            let key = Self.randomKey(random)
+            keys.insert(key)
+            Self.insert(list, key, [])
+        }
+        let sorted = keys.sorted { $0.lexicographicallyPrecedes($1) }
+        for _ in 0..<1_000 {
+            let probe = Self.randomKey(random) + (random.chance(0.3) ? [0x40] : [])
+            let found = probe.withUnsafeBytes { list.findGreaterOrEqual($0).map { Array(SkipList.key($0)) } }
+            #expect(found == Self.firstKey(atLeast: probe, in: sorted), "probe \(probe)")
+        }
+        #expect([UInt8]([0xFF, 0xFF, 0xFF, 0xFF, 0xFF]).withUnsafeBytes { list.findGreaterOrEqual($0) } == nil)
+    }
+
+    @Test func memoryGrowsWithInserts() {
+        let list = SkipList()
+        var last = list.memoryBytes
+        for index in 0..<100 {
+            Self.insert(list, withUnsafeBytes(of: UInt32(index).bigEndian) { Array($0) }, [UInt8](repeating: 1, count: 50))
+            #expect(list.memoryBytes > last)
+            last = list.memoryBytes
+        }
+        #expect(last >= 100 * (4 + 50))
+    }
+
+    /// One writer inserts while readers walk the list: every walk sees strictly increasing,
+    /// complete keys (each key carries its own check bytes) and never fewer keys than before.
+    @Test func concurrentReadersSeeSortedCompleteKeys() {
+        let list = SkipList()
+        let keyCount = 20_000
+        let shared = SkipListReaderState()
+        let group = DispatchGroup()
+        func key(_ number: UInt32) -> [UInt8] {
+            // Scrambled order; the last four bytes are the complement of the first four.
+            let scrambled = number &* 2_654_435_761
+            return withUnsafeBytes(of: scrambled.bigEndian) { Array($0) } + withUnsafeBytes(of: (~scrambled).bigEndian) { Array($0) }
+        }
+        for reader in 0..<3 {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                var previousCount = 0
+                while !shared.done.load(ordering: .acquiring) || shared.walks.load(ordering: .relaxed) < 3 {
+                    var count = 0
+                    var previous: [UInt8]?
+                    var node = list.first
+                    while let current = node {
+                        let bytes = Array(SkipList.key(current))
+                        let isComplete = bytes.count == 8 && zip(bytes[..<4], bytes[4...]).allSatisfy { $0 == ~$1 }
+                            && Array(SkipList.value(current)) == bytes
+                        if !isComplete { shared.problems.withLock { $0.append("reader \(reader): torn entry \(bytes)") } }
+                        if let previous, !previous.lexicographicallyPrecedes(bytes) {
+                            shared.problems.withLock { $0.append("reader \(reader): \(previous) before \(bytes)") }
+                        }
+                        previous = bytes
+                        count += 1
+                        node = SkipList.next(current, 0)
+                    }
+                    if count < previousCount { shared.problems.withLock { $0.append("reader \(reader): shrank") } }
+                    previousCount = count
+                    shared.walks.add(1, ordering: .relaxed)
+                }
+            }.start()
+        }
+        for number in 0..<UInt32(keyCount) {
+            let bytes = key(number)
+            Self.insert(list, bytes, bytes)
+        }
+        shared.done.store(true, ordering: .releasing)
+        group.wait()
+        #expect(shared.problems.withLock { $0 }.isEmpty, "\(shared.problems.withLock { $0.prefix(5) })")
+        #expect(Self.entries(list).count == keyCount)
+        #expect(shared.walks.load(ordering: .relaxed) >= 3)
+    }
+}
+
+/// What the reader threads of the concurrency test share.
+private final class SkipListReaderState: Sendable {
+    let done = Atomic<Bool>(false)
+    let walks = Atomic<Int>(0)
+    let problems = Mutex<[String]>([])
+}
