@@ -133,7 +133,7 @@ extension SSTableReader {
     /// Every (key, value) pair from the start, in order.
     func allEntries(filter: ((BlockStatistics) -> Bool)? = nil) throws -> [(key: [UInt8], value: [UInt8])] {
         let iterator = makeIterator()
-        iterator.blockFilter = filter
+        if let filter { iterator.blockFilter = { filter(self.blockStatistics($0)) } }
         var result: [(key: [UInt8], value: [UInt8])] = []
         try iterator.seekToFirst()
         while iterator.isValid {

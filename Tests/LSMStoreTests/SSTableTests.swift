@@ -120,7 +120,7 @@ import Testing
         let admitted = (0..<reader.blockCount).filter { filter(reader.blockStatistics($0)) }
         #expect(admitted.count > 0 && admitted.count < reader.blockCount / 2)
         let iterator = reader.makeIterator()
-        iterator.blockFilter = filter
+        iterator.blockFilter = { filter(reader.blockStatistics($0)) }
         var keys: [[UInt8]] = []
         try iterator.seekToFirst()
         while iterator.isValid {

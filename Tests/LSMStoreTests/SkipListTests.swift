@@ -127,7 +127,7 @@ import Testing
             Thread {
                 defer { group.leave() }
                 var previousCount = 0
-                while !shared.done.load(ordering: .acquiring) || shared.walks.load(ordering: .relaxed) < 3 {
+                while !shared.done.load(ordering: .acquiring) {
                     var count = 0
                     var previous: [UInt8]?
                     var node = list.first
@@ -149,6 +149,8 @@ import Testing
                 }
             }.start()
         }
+        // Let every reader start walking before the writer does.
+        while shared.walks.load(ordering: .relaxed) < 3 { usleep(100) }
         for number in 0..<UInt32(keyCount) {
             let bytes = key(number)
             Self.insert(list, bytes, bytes)

@@ -87,10 +87,8 @@ public final class LSMStore: Sendable {
         var levels: [[SSTableHandle]] = [[]]
         for file in entry.files {
             let path = context.sstablePath(table: entry.id, fileNumber: file.fileNumber)
-            let reader = try wrapValue {
-                try SSTableReader.open(path: path, fileNumber: file.fileNumber, fileSystem: context.fileSystem,
-                                       cache: context.blockCache)
-            }
+            let reader = try SSTableReader.open(path: path, fileNumber: file.fileNumber, fileSystem: context.fileSystem,
+                                                cache: context.blockCache)
             while levels.count <= file.level { levels.append([]) }
             levels[file.level].append(SSTableHandle(reader: reader, fileSystem: context.fileSystem))
         }
@@ -188,7 +186,7 @@ public final class LSMStore: Sendable {
             }
         }
         context.background.stop()
-        do { try wrap { try context.commitLog.close() } } catch { firstError = firstError ?? error }
+        do { try context.commitLog.close() } catch { firstError = firstError ?? error }
         if let firstError { throw firstError }
     }
 
@@ -215,7 +213,7 @@ extension StoreContext {
     func discardObsoleteCommitLogSegments(tables: [LSMTable]) throws {
         var frontier = commitLog.currentPosition
         for table in tables { frontier = min(frontier, table.commitLogFrontier()) }
-        try wrap { try commitLog.discardSegments(before: frontier) }
+        try commitLog.discardSegments(before: frontier)
     }
 }
 

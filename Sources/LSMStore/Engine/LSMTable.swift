@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import KVCore
 import Synchronization
 
@@ -154,10 +157,17 @@ public final class LSMTable: @unchecked Sendable {
     }
 
     /// A cursor over the live rows in `range`, in storage order, as of the clock's time now.
-    public func scan(_ range: ScanRange = .all) throws -> TableScanner {
+    ///
+    /// With `blocksMayMatch`, SSTable blocks whose statistics make it return false are
+    /// skipped unread where that is safe (see `BlockSkipPolicy`). The predicate only prunes:
+    /// rows of other blocks are returned whether or not they match, and the caller filters.
+    public func scan(_ range: ScanRange = .all,
+                     blocksMayMatch: (@Sendable (BlockStatistics) -> Bool)? = nil) throws -> TableScanner {
         try checkOpen()
-        return try TableScanner(version: version, range: range, nowSeconds: context.clock.nowSeconds(),
-                                includeDeleted: false)
+        let snapshot = version
+        let policy = blocksMayMatch.map { BlockSkipPolicy(mayMatch: $0, version: snapshot) }
+        return try TableScanner(version: snapshot, range: range, nowSeconds: context.clock.nowSeconds(),
+                                skipPolicy: policy)
     }
 
     // MARK: Flushing
@@ -271,7 +281,3 @@ func usleepMilliseconds(_ milliseconds: Int) {
     var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
     nanosleep(&request, nil)
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

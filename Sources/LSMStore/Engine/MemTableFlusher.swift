@@ -14,10 +14,10 @@ struct MemTableFlusher {
             let iterator = memTable.makeIterator()
             iterator.seekToFirst()
             while iterator.isValid {
-                try wrap { try output.writer.add(key: iterator.key, row: iterator.value) }
+                try output.writer.add(key: iterator.key, row: iterator.value)
                 iterator.next()
             }
-            for tombstones in memTable.allTombstones() { try wrap { try output.writer.add(tombstones) } }
+            for tombstones in memTable.allTombstones() { try output.writer.add(tombstones) }
             return try output.finish()
         } catch {
             output.abandon()
@@ -47,12 +47,11 @@ final class SSTableOutputFile {
     /// Completes the file durably and opens it for reading.
     func finish() throws -> SSTableHandle {
         let context = table.context
-        try wrap { _ = try writer.finish() }
+        _ = try writer.finish()
         try wrap { try context.fileSystem.rename(temporaryPath, to: path) }
         try wrap { try context.fileSystem.syncDirectory(context.dataDirectory) }
-        let reader = try wrapValue {
-            try SSTableReader.open(path: path, fileNumber: fileNumber, fileSystem: context.fileSystem, cache: context.blockCache)
-        }
+        let reader = try SSTableReader.open(path: path, fileNumber: fileNumber, fileSystem: context.fileSystem,
+                                            cache: context.blockCache)
         return SSTableHandle(reader: reader, fileSystem: context.fileSystem)
     }
 

@@ -43,17 +43,21 @@ final class SSTableSource: RowSource {
     let handle: SSTableHandle
     let iterator: SSTableIterator
 
-    init(_ handle: SSTableHandle) {
+    init(_ handle: SSTableHandle, skipPolicy: BlockSkipPolicy? = nil, fillsCache: Bool = true) {
         self.handle = handle
         iterator = handle.reader.makeIterator()
+        iterator.fillsCache = fillsCache
+        skipPolicy?.install(on: iterator)
     }
+
+    var blocksSkipped: Int { iterator.blocksSkipped }
 
     var isValid: Bool { iterator.isValid }
     var key: UnsafeRawBufferPointer { iterator.key }
     var value: UnsafeRawBufferPointer { iterator.value }
-    func seekToFirst() throws { try wrap { try iterator.seekToFirst() } }
-    func seek(_ key: UnsafeRawBufferPointer) throws { try wrap { try iterator.seek(key) } }
-    func next() throws { try wrap { try iterator.next() } }
+    func seekToFirst() throws { try iterator.seekToFirst() }
+    func seek(_ key: UnsafeRawBufferPointer) throws { try iterator.seek(key) }
+    func next() throws { try iterator.next() }
     var hasTombstones: Bool { handle.statistics.hasPartitionTombstones }
     func tombstones(partitionPrefix: UnsafeRawBufferPointer) -> PartitionTombstones? {
         handle.reader.tombstones(partitionPrefix: partitionPrefix)
@@ -67,11 +71,16 @@ final class LevelSource: RowSource {
     private var index = 0
     private var current: SSTableIterator?
     let hasTombstones: Bool
+    private let skipPolicy: BlockSkipPolicy?
+    private var skippedInClosedFiles = 0
 
-    init(_ files: [SSTableHandle]) {
+    init(_ files: [SSTableHandle], skipPolicy: BlockSkipPolicy? = nil) {
         self.files = files
+        self.skipPolicy = skipPolicy
         hasTombstones = files.contains { $0.statistics.hasPartitionTombstones }
     }
+
+    var blocksSkipped: Int { skippedInClosedFiles + (current?.blocksSkipped ?? 0) }
 
     var isValid: Bool { current?.isValid ?? false }
     var key: UnsafeRawBufferPointer { current!.key }
@@ -79,7 +88,7 @@ final class LevelSource: RowSource {
 
     func seekToFirst() throws {
         index = 0
-        try open(index) { iterator throws in try wrap { try iterator.seekToFirst() } }
+        try open(index) { try $0.seekToFirst() }
     }
 
     func seek(_ key: UnsafeRawBufferPointer) throws {
@@ -89,32 +98,35 @@ final class LevelSource: RowSource {
             if files[middle].lastKey.withUnsafeBytes({ compareBytes($0, key) }) < 0 { low = middle + 1 } else { high = middle }
         }
         index = low
-        try open(index) { iterator throws in try wrap { try iterator.seek(key) } }
+        try open(index) { try $0.seek(key) }
     }
 
     func next() throws {
-        try wrap { try current!.next() }
+        try current!.next()
         if !current!.isValid {
             index += 1
-            try open(index) { iterator throws in try wrap { try iterator.seekToFirst() } }
+            try open(index) { try $0.seekToFirst() }
         }
     }
 
     /// Makes the first non-empty file from `position` on current, positioning the first
     /// one with `positioning` and later ones at their start.
     private func open(_ position: Int, _ positioning: (SSTableIterator) throws -> Void) throws {
+        skippedInClosedFiles += current?.blocksSkipped ?? 0
         current = nil
         var position = position
         var isFirst = true
         while position < files.count {
             let iterator = files[position].reader.makeIterator()
-            if isFirst { try positioning(iterator) } else { try wrap { try iterator.seekToFirst() } }
+            skipPolicy?.install(on: iterator)
+            if isFirst { try positioning(iterator) } else { try iterator.seekToFirst() }
             isFirst = false
             if iterator.isValid {
                 current = iterator
                 index = position
                 return
             }
+            skippedInClosedFiles += iterator.blocksSkipped
             position += 1
         }
         index = files.count
@@ -129,24 +141,3 @@ final class LevelSource: RowSource {
     }
 }
 
-/// Runs a throwing SSTable call, turning any error into a `StoreError`.
-@inline(__always)
-func wrap(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as StoreError {
-        throw error
-    } catch let error as FileSystemError {
-        throw StoreError.io(error)
-    } catch {
-        throw StoreError.failed(reason: "\(error)")
-    }
-}
-
-/// Runs a throwing call that returns a value, turning any error into a `StoreError`.
-@inline(__always)
-func wrapValue<Value>(_ body: () throws -> Value) throws -> Value {
-    var result: Value?
-    try wrap { result = try body() }
-    return result!
-}

@@ -29,16 +29,22 @@ public final class TableScanner {
     /// the live view).
     public private(set) var rowBytes = UnsafeRawBufferPointer(start: nil, count: 0)
 
-    init(version: TableVersion, range: ScanRange, nowSeconds: Int64, includeDeleted: Bool) throws {
+    private var sstableSources: [SSTableSource] = []
+    private var levelSources: [LevelSource] = []
+
+    init(version: TableVersion, range: ScanRange, nowSeconds: Int64, skipPolicy: BlockSkipPolicy?) throws {
         self.version = version
         self.end = range.end
         self.nowSeconds = nowSeconds
         var sources: [any RowSource] = version.memTables.map { MemTableSource($0) }
         for (level, files) in version.levels.enumerated() where !files.isEmpty {
             if level == 0 {
-                sources.append(contentsOf: files.map { SSTableSource($0) })
+                sstableSources = files.map { SSTableSource($0, skipPolicy: skipPolicy) }
+                sources.append(contentsOf: sstableSources)
             } else {
-                sources.append(LevelSource(files))
+                let source = LevelSource(files, skipPolicy: skipPolicy)
+                levelSources.append(source)
+                sources.append(source)
             }
         }
         tombstoneSources = sources.filter { $0.hasTombstones }
@@ -103,7 +109,8 @@ public final class TableScanner {
     }
 
     private func enterPartition(_ prefix: UnsafeRawBufferPointer) {
-        partitionPrefix = Array(prefix)
+        partitionPrefix.removeAll(keepingCapacity: true)
+        partitionPrefix.append(contentsOf: prefix)
         partitionDeletion = nil
         partitionRanges.removeAll(keepingCapacity: true)
         for source in tombstoneSources {
@@ -158,6 +165,11 @@ public final class TableScanner {
         row.cells.removeAll { !$0.isLive(nowSeconds: nowSeconds) }
         row.deletion = nil
         return row
+    }
+
+    /// Data blocks passed over so far because the scan's block predicate ruled them out.
+    public var blocksSkipped: Int {
+        sstableSources.reduce(0) { $0 + $1.blocksSkipped } + levelSources.reduce(0) { $0 + $1.blocksSkipped }
     }
 
     /// The current row's partition key.

@@ -15,9 +15,10 @@ public final class SSTableIterator {
     /// The block `blockIterator` is in; `reader.blockCount` when exhausted.
     private var blockIndex: Int
 
-    /// When set, a data block whose statistics make it return false is skipped without
-    /// being read: its rows are not returned. Set before seeking.
-    public var blockFilter: ((BlockStatistics) -> Bool)?
+    /// When set, a data block for whose index it returns false is skipped without being
+    /// read: its rows are not returned. It gets the block index, so it can consult
+    /// `reader.blockStatistics(_:)` and the block's key range. Set before seeking.
+    public var blockFilter: ((Int) -> Bool)?
     /// How many times a block was passed over because of `blockFilter`.
     public private(set) var blocksSkipped = 0
     /// Whether blocks this iterator reads are added to the block cache (turn off for long
@@ -76,7 +77,7 @@ public final class SSTableIterator {
 
     /// Whether the filter admits block `index`; counts a skip when it does not.
     private func admits(_ index: Int) -> Bool {
-        guard let blockFilter, !blockFilter(reader.index.statistics[index]) else { return true }
+        guard let blockFilter, !blockFilter(index) else { return true }
         blocksSkipped += 1
         return false
     }
