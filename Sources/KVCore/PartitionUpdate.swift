@@ -51,7 +51,7 @@ public struct TableID: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Parses `description`'s form.
     public init?(hex: String) {
-        guard hex.count == 32, let high = UInt64(hex.prefix(16), radix: 16),
+        guard hex.count == 32, hex.allSatisfy(\.isHexDigit), let high = UInt64(hex.prefix(16), radix: 16),
               let low = UInt64(hex.suffix(16), radix: 16) else { return nil }
         self.init(high: high, low: low)
     }

@@ -41,7 +41,7 @@ import Testing
         #expect(ValueOrdering.bytes.sortKey([3, 0, 0xFF]) == [3, 0, 0xFF])
         for ordering in ValueOrdering.allCases { #expect(ordering.sortKey([]) == []) }
         var reused: [UInt8] = [9, 9, 9, 9, 9]
-        [0x80, 0x01].withUnsafeBytes { ValueOrdering.signedInteger.sortKey($0, into: &reused) }
+        [UInt8]([0x80, 0x01]).withUnsafeBytes { ValueOrdering.signedInteger.sortKey($0, into: &reused) }
         #expect(reused == [0x00, 0x01])
     }
 

@@ -4,14 +4,15 @@ extension LSMTable {
     /// Runs compactions while the picker finds work (compaction worker). Skips the table
     /// if another compaction of it is running.
     func runBackgroundCompactions(shouldStop: () -> Bool) {
-        while !shouldStop() && !context.hasFailed, beginCompaction(wait: false) {
+        while !shouldStop() && !context.hasFailed && !isDropped.load(ordering: .acquiring), beginCompaction(wait: false) {
             defer { endCompaction() }
             guard let task = CompactionPicker.pick(levels: version.levels, strategy: options.compaction,
                                                    cursors: compactionCursors) else { return }
             do {
                 try run(task, throughputBytesPerSecond: context.options.compactionThroughputBytesPerSecond)
             } catch {
-                context.fail("compaction of table \(id) failed: \(error)")
+                // A table dropped mid-compaction just stops; anything else leaves the files in doubt.
+                if !isDropped.load(ordering: .acquiring) { context.fail("compaction of table \(id) failed: \(error)") }
                 return
             }
         }
@@ -72,6 +73,10 @@ extension LSMTable {
     /// Replaces the inputs by the outputs in the live set, durably, then lets the inputs go.
     private func install(_ task: CompactionTask, outputs: [SSTableHandle]) throws {
         try levelChangeLock.withLock { () throws in
+            if isDropped.load(ordering: .acquiring) {
+                if !task.isTrivialMove { for output in outputs { output.markObsolete() } }
+                return
+            }
             let removed = Set(task.inputs.map(\.fileNumber))
             var levels = version.levels.map { $0.filter { !removed.contains($0.fileNumber) } }
             while levels.count <= task.outputLevel { levels.append([]) }

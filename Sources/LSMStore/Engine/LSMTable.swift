@@ -23,7 +23,7 @@ public final class LSMTable: @unchecked Sendable {
     var compactionRunning = false
     /// Records ending at or before this position are in SSTables; guarded by levelChangeLock.
     var replayAfter: CommitLogPosition
-    private let isDropped = Atomic<Bool>(false)
+    let isDropped = Atomic<Bool>(false)
     /// Leveled compaction's round-robin cursor per level (the last key compacted).
     var compactionCursors: [Int: [UInt8]] = [:]
 
@@ -46,6 +46,7 @@ public final class LSMTable: @unchecked Sendable {
     /// Slows down, never fails, when flushes or compactions fall behind.
     public func apply(_ update: PartitionUpdate) throws {
         try checkOpen()
+        try Self.validate(update)
         var writer = ByteWriter(capacity: 64 + update.partitionKey.count + update.rows.count * 32)
         PartitionUpdateCodec.encode(update, table: id, into: &writer)
         throttleForCompaction()
@@ -58,12 +59,26 @@ public final class LSMTable: @unchecked Sendable {
         }
     }
 
+    /// Refuses updates whose keys no SSTable could hold, before they reach the commit log.
+    static func validate(_ update: PartitionUpdate) throws {
+        let prefixBytes = RowKey.partitionPrefix(update.partitionKey).count
+        for row in update.rows where prefixBytes + row.clustering.count > SSTableFormat.maxKeySizeBytes {
+            throw StoreError.invalidArgument(
+                "row key of \(prefixBytes + row.clustering.count) bytes exceeds the limit of \(SSTableFormat.maxKeySizeBytes)")
+        }
+        if prefixBytes > SSTableFormat.maxKeySizeBytes {
+            throw StoreError.invalidArgument("partition key of \(update.partitionKey.count) bytes exceeds the limit")
+        }
+    }
+
     /// Logs the payload and registers the write against the mutable memtable.
     private func register(payload: [UInt8]) throws -> (CommitLogPosition, MemTable) {
         let result = writeLock.withLock { () -> Result<(CommitLogPosition, MemTable), StoreError> in
-            while version.immutables.count >= context.options.maxFlushBacklog && !context.hasFailed {
+            while version.immutables.count >= context.options.maxFlushBacklog && !context.hasFailed
+                    && !isDropped.load(ordering: .acquiring) {
                 writeLock.wait(timeoutMs: 100)
             }
+            if isDropped.load(ordering: .acquiring) { return .failure(StoreError.closed) }
             do {
                 let position = try context.commitLog.write(payload)
                 let memTable = version.memTable
@@ -183,7 +198,7 @@ public final class LSMTable: @unchecked Sendable {
     /// Waits until no immutable memtable is left.
     func waitForFlushes() throws {
         while !version.immutables.isEmpty {
-            try context.checkHealthy()
+            try checkOpen()
             writeLock.withLock { writeLock.wait(timeoutMs: 20) }
         }
     }
@@ -205,6 +220,11 @@ public final class LSMTable: @unchecked Sendable {
 
     private func installFlush(of memTable: MemTable, handle: SSTableHandle?) throws {
         try levelChangeLock.withLock { () throws in
+            // Truncated or dropped while the flush ran: its rows must not come back.
+            guard !isDropped.load(ordering: .acquiring), version.immutables.contains(where: { $0 === memTable }) else {
+                handle?.markObsolete()
+                return
+            }
             var levels = version.levels
             if let handle { levels[0].insert(handle, at: 0) }
             let newReplayAfter = memTable.switchPosition ?? replayAfter

@@ -53,6 +53,7 @@ public enum RowCodec {
         while let cell = try view.nextCell() {
             row.cells.append(cell.materialize())
         }
+        guard view.isFullyRead else { throw .malformed(offset: bytes.count, reason: "bytes after the last cell") }
         return row
     }
 

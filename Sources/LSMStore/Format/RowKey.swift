@@ -10,7 +10,7 @@ import KVCore
 /// (0x01 < 0xFF). Documented in FORMAT.md.
 public enum RowKey {
     static let terminator: (UInt8, UInt8) = (0x00, 0x01)
-    static let escapedZero: UInt8 = 0xFF
+    @usableFromInline static let escapedZero: UInt8 = 0xFF
 
     /// Packs a partition key and a clustering key.
     public static func encode(partition: [UInt8], clustering: [UInt8]) -> [UInt8] {
@@ -54,6 +54,7 @@ public enum RowKey {
         while index + 1 < key.count {
             if key[index] == 0 {
                 if key[index + 1] == 0x01 { return index + 2 }
+                guard key[index + 1] == escapedZero else { return nil }
                 index += 2
             } else {
                 index += 1
