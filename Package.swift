@@ -25,7 +25,10 @@ let package = Package(
         .target(
             name: "LSMStore",
             dependencies: ["KVCore", "CLZ4"],
-            exclude: ["FORMAT.md"]
+            exclude: ["FORMAT.md"],
+            // The engine's hot loops mutate class state on every row; the runtime exclusivity
+            // checks cost a fifth of a scan (measured with perf). Static checks remain.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .target(name: "Ring", dependencies: ["KVCore"]),
         .target(name: "Gossip", dependencies: ["KVCore"]),

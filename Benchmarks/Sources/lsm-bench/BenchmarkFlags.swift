@@ -27,6 +27,8 @@ struct BenchmarkFlags: Sendable {
     var useExistingDatabase = false
     /// Block cache capacity. db_bench's default, 8 MiB (our engine's own default is 256 MiB).
     var cacheSizeBytes = 8 << 20
+    /// Uncompressed SSTable data block size. db_bench's default, 4 KiB (our engine's own is 16 KiB).
+    var blockSizeBytes = 4096
     /// Memtable size. db_bench's default, 64 MiB.
     var writeBufferSizeBytes = 64 << 20
     /// Seed of the key choices; 0 derives one from the clock, as db_bench.

@@ -6,7 +6,7 @@ enum FlagParser {
     static let knownFlags: Set<String> = [
         "benchmarks", "num", "key_size", "value_size", "reads", "seek_nexts",
         "compression_type", "compression_ratio", "threads", "db", "use_existing_db",
-        "cache_size", "write_buffer_size", "seed", "histogram", "sync",
+        "cache_size", "write_buffer_size", "seed", "histogram", "sync", "block_size",
     ]
     static let booleanFlags: Set<String> = ["use_existing_db", "histogram", "sync"]
 
@@ -74,6 +74,7 @@ enum FlagParser {
         case "db": flags.databaseDirectory = value
         case "use_existing_db": flags.useExistingDatabase = try boolean(value, name)
         case "cache_size": flags.cacheSizeBytes = Int(try integer(value, name))
+        case "block_size": flags.blockSizeBytes = Int(try integer(value, name))
         case "write_buffer_size": flags.writeBufferSizeBytes = Int(try integer(value, name))
         case "seed": flags.seed = try integer(value, name)
         case "histogram": flags.histogram = try boolean(value, name)
@@ -136,6 +137,7 @@ enum FlagParser {
           --threads=N               threads per benchmark, each doing num/reads ops (1)
           --use_existing_db=0|1     open the store at --db and skip fills (0)
           --cache_size=BYTES        block cache (8388608)
+          --block_size=BYTES        SSTable data block size before compression (4096)
           --write_buffer_size=BYTES memtable size (67108864)
           --seed=N                  key choice seed; 0 derives it from the clock (0)
           --histogram=0|1           latency percentiles per benchmark (0)

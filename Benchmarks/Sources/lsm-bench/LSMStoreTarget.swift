@@ -48,6 +48,7 @@ final class LSMStoreTarget: BenchmarkTarget {
 
     static func tableOptions(_ flags: BenchmarkFlags) -> TableOptions {
         var options = TableOptions(compaction: .defaultLeveled)
+        options.sstable.blockSizeBytes = flags.blockSizeBytes
         switch flags.compression {
         case .lz4: options.sstable.compression = .lz4
         case .none: options.sstable.compression = .none
@@ -72,8 +73,7 @@ final class LSMStoreTarget: BenchmarkTarget {
     }
 
     func seek(key: [UInt8], steps: Int) throws -> SeekOutcome {
-        let scanner = try table.scan()
-        try scanner.seek(partition: key)
+        let scanner = try table.scan(.partitions(from: key, to: nil))
         var valid = try scanner.next()
         let packedKey = RowKey.encode(partition: key, clustering: [])
         var outcome = SeekOutcome(found: valid && scanner.key.elementsEqual(packedKey), rowsVisited: 0, valueBytes: 0)

@@ -31,11 +31,31 @@ final class MergingIterator {
 
     /// Moves every source of the current group past the current key.
     func advance() throws {
+        if group.count == 1 {
+            try advanceAlone(group[0])
+            return
+        }
         for index in group {
             try sources[index].next()
             if sources[index].isValid { push(index) }
         }
         collectGroup()
+    }
+
+    /// The fast path of a sequential scan: a lone source that, once moved, is still before
+    /// every other source stays the group without touching the heap.
+    @inline(__always)
+    private func advanceAlone(_ index: Int) throws {
+        let source = sources[index]
+        try source.next()
+        guard source.isValid else {
+            collectGroup()
+            return
+        }
+        if let top = heap.first, compareBytes(sources[top].key, source.key) <= 0 {
+            push(index)
+            collectGroup()
+        }
     }
 
     private func rebuild() {
