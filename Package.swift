@@ -12,6 +12,12 @@ let package = Package(
         .executable(name: "kvnode", targets: ["kvnode"]),
         .executable(name: "kvcli", targets: ["kvcli"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+    ],
     targets: [
         // liblz4 from the system (Debian: liblz4-dev).
         .systemLibrary(
@@ -32,8 +38,35 @@ let package = Package(
         ),
         .target(name: "Ring", dependencies: ["KVCore"]),
         .target(name: "Gossip", dependencies: ["KVCore"]),
-        .executableTarget(name: "kvnode", dependencies: ["KVCore", "LSMStore", "Ring", "Gossip"]),
-        .executableTarget(name: "kvcli", dependencies: ["KVCore"]),
+        // Internode messaging over SwiftNIO: framed TCP, request/response, the Transport seam.
+        .target(
+            name: "Messaging",
+            dependencies: [
+                "KVCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["FORMAT.md"]
+        ),
+        .executableTarget(
+            name: "kvnode",
+            dependencies: [
+                "KVCore", "LSMStore", "Ring", "Gossip", "Messaging",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "kvcli",
+            dependencies: [
+                "KVCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
 
         // A child process for the crash test: writes with batch sync until killed.
         .executableTarget(
@@ -46,6 +79,14 @@ let package = Package(
         .testTarget(name: "LSMStoreTests", dependencies: ["LSMStore", "KVCore"]),
         .testTarget(name: "RingTests", dependencies: ["Ring", "KVCore"]),
         .testTarget(name: "GossipTests", dependencies: ["Gossip", "KVCore"]),
+        .testTarget(
+            name: "MessagingTests",
+            dependencies: [
+                "Messaging", "KVCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
