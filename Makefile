@@ -1,10 +1,21 @@
 # The project's two commands: `make cluster` and `make test` (see README.md).
 SWIFT ?= swift
+VENV := .venv
+PYTHON ?= python3
+# Python packages the integration tests use, installed into $(VENV).
+PYTHON_PACKAGES := pytest cassandra-driver
 
-.PHONY: deps build release test test-swift cluster bench-rocksdb clean
+.PHONY: deps venv build release test test-swift test-integration cluster bench-rocksdb clean
 
 deps:
 	@scripts/ensure-deps.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(PYTHON_PACKAGES)
+	touch $@
 
 build: deps
 	$(SWIFT) build
@@ -12,14 +23,22 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## Builds and runs every test.
-test: deps
+## Builds and runs every test: Swift unit, model, crash and power-loss tests, then the
+## real-process integration tests against local clusters.
+test: test-swift test-integration
+
+test-swift: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 
-## Builds in release mode and starts a local cluster (the cluster arrives with issue 3).
+test-integration: deps venv
+	$(SWIFT) build --product kvnode
+	$(SWIFT) build --product kvcli
+	KVCLI=$$($(SWIFT) build --show-bin-path)/kvcli $(VENV)/bin/pytest -q Tests/integration
+
+## Builds in release mode and starts a 3-node local cluster on 127.0.0.1-3.
 cluster: release
-	@echo "kvnode and the local cluster are not built yet; the storage engine is (see README)."
+	$$($(SWIFT) build -c release --show-bin-path)/kvcli cluster start --nodes 3
 
 ## Our engine and RocksDB's db_bench side by side (PERFORMANCE.md §1).
 bench-rocksdb: deps

@@ -6,6 +6,8 @@ set -euo pipefail
 missing=()
 pkg-config --exists liblz4 2>/dev/null || missing+=(liblz4-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+# The integration tests run in a Python virtualenv.
+python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv)
 for package in "$@"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done

@@ -28,7 +28,7 @@ public final class LSMStore: Sendable {
         try removeOrphans(manifest: manifest, dataDirectory: dataDirectory, fileSystem: fileSystem)
         var replayed = CommitLogReplayTarget(manifest: manifest)
         let commitLog = try wrapValue {
-            try CommitLog.open(directory: joinPath(directory, "commitlog"), fileSystem: fileSystem,
+            try CommitLog.open(directory: options.commitLogDirectory ?? joinPath(directory, "commitlog"), fileSystem: fileSystem,
                                options: options.commitLog) { position, payload in
                 try replayed.apply(position: position, payload: payload)
             }
@@ -100,6 +100,13 @@ public final class LSMStore: Sendable {
     // MARK: Tables
 
     var openTables: [LSMTable] { tables.withLock { Array($0.values) } }
+
+    /// Bytes of SSTables in every table's live set (what `nodetool status` calls load).
+    public var liveDataSizeBytes: Int64 {
+        openTables.reduce(0) { total, table in
+            total + table.version.allSSTables.reduce(Int64(0)) { $0 + Int64($1.sizeBytes) }
+        }
+    }
 
     /// The ids of every table.
     public var tableIDs: [TableID] { tables.withLock { Array($0.keys) } }

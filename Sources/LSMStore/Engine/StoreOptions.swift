@@ -4,6 +4,9 @@ import KVCore
 public struct StoreOptions: Sendable {
     /// The shared commit log. Default: periodic sync every 10 s (Cassandra's default).
     public var commitLog = CommitLogOptions()
+    /// Where commit-log segments live; nil means `<store directory>/commitlog`. A separate
+    /// disk for the log keeps its sequential fsyncs away from flush and compaction I/O.
+    public var commitLogDirectory: String?
     /// A table's mutable memtable is switched out and flushed when it holds this much. Default 64 MiB.
     public var memtableSizeBytes = 64 << 20
     /// Immutable memtables waiting for flush, per table, before writers are slowed down. Default 2.

@@ -1,0 +1,28 @@
+/// The replicas of every range of one ring under one strategy, computed once: what a
+/// coordinator (or a token-aware client) keeps per keyspace and ring version.
+///
+/// Building costs one strategy walk per ring position; `replicas(for:)` is then O(log n)
+/// with no allocation beyond returning the stored array. An immutable value, safe to share.
+public struct ReplicaMap: Sendable {
+    /// The ring the map was built from.
+    public let ring: TokenRing
+    /// `replicasByPosition[index]` are the replicas of the range owned by ring position `index`.
+    public let replicasByPosition: [[HostID]]
+
+    /// The replicas of every range of `ring` under `strategy`.
+    public init(ring: TokenRing, strategy: some ReplicationStrategy) {
+        self.ring = ring
+        self.replicasByPosition = ring.tokens.indices.map { strategy.replicas(forPosition: $0, in: ring) }
+    }
+
+    /// The replicas of the partitions with `token`, primary first; empty on an empty ring.
+    public func replicas(for token: Token) -> [HostID] {
+        ring.isEmpty ? [] : replicasByPosition[ring.index(owning: token)]
+    }
+
+    /// The ranges for which node `id` is a replica, in ring order (adjacent ranges are not
+    /// merged). O(n · replication factor).
+    public func ranges(replicatedBy id: HostID) -> [TokenRange] {
+        ring.tokens.indices.filter { replicasByPosition[$0].contains(id) }.map(ring.range(at:))
+    }
+}

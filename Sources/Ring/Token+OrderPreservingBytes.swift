@@ -1,0 +1,23 @@
+extension Token {
+    /// The number of bytes in `orderPreservingBytes`.
+    public static let orderPreservingByteCount = 8
+
+    /// The token as 8 bytes whose unsigned lexicographic order is the token order:
+    /// big-endian with the sign bit flipped (`Int64.min` → `00…00`, `Int64.max` → `FF…FF`).
+    /// The storage engine prefixes partition keys with it so byte order is ring order.
+    public var orderPreservingBytes: [UInt8] {
+        let biased = UInt64(bitPattern: value) ^ Self.signBit
+        return (0..<Self.orderPreservingByteCount).map { index in
+            UInt8(truncatingIfNeeded: biased >> UInt64(56 - 8 * index))
+        }
+    }
+
+    /// The inverse of `orderPreservingBytes`; `nil` unless `bytes` holds exactly 8 bytes.
+    public init?(orderPreservingBytes bytes: some Collection<UInt8>) {
+        guard bytes.count == Self.orderPreservingByteCount else { return nil }
+        let biased = bytes.reduce(UInt64(0)) { accumulated, byte in accumulated << 8 | UInt64(byte) }
+        self.init(Int64(bitPattern: biased ^ Self.signBit))
+    }
+
+    private static let signBit: UInt64 = 1 << 63
+}

@@ -1,0 +1,204 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import Gossip
+import KVCore
+import LSMStore
+import Logging
+import Messaging
+import NIOCore
+import NIOPosix
+import Ring
+import Synchronization
+
+/// One node's life: open storage, bind the internode port, join the ring through gossip,
+/// serve status, and on SIGTERM or SIGINT drain (announce shutdown, flush memtables) and stop.
+final class NodeRunner: Sendable {
+    static let releaseVersion = "0.1.0"
+    /// How long a first start waits to hear the ring from a seed before choosing tokens.
+    static let ringDiscoverySeconds = 10
+    let configuration: NodeConfiguration
+    let logger: Logger
+    let fileSystem: any FileSystem = PosixFileSystem()
+    let clock: any Clock = SystemClock()
+    let random = SystemRandomSource()
+    let statusJSON = Mutex("{}")
+
+    init(configuration: NodeConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    var listenEndpoint: GossipEndpoint {
+        GossipEndpoint(host: configuration.listenAddress, port: UInt16(configuration.storagePort))
+    }
+
+    func run() async throws {
+        let store = try openStore()
+        var identity = try loadIdentity()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let transport = try await startTransport(group: group)
+        let gossip = try makeGossip(identity: identity, transport: transport)
+        await gossip.start()
+        if identity.tokens.isEmpty {
+            identity.tokens = try await chooseTokens(gossip: gossip, hostID: identity.hostID)
+            try saveIdentity(identity)
+            await gossip.setApplicationStates([.tokens: TokenListValue.string(from: identity.tokens)])
+        }
+        await gossip.setStatus(.normal)
+        let statusTask = Task { await self.refreshStatus(gossip: gossip, store: store) }
+        let admin = try await AdminServer.start(host: configuration.listenAddress, port: configuration.adminPort,
+                                                group: group, logger: logger) { [self] path in route(path) }
+        logger.info("node \(identity.hostID) is up: internode \(listenEndpoint), CQL \(configuration.nativeAddress):\(configuration.nativePort), \(identity.tokens.count) tokens")
+        await Self.waitForTerminationSignal()
+        logger.info("draining")
+        statusTask.cancel()
+        await gossip.shutdown()
+        await admin.close()
+        try store.close()
+        await transport.shutdown()
+        try? await group.shutdownGracefully()
+        logger.info("drained; exiting")
+    }
+
+    // MARK: Startup steps
+
+    private func openStore() throws -> LSMStore {
+        let directory = configuration.dataDirectory
+        do {
+            try fileSystem.createDirectory(directory)
+            let probe = joinPath(directory, ".write-probe")
+            try fileSystem.openForAppend(probe, truncate: true).close()
+            try fileSystem.removeFile(probe)
+        } catch {
+            throw ConfigurationError(description: "data_directory: cannot use \(directory): \(error)")
+        }
+        return try LSMStore.open(directory: directory, options: configuration.storeOptions, fileSystem: fileSystem,
+                                 clock: clock)
+    }
+
+    private func loadIdentity() throws -> NodeIdentity {
+        var identity = try NodeIdentity.load(directory: configuration.dataDirectory, fileSystem: fileSystem)
+            ?? NodeIdentity.fresh(random)
+        identity.generation = max(clock.nowSeconds(), identity.generation + 1)
+        try saveIdentity(identity)
+        return identity
+    }
+
+    private func saveIdentity(_ identity: NodeIdentity) throws {
+        try identity.save(directory: configuration.dataDirectory, fileSystem: fileSystem)
+    }
+
+    private func startTransport(group: any EventLoopGroup) async throws -> NIOTransport {
+        let address = NodeAddress(host: configuration.listenAddress, port: configuration.storagePort)
+        do {
+            return try await NIOTransport.start(listeningOn: address, group: group, logger: logger)
+        } catch {
+            throw ConfigurationError(description: "listen_address/storage_port: cannot listen on \(address): \(error)")
+        }
+    }
+
+    private func makeGossip(identity: NodeIdentity, transport: any Transport) throws -> GossipService {
+        var gossipConfiguration = GossipConfiguration(clusterName: configuration.clusterName)
+        gossipConfiguration.phiConvictThreshold = configuration.phiConvictThreshold
+        let seeds = try configuration.seeds.map { seed in
+            let (host, port) = try configuration.parseSeed(seed)
+            return GossipEndpoint(host: host, port: UInt16(port))
+        }
+        var states: [ApplicationStateKey: String] = [
+            .hostID: identity.hostID, .datacenter: configuration.datacenter, .rack: configuration.rack,
+            .releaseVersion: Self.releaseVersion, .nativeAddress: configuration.nativeAddress,
+            .nativePort: String(configuration.nativePort), .internodeAddress: listenEndpoint.description,
+            .load: "0", .status: NodeStatus.joining.value,
+        ]
+        if !identity.tokens.isEmpty { states[.tokens] = TokenListValue.string(from: identity.tokens) }
+        let gossiper = Gossiper(localEndpoint: listenEndpoint, generation: identity.generation, seeds: seeds,
+                                configuration: gossipConfiguration, random: random, applicationStates: states)
+        return GossipService(gossiper: gossiper, transport: transport, clock: clock, logger: logger)
+    }
+
+    /// Learns the ring from the seeds (unless this node is the only one it knows of), then
+    /// picks tokens that keep ownership even.
+    private func chooseTokens(gossip: GossipService, hostID: String) async throws -> [Int64] {
+        let otherSeeds = configuration.seeds.filter { (try? configuration.parseSeed($0))?.host != configuration.listenAddress
+            || (try? configuration.parseSeed($0))?.port != configuration.storagePort }
+        if !otherSeeds.isEmpty {
+            for _ in 0..<(Self.ringDiscoverySeconds * 4) {
+                if await ringView(gossip: gossip).count > 0 { break }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            // One more round so that what the seed knows of others reaches us too.
+            try await Task.sleep(for: .seconds(2))
+        }
+        let ring = await ringView(gossip: gossip)
+        guard let id = HostID(uuidString: hostID) else { throw ConfigurationError(description: "bad host id \(hostID)") }
+        let node = RingNode(id: id, datacenter: configuration.datacenter, rack: configuration.rack)
+        let allocator = try TokenAllocator(tokensPerNode: configuration.numTokens)
+        let tokens = try allocator.tokens(for: node, joining: ring, random: random).map(\.value)
+        logger.info("chose \(tokens.count) tokens against a ring of \(ring.nodes.count) node(s)")
+        return tokens
+    }
+
+    /// The ring as gossip describes it: every other endpoint that announced tokens.
+    func ringView(gossip: GossipService) async -> TokenRing {
+        let members = await gossip.snapshot().compactMap { entry -> (node: RingNode, tokens: [Token])? in
+            guard entry.endpoint != listenEndpoint, !entry.state.isInDeadState,
+                  let id = entry.state[.hostID].flatMap(HostID.init(uuidString:)),
+                  let tokens = entry.state[.tokens].flatMap({ TokenListValue.tokens(from: $0) }), !tokens.isEmpty else { return nil }
+            let node = RingNode(id: id, datacenter: entry.state[.datacenter] ?? "dc1", rack: entry.state[.rack] ?? "rack1")
+            return (node, tokens.map(Token.init))
+        }
+        return (try? TokenRing(members)) ?? (try! TokenRing([]))
+    }
+
+    // MARK: Status
+
+    private func route(_ path: String) -> (Int, String) {
+        switch path {
+        case "/status": (200, statusJSON.withLock { $0 })
+        case "/health": (200, "{\"status\":\"ok\"}")
+        default: (404, "{\"error\":\"no such path; try /status or /health\"}")
+        }
+    }
+
+    /// Rebuilds the status report twice a second, and publishes this node's load.
+    private func refreshStatus(gossip: GossipService, store: LSMStore) async {
+        var round = 0
+        while !Task.isCancelled {
+            if round % 20 == 0 { await gossip.setApplicationStates([.load: String(store.liveDataSizeBytes)]) }
+            let report = await StatusReportBuilder(clusterName: configuration.clusterName, local: listenEndpoint)
+                .build(from: gossip.snapshot())
+            statusJSON.withLock { $0 = report }
+            round += 1
+            try? await Task.sleep(for: .milliseconds(500))
+        }
+    }
+
+    // MARK: Signals
+
+    /// Returns on SIGTERM or SIGINT.
+    static func waitForTerminationSignal() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let fired = Mutex(false)
+            var sources: [any DispatchSourceSignal] = []
+            for signalNumber in [SIGTERM, SIGINT] {
+                signal(signalNumber, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+                source.setEventHandler {
+                    let first = fired.withLock { fired in
+                        defer { fired = true }
+                        return !fired
+                    }
+                    if first { continuation.resume() }
+                }
+                source.resume()
+                sources.append(source)
+            }
+            signalSources = sources
+        }
+    }
+
+    /// Keeps the signal sources alive for the life of the process (written once, at startup).
+    nonisolated(unsafe) private static var signalSources: [any DispatchSourceSignal] = []
+}

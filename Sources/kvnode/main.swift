@@ -1,1 +1,0 @@
-print("kvnode: the server arrives with the cluster work (issue 3)")

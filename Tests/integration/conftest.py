@@ -1,0 +1,80 @@
+"""Fixtures for real-process tests: a local cluster started with `kvcli cluster start`."""
+import json
+import os
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import pytest
+
+KVCLI = os.environ.get("KVCLI", ".build/debug/kvcli")
+ADMIN_PORT = 7199
+
+
+def run_kvcli(*arguments, timeout=120, check=True):
+    """Runs kvcli and returns the completed process (output captured as text)."""
+    result = subprocess.run([KVCLI, *arguments], capture_output=True, text=True, timeout=timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"kvcli {' '.join(arguments)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def node_status(address):
+    """The node's view of the cluster (its admin port's /status), or None if it does not answer."""
+    try:
+        with urllib.request.urlopen(f"http://{address}:{ADMIN_PORT}/status", timeout=2) as response:
+            return json.loads(response.read())
+    except OSError:
+        return None
+
+
+def states_seen_by(address):
+    """{node address: two-letter state} as `address` sees the cluster, or {} if it does not answer."""
+    report = node_status(address)
+    return {} if report is None else {node["address"]: node["state"] for node in report["nodes"]}
+
+
+def wait_until(predicate, timeout_seconds, interval=0.25):
+    """Polls until predicate() is true; returns the seconds it took, or raises after the timeout."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout_seconds:
+        if predicate():
+            return time.monotonic() - start
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout_seconds} s")
+
+
+class LocalCluster:
+    """A kvcli-managed cluster in a temporary directory."""
+
+    def __init__(self, directory, nodes):
+        self.directory = directory
+        self.nodes = nodes
+
+    def kvcli(self, *arguments, **options):
+        return run_kvcli("cluster", *arguments, "--dir", self.directory, **options)
+
+    @staticmethod
+    def address(index):
+        return f"127.0.0.{index}"
+
+    def identity(self, index):
+        with open(os.path.join(self.directory, f"node{index}", "data", "node-identity")) as file:
+            return file.read()
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    directory = tempfile.mkdtemp(prefix="kvcluster-")
+    local = LocalCluster(directory, 3)
+    try:
+        local.kvcli("start", "--nodes", "3", timeout=180)
+        yield local
+    finally:
+        for index in range(1, 4):
+            log = os.path.join(directory, f"node{index}", "kvnode.log")
+            if os.path.exists(log):
+                with open(log) as file:
+                    print(f"--- node {index} log (tail) ---\n" + "".join(file.readlines()[-30:]))
+        run_kvcli("cluster", "clear", "--dir", directory, check=False)
