@@ -1,3 +1,5 @@
+import KVCore
+
 /// The working state of one `TokenAllocator` run: one datacenter's ring as token values,
 /// owners as small integers (the joining node is the last), and each node's primary and
 /// effective ownership, kept current as the joining node's tokens are placed.
@@ -36,6 +38,11 @@ struct AllocationRing {
     /// A new token takes at least this fraction of the range it splits and leaves at least
     /// this fraction to the old owner, so no range becomes vanishingly small.
     static let minimumSplitFraction = 0.05
+    /// The jitter added to a new token is below its range's width over this: it changes
+    /// ownership by under 0.1% of one range, and keeps two nodes that allocate against the
+    /// same ring at once (which should not happen: joins go one at a time) from choosing the
+    /// very same tokens.
+    static let jitterDivisor: UInt64 = 1024
     /// Ranges with fewer token values than this are never split (2^20: far more than the
     /// tokens other datacenters could have inside it).
     static let minimumSplittableWidth: UInt64 = 1 << 20
@@ -59,8 +66,10 @@ struct AllocationRing {
     /// Splits the range, at the point, that best moves ownership toward the targets at
     /// `progress` (the share of the joining node's tokens placed after this one, in (0, 1]).
     /// The new token avoids `occupied` (every token of the whole ring) and `Token.minimum`.
-    /// Returns false, changing nothing, when no range is wide enough to split.
-    mutating func placeBestToken(progress: Double, avoiding occupied: Set<Token>) -> Bool {
+    /// Returns false, changing nothing, when no range is wide enough to split. `random`
+    /// jitters the token slightly (see `jitterDivisor`).
+    mutating func placeBestToken(progress: Double, avoiding occupied: Set<Token>,
+                                 random: some RandomSource) -> Bool {
         let residuals = residuals(progress: progress)
         var best: (score: Double, position: Int, fraction: Double)?
         for position in positions.indices where owners[position] != newNode && isSplittable(position) {
@@ -70,7 +79,7 @@ struct AllocationRing {
             }
         }
         guard let best else { return false }
-        insertToken(splitting: best.position, fraction: best.fraction, avoiding: occupied)
+        insertToken(splitting: best.position, fraction: best.fraction, avoiding: occupied, random: random)
         return true
     }
 
@@ -93,11 +102,14 @@ struct AllocationRing {
     }
 
     /// Inserts a token of the new node taking `fraction` of the ring from the start of the
-    /// range of `position`, moved forward past any occupied value.
-    private mutating func insertToken(splitting position: Int, fraction: Double, avoiding occupied: Set<Token>) {
+    /// range of `position`, plus a jitter, moved forward past any occupied value.
+    private mutating func insertToken(splitting position: Int, fraction: Double, avoiding occupied: Set<Token>,
+                                      random: some RandomSource) {
         let start = positions[previous(position)]
         let rangeWidth = positions.count == 1 ? UInt64.max : UInt64(bitPattern: positions[position] &- start)
-        var width = min(max(UInt64(fraction * TokenRange.ringSize), 1), rangeWidth - 1)
+        let jitter = random.next(below: max(rangeWidth / Self.jitterDivisor, 1))
+        let exact = min(max(UInt64(fraction * TokenRange.ringSize), 1), rangeWidth - 1)
+        var width = exact + min(jitter, rangeWidth - 1 - exact)
         var token = Token(start &+ Int64(bitPattern: width))
         while token == .minimum || occupied.contains(token) {
             precondition(width < rangeWidth - 1, "no free token inside the range")

@@ -16,9 +16,13 @@ import KVCore
 ///   datacenter's nodes, which is also what `NetworkTopologyStrategy` gives a datacenter
 ///   whose racks are not constrained.
 ///
-/// Only the nodes of the joining node's datacenter are considered; racks are not.
-/// Deterministic: the random source is drawn only for the first node's offset. Cost per new
-/// token: one pass over the datacenter's ranges with a short walk each.
+/// Only the nodes of the joining node's datacenter are considered; racks are not. Nodes must
+/// join one at a time, each seeing the ring with the previous one's tokens (as in
+/// Cassandra): two allocations against the same ring choose nearly the same positions (a
+/// small random jitter only keeps the tokens from being identical).
+/// Deterministic given the random source, which gives the first node's offset and the
+/// jitter. Cost per new token: one pass over the datacenter's ranges with a short walk each,
+/// plus O(n) to update ownership (about 25 ms in release for the 200th node of 16 tokens).
 public struct TokenAllocator: Sendable {
     /// How many tokens each new node gets (`num_tokens`).
     public let tokensPerNode: Int
@@ -57,7 +61,9 @@ public struct TokenAllocator: Sendable {
                                         tokensPerNode: tokensPerNode)
         for step in 0..<tokensPerNode {
             let progress = Double(step + 1) / Double(tokensPerNode)
-            guard allocation.placeBestToken(progress: progress, avoiding: occupied) else { throw .ringTooCrowded }
+            guard allocation.placeBestToken(progress: progress, avoiding: occupied, random: random) else {
+                throw .ringTooCrowded
+            }
         }
         return allocation.newTokens.sorted()
     }

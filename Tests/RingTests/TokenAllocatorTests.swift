@@ -77,6 +77,18 @@ import Testing
         }
     }
 
+    /// Two nodes allocating against the same ring at once (not how joins should go) still
+    /// get different tokens, thanks to the jitter.
+    @Test func concurrentAllocationsDoNotCollide() throws {
+        let allocator = try TokenAllocator(tokensPerNode: 16)
+        let ring = try Self.growRing(nodeCount: 3, allocator: allocator, seed: 5).last!
+        let first = try allocator.tokens(for: RingFixtures.node(3), joining: ring, random: SeededRandomSource(seed: 6))
+        let second = try allocator.tokens(for: RingFixtures.node(4), joining: ring, random: SeededRandomSource(seed: 7))
+        #expect(Set(first).isDisjoint(with: second))
+        #expect(Set(first).isDisjoint(with: ring.tokens))
+        #expect(throws: Never.self) { try ring.adding(RingFixtures.node(3), tokens: first).adding(RingFixtures.node(4), tokens: second) }
+    }
+
     @Test func firstNodeGetsEvenlySpacedTokens() throws {
         let allocator = try TokenAllocator(tokensPerNode: 8)
         let tokens = try allocator.tokens(for: RingFixtures.node(0), joining: .empty,

@@ -60,8 +60,9 @@ class LocalCluster:
         return f"127.0.0.{index}"
 
     def identity(self, index):
+        """The node's persisted identity as {key: value} (host_id, tokens, generation)."""
         with open(os.path.join(self.directory, f"node{index}", "data", "node-identity")) as file:
-            return file.read()
+            return dict(line.split(": ", 1) for line in file.read().splitlines() if ": " in line)
 
 
 @pytest.fixture(scope="module")

@@ -40,10 +40,12 @@ def test_a_killed_node_is_marked_down_by_the_others(cluster):
 
 def test_a_restarted_node_comes_back_with_its_identity(cluster):
     before = cluster.identity(3)
-    host_id = [line for line in before.splitlines() if line.startswith("host_id")][0].split(": ")[1]
+    host_id = before["host_id"]
     cluster.kvcli("start", "3", timeout=120)
     wait_until(lambda: all_see(ADDRESSES, {a: "UN" for a in ADDRESSES}), 20)
-    assert cluster.identity(3) == before, "host id or tokens changed across the restart"
+    after = cluster.identity(3)
+    assert (after["host_id"], after["tokens"]) == (host_id, before["tokens"]), "host id or tokens changed"
+    assert int(after["generation"]) > int(before["generation"]), "a restart must start a new gossip generation"
     output = run_kvcli("status", "--host", "127.0.0.1").stdout
     assert host_id in output
 
