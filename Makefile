@@ -34,11 +34,13 @@ test-swift: deps
 test-integration: deps venv
 	$(SWIFT) build --product kvnode
 	$(SWIFT) build --product kvcli
-	KVCLI=$$($(SWIFT) build --show-bin-path)/kvcli $(VENV)/bin/pytest -q Tests/integration
+	KVCLI=$$($(SWIFT) build --show-bin-path)/kvcli $(VENV)/bin/pytest -q -s Tests/integration
 
 ## Builds in release mode and starts a 3-node local cluster on 127.0.0.1-3.
 cluster: release
-	$$($(SWIFT) build -c release --show-bin-path)/kvcli cluster start --nodes 3
+	@bin=$$($(SWIFT) build -c release --show-bin-path); \
+	echo "$$bin/kvcli cluster start --nodes 3"; \
+	$$bin/kvcli cluster start --nodes 3
 
 ## Our engine and RocksDB's db_bench side by side (PERFORMANCE.md §1).
 bench-rocksdb: deps

@@ -37,7 +37,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .target(name: "Ring", dependencies: ["KVCore"]),
-        .target(name: "Gossip", dependencies: ["KVCore"]),
+        .target(name: "Gossip", dependencies: ["KVCore"], exclude: ["FORMAT.md"]),
         // Internode messaging over SwiftNIO: framed TCP, request/response, the Transport seam.
         .target(
             name: "Messaging",

@@ -7,6 +7,7 @@ public struct ApplicationStateKey: RawRepresentable, Hashable, Comparable, Senda
     /// The wire tag.
     public let rawValue: UInt8
 
+    /// The key with wire tag `rawValue`, known to this build or not.
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
     /// `NodeStatus` in its string form (`NORMAL`, `BOOT`, `LEAVING`, `LEFT,<expiryMs>`, `shutdown`).
@@ -38,6 +39,7 @@ public struct ApplicationStateKey: RawRepresentable, Hashable, Comparable, Senda
         .nativeAddress, .nativePort, .hostID, .releaseVersion, .internodeAddress,
     ]
 
+    /// Tag order: the order keys are encoded and reported in.
     public static func < (left: ApplicationStateKey, right: ApplicationStateKey) -> Bool {
         left.rawValue < right.rawValue
     }

@@ -3,9 +3,12 @@
 /// In a message an `EndpointState` may be a delta: the heartbeat (always present, it carries
 /// the generation) plus only the states newer than what the receiver has.
 public struct EndpointState: Hashable, Sendable {
+    /// The generation and the latest heartbeat version.
     public var heartbeat: HeartbeatState
+    /// The application states known, each with the version its owner gave it.
     public var applicationStates: [ApplicationStateKey: VersionedValue]
 
+    /// A state with the given heartbeat and application states.
     public init(heartbeat: HeartbeatState, applicationStates: [ApplicationStateKey: VersionedValue] = [:]) {
         self.heartbeat = heartbeat
         self.applicationStates = applicationStates

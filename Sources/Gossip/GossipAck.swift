@@ -8,6 +8,7 @@ public struct GossipAck: Hashable, Sendable {
     /// did not mention at all.
     public var states: [GossipEndpoint: EndpointState]
 
+    /// Memberwise.
     public init(requests: [GossipDigest], states: [GossipEndpoint: EndpointState]) {
         self.requests = requests
         self.states = states

@@ -9,19 +9,42 @@ public struct GossipConfiguration: Sendable, Equatable {
     public var gossipIntervalMs: Int64 = 1000
 
     /// An endpoint is marked down when its phi exceeds this. Default 8
-    /// (`phi_convict_threshold`): with heartbeats every second, about 18.4 s of silence.
+    /// (`phi_convict_threshold`): with heartbeats every second, about 11.6 s of silence, so
+    /// the first round after 12 s (see `acceptableHeartbeatPauseMs` for the computation).
     public var phiConvictThreshold: Double = 8
 
-    /// How many heartbeat inter-arrival intervals each endpoint's window keeps. Default 1000.
+    /// The failure detector (`PhiAccrualFailureDetector`, Akka's model) takes the wait for
+    /// the next heartbeat to be normally distributed with mean `mean + this` and standard
+    /// deviation `max(stddev, minStandardDeviationMs)`, `mean` and `stddev` being those of
+    /// the recorded intervals: this much silence beyond the usual interval is expected, and
+    /// only what follows it is held against the endpoint. Default 8000 ms, chosen with
+    /// `minStandardDeviationMs = 500` so that, with steady 1 s heartbeats (mean 1000 ms,
+    /// stddev 0, so sigma = 500 ms), phi 8 is reached at `9000 + y * 500` ms where
+    /// `y (1.5976 + 0.070566 y^2) = 8 ln 10 = 18.42`, i.e. y = 5.23: 11.6 s of silence, and
+    /// a conviction in the first gossip round after it, at 12 s (a little later when
+    /// relayed heartbeats arrive irregularly and the learned stddev exceeds 500 ms; 13.7 s
+    /// at a stddev of 900 ms). At 10 s of silence phi is still 1.6. Must be >= 0.
+    public var acceptableHeartbeatPauseMs: Int64 = 8_000
+
+    /// The least standard deviation the failure detector assumes, however regular the
+    /// recorded intervals (Akka's `min-std-deviation`): without it, perfectly steady
+    /// heartbeats would make phi jump from 0 to huge over a few milliseconds. Default 500 ms
+    /// (see `acceptableHeartbeatPauseMs`). Must be > 0.
+    public var minStandardDeviationMs: Int64 = 500
+
+    /// How many heartbeat inter-arrival intervals each endpoint's window keeps. Default 1000
+    /// (Akka's `max-sample-size` too).
     public var arrivalWindowCapacity: Int = 1000
 
-    /// The interval assumed before any has been measured, recorded as an endpoint's first
-    /// sample. Default 2000 ms (twice the gossip interval, as Cassandra): erring high means a
-    /// new endpoint is convicted a little late rather than flapping.
-    public var initialArrivalIntervalMs: Int64 = 2000
+    /// The interval assumed for an endpoint before any has been measured: its mean, with no
+    /// spread (so `minStandardDeviationMs`), until the first real interval is recorded, and
+    /// then dropped: it is never kept in the window. Default 1000 ms (the gossip interval):
+    /// a new endpoint is convicted after the same 12 s of silence as a known one.
+    public var initialArrivalIntervalMs: Int64 = 1000
 
-    /// Intervals longer than this are not recorded, so a long partition does not teach the
-    /// detector to wait longer next time. Default 2000 ms (Cassandra's `fd_max_interval_ms`).
+    /// Intervals longer than this are not recorded, so a long partition (or a node that was
+    /// down and came back) does not teach the detector to wait longer next time. Default
+    /// 2000 ms (Cassandra's `fd_max_interval_ms`).
     public var maxArrivalIntervalMs: Int64 = 2000
 
     /// When ticks are further apart than this (this node paused: GC, a stopped process, a

@@ -2,6 +2,7 @@
 /// among its heartbeat and application states. Digests are what a Syn carries, and an Ack's
 /// requests reuse the form ("send me this endpoint's state newer than `maxVersion`").
 public struct GossipDigest: Hashable, Sendable {
+    /// The endpoint summarised.
     public var endpoint: GossipEndpoint
     /// The endpoint's heartbeat generation as known by the digest's author.
     public var generation: Int64
@@ -9,6 +10,7 @@ public struct GossipDigest: Hashable, Sendable {
     /// (0 asks for everything).
     public var maxVersion: Int64
 
+    /// Memberwise.
     public init(endpoint: GossipEndpoint, generation: Int64, maxVersion: Int64) {
         self.endpoint = endpoint
         self.generation = generation

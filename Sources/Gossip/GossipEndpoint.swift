@@ -46,11 +46,13 @@ public struct GossipEndpoint: Hashable, Comparable, Sendable, CustomStringConver
         return left.port < right.port
     }
 
+    /// Same host (byte for byte) and same port.
     public static func == (left: GossipEndpoint, right: GossipEndpoint) -> Bool {
         left.port == right.port && left.hostPrefixHigh == right.hostPrefixHigh
             && left.hostPrefixLow == right.hostPrefixLow && left.host == right.host
     }
 
+    /// Hashes host and port.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(host)
         hasher.combine(port)

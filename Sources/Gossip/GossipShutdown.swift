@@ -5,6 +5,7 @@ public struct GossipShutdown: Hashable, Sendable {
     /// the status spreads by gossip like any other change.
     public var state: EndpointState
 
+    /// Memberwise.
     public init(state: EndpointState) {
         self.state = state
     }

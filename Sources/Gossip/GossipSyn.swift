@@ -6,6 +6,7 @@ public struct GossipSyn: Hashable, Sendable {
     /// a size-limited Syn covers different endpoints in different rounds).
     public var digests: [GossipDigest]
 
+    /// Memberwise.
     public init(clusterName: String, digests: [GossipDigest]) {
         self.clusterName = clusterName
         self.digests = digests

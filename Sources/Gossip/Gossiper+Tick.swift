@@ -22,7 +22,7 @@ extension Gossiper {
     }
 
     /// The targets of this round's Syn, without duplicates.
-    mutating func chooseSynTargets() -> [GossipEndpoint] {
+    func chooseSynTargets() -> [GossipEndpoint] {
         let live = liveEndpoints
         let unreachable = unreachableEndpoints
         var targets: [GossipEndpoint] = []
@@ -52,7 +52,7 @@ extension Gossiper {
     /// This node's digests: its own first, then every other endpoint in order. When they do
     /// not all fit in `maxMessageSizeBytes`, the others are shuffled first so that each round
     /// covers a different subset.
-    mutating func makeSyn() -> GossipSyn {
+    func makeSyn() -> GossipSyn {
         var others = sortedEndpoints.filter { $0 != localEndpoint }
         let endpoints = [localEndpoint] + others
         var digests = endpoints.map(digest(of:))

@@ -10,8 +10,22 @@ import KVCore
 /// random choices come from the injected `RandomSource`, and it walks endpoints in sorted
 /// order, so the same seed and the same events give the same actions.
 ///
-/// Not thread-safe: a value owned by one task or actor that serialises the calls. Costs are
-/// O(known endpoints) per call, plus a sort of them per tick.
+/// Not thread-safe: a value owned by one task or actor that serialises the calls. A call
+/// costs O(known endpoints), plus sorting the endpoint states a message carries.
+///
+/// Wiring, in the shell:
+///
+///     var gossiper = Gossiper(localEndpoint: me, generation: generation, seeds: seeds,
+///                             configuration: configuration, random: SystemRandomSource(),
+///                             applicationStates: [.status: NodeStatus.joining.value, ...])
+///     // every configuration.gossipIntervalMs:
+///     perform(gossiper.tick(nowMillis: clock.nowMicros() / 1000))
+///     // for every gossip payload from peer p (p: the peer's own `localEndpoint`, i.e. its
+///     // internode listen address, not a connection's ephemeral source port):
+///     let message = try GossipMessage.decode(bytes, configuration: configuration)
+///     perform(gossiper.receive(message, from: p, nowMillis: clock.nowMicros() / 1000))
+///     // perform: `.send(m, to)` -> transport.send(m.encode(), to) and forget; every other
+///     // action -> ring / coordinator / CQL event listeners.
 public struct Gossiper: Sendable {
     /// This node.
     public let localEndpoint: GossipEndpoint

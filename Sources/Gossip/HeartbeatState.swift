@@ -10,6 +10,7 @@ public struct HeartbeatState: Hashable, Sendable {
     /// The latest version the node drew for its heartbeat; never negative.
     public var version: Int64
 
+    /// Memberwise.
     public init(generation: Int64, version: Int64) {
         self.generation = generation
         self.version = version

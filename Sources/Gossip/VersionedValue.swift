@@ -8,6 +8,7 @@ public struct VersionedValue: Hashable, Sendable {
     /// The owner's version counter when the value was set; never negative.
     public var version: Int64
 
+    /// Memberwise.
     public init(value: String, version: Int64) {
         self.value = value
         self.version = version

@@ -149,7 +149,12 @@ final class NodeRunner: Sendable {
             let node = RingNode(id: id, datacenter: entry.state[.datacenter] ?? "dc1", rack: entry.state[.rack] ?? "rack1")
             return (node, tokens.map(Token.init))
         }
-        return (try? TokenRing(members)) ?? (try! TokenRing([]))
+        do {
+            return try TokenRing(members)
+        } catch {
+            logger.warning("gossip describes an inconsistent ring (\(error)); treating it as empty")
+            return try! TokenRing([])
+        }
     }
 
     // MARK: Status

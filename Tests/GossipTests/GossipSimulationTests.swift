@@ -83,6 +83,7 @@ import Testing
         print("[gossip-sim] stopped node convicted by all \(delays.count) others: first after \(delays.min() ?? 0) s, mean \(mean) s, last \(delays.max() ?? 0) s")
         #expect(delays.count == others.count)
         #expect((delays.min() ?? 0) >= 5, "nobody convicts on a few seconds of silence")
+        #expect((delays.max() ?? .infinity) <= 20, "everyone convicts within 20 s")
         for node in others { #expect(!simulation.gossipers[node]!.isAlive(simulation.endpoints[victim])) }
         // Only the victim was convicted.
         #expect(simulation.observations.filter { if case .markedDown = $0.action { true } else { false } }.count == others.count)

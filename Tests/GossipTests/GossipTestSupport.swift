@@ -49,7 +49,9 @@ enum GossipTestSupport {
         let tickActions = initiator.tick(nowMillis: nowMillis)
         var initiatorEvents = events(tickActions)
         var responderEvents: [GossipAction] = []
-        let syn = sends(tickActions).first { if case .syn = $0.message { true } else { false } }!.message
+        guard let syn = sends(tickActions).first(where: { if case .syn = $0.message { true } else { false } })?.message else {
+            preconditionFailure("the initiator's tick sent no Syn: give it a seed or a live peer")
+        }
         let answer = responder.receive(relay(syn), from: initiator.localEndpoint, nowMillis: nowMillis)
         responderEvents += events(answer)
         guard let ack = sends(answer).first?.message else { return (initiatorEvents, responderEvents) }
