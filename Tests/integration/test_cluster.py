@@ -31,6 +31,25 @@ def test_kvcli_status_prints_nodetool_lines(cluster):
         assert line.split()[-1] == "rack1"
 
 
+def test_garbage_on_the_storage_port_does_not_hurt_the_node(cluster):
+    import random
+    import socket
+    import struct
+
+    generator = random.Random(7)
+    payloads = [bytes(generator.randrange(256) for _ in range(generator.randrange(1, 300))) for _ in range(50)]
+    payloads += [b"\x16\x03\x01\x02\x00" + b"\x00" * 64, struct.pack(">I", 0xFFFFFFFF) * 8, b""]
+    for payload in payloads:
+        with socket.create_connection(("127.0.0.1", 7000), timeout=2) as connection:
+            try:
+                connection.sendall(payload)
+                connection.settimeout(0.2)
+                connection.recv(16)
+            except OSError:
+                pass
+    wait_until(lambda: all_see(ADDRESSES, {a: "UN" for a in ADDRESSES}), 10)
+
+
 def test_a_killed_node_is_marked_down_by_the_others(cluster):
     cluster.kvcli("kill", "3")
     seconds = wait_until(lambda: all_see(ADDRESSES[:2], {"127.0.0.3": "DN"}), 20)

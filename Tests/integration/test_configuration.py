@@ -1,0 +1,48 @@
+"""kvnode refuses a bad configuration with a message naming the key, path or address."""
+import os
+import socket
+import subprocess
+import tempfile
+
+from conftest import KVCLI
+
+KVNODE = os.path.join(os.path.dirname(KVCLI), "kvnode")
+
+
+def run_kvnode(config_text, *flags):
+    directory = tempfile.mkdtemp(prefix="kvnode-config-")
+    path = os.path.join(directory, "kvnode.yaml")
+    with open(path, "w") as file:
+        file.write(config_text.replace("DATA", os.path.join(directory, "data")))
+    return subprocess.run([KVNODE, "--config", path, *flags], capture_output=True, text=True, timeout=60)
+
+
+BASE = "listen_address: 127.0.0.9\nnative_address: 127.0.0.9\ndata_directory: DATA\nseeds: [127.0.0.9]\n"
+
+
+def test_unknown_key_is_named():
+    result = run_kvnode(BASE + "colour: blue\n")
+    assert result.returncode != 0
+    assert "colour" in result.stderr
+
+
+def test_bad_address_is_named():
+    result = run_kvnode(BASE.replace("listen_address: 127.0.0.9", "listen_address: 300.1.2.3"))
+    assert result.returncode != 0
+    assert "listen_address" in result.stderr and "300.1.2.3" in result.stderr
+
+
+def test_port_in_use_is_named():
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.9", 0))
+        blocker.listen()
+        port = blocker.getsockname()[1]
+        result = run_kvnode(BASE + f"storage_port: {port}\n")
+    assert result.returncode != 0
+    assert f"127.0.0.9:{port}" in result.stderr
+
+
+def test_unusable_data_directory_is_named():
+    result = run_kvnode(BASE.replace("DATA", "/proc/kvnode-cannot-write-here"))
+    assert result.returncode != 0
+    assert "/proc/kvnode-cannot-write-here" in result.stderr
