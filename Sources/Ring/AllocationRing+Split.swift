@@ -1,3 +1,4 @@
+import KVCore
 extension AllocationRing {
     /// How much placing a new token in the range of `position` changes the objective (the
     /// weighted sum of squared ownership residuals over nodes plus squared range-size errors,

@@ -1,3 +1,5 @@
+import KVCore
+
 /// How many nodes and racks one datacenter has on a ring; what `NetworkTopologyStrategy`
 /// needs to know when a datacenter or its racks are exhausted.
 public struct DatacenterSummary: Hashable, Sendable {

@@ -1,3 +1,5 @@
+import KVCore
+
 /// Cassandra's `org.apache.cassandra.dht.Murmur3Partitioner`, bit for bit: a partition's
 /// token is the first 64-bit half of MurmurHash3 x64 128 (seed 0, Cassandra's signed-tail
 /// variant) of its serialized partition key, read as a signed `Int64`, with `Int64.min`

@@ -1,3 +1,5 @@
+import KVCore
+
 /// MurmurHash3 x64 128-bit exactly as Cassandra's `MurmurHash.hash3_x64_128` computes it,
 /// which is what `Murmur3Partitioner` and every token-aware driver use.
 ///

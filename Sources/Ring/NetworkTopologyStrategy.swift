@@ -1,3 +1,5 @@
+import KVCore
+
 /// Cassandra's `NetworkTopologyStrategy`: a replication factor per datacenter, replicas
 /// spread over as many racks as possible.
 ///

@@ -1,3 +1,5 @@
+import KVCore
+
 /// How much of the token space each node holds, as fractions of the whole ring: what
 /// `nodetool status` shows as "Owns" (primary) and "Owns (effective)" (per keyspace).
 ///

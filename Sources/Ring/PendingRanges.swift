@@ -1,3 +1,5 @@
+import KVCore
+
 /// The replicas that will gain ranges while nodes join or leave, so that writes reach them
 /// before they take over: Cassandra's pending ranges (`TokenMetadata.calculatePendingRanges`).
 ///

@@ -1,3 +1,5 @@
+import KVCore
+
 /// The replicas of every range of one ring under one strategy, computed once: what a
 /// coordinator (or a token-aware client) keeps per keyspace and ring version.
 ///

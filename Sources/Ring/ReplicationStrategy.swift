@@ -1,3 +1,5 @@
+import KVCore
+
 /// Where a keyspace keeps the copies of each token range: Cassandra's
 /// `AbstractReplicationStrategy`.
 ///

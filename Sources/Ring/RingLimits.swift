@@ -1,3 +1,5 @@
+import KVCore
+
 /// The bounds the ring enforces, in one place. Input past them is refused with a typed
 /// error, never a trap.
 public enum RingLimits {

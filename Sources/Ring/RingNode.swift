@@ -1,3 +1,5 @@
+import KVCore
+
 /// A node as replica placement sees it: its identity and where it sits in the topology.
 ///
 /// `datacenter` and `rack` are the snitch's names (gossip's `DC` and `RACK` states);

@@ -1,3 +1,5 @@
+import KVCore
+
 /// Cassandra's `SimpleStrategy`: the owner of a range, then the next distinct nodes
 /// clockwise, ignoring datacenters and racks, until `replicationFactor` nodes (or every node
 /// when there are fewer).

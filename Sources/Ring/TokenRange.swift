@@ -1,3 +1,5 @@
+import KVCore
+
 /// A range of tokens `(start, end]` on the ring, exclusive of `start` and inclusive of
 /// `end`, as Cassandra's `Range<Token>`; it wraps past `Token.maximum` when
 /// `start >= end`, and `start == end` is the whole ring.

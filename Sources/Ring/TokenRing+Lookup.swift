@@ -1,3 +1,4 @@
+import KVCore
 extension TokenRing {
     /// The ring position that owns `token`: the first token at or after it, wrapping to 0
     /// past the last. Requires a non-empty ring. O(log n).

@@ -1,3 +1,5 @@
+import KVCore
+
 /// The ring: every node's tokens, sorted, and who owns each. An immutable value; a topology
 /// change builds a new ring (`adding`, `removing`).
 ///

@@ -1,3 +1,5 @@
+import KVCore
+
 /// Why a ring could not be built from the given tokens.
 public enum TokenRingError: Error, Hashable, Sendable {
     /// Two nodes (or one node twice) claim the same token.

@@ -1,3 +1,5 @@
+import KVCore
+
 /// Murmur3 tokens computed by the Python `cassandra-driver` (3.29, `Murmur3Token.hash_fn`,
 /// its C murmur3 extension, checked equal to its pure-Python one), the ground truth for
 /// Cassandra's `Murmur3Partitioner`. Regenerate with the script below and the driver in

@@ -1,3 +1,5 @@
+import KVCore
+
 /// Replica lists computed by the Python `cassandra-driver` (`TokenMap.get_replicas` over
 /// `SimpleStrategy` and `NetworkTopologyStrategy.make_token_replica_map`) for a fixed ring of
 /// 11 nodes in 3 datacenters and several racks. The driver lists a NetworkTopologyStrategy's

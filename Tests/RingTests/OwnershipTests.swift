@@ -1,3 +1,4 @@
+import KVCore
 import Ring
 import Testing
 

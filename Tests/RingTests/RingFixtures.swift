@@ -1,3 +1,4 @@
+import KVCore
 import Ring
 
 /// Small builders shared by the ring tests.

@@ -1,4 +1,3 @@
-import KVCore
 
 /// A node's permanent identity on the ring: a 128-bit UUID, Cassandra's `host_id`.
 ///
