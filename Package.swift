@@ -49,6 +49,15 @@ let package = Package(
             ],
             exclude: ["FORMAT.md"]
         ),
+        // The CQL native protocol v4 (Protocol/) and the CQL language (Parser/).
+        .target(
+            name: "CQL",
+            dependencies: [
+                "KVCore", "CLZ4",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            exclude: ["FORMAT.md"]
+        ),
         .executableTarget(
             name: "kvnode",
             dependencies: [
@@ -79,6 +88,10 @@ let package = Package(
         .testTarget(name: "LSMStoreTests", dependencies: ["LSMStore", "KVCore"]),
         .testTarget(name: "RingTests", dependencies: ["Ring", "KVCore"]),
         .testTarget(name: "GossipTests", dependencies: ["Gossip", "KVCore"]),
+        .testTarget(
+            name: "CQLTests",
+            dependencies: ["CQL", "KVCore", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .testTarget(
             name: "MessagingTests",
             dependencies: [
