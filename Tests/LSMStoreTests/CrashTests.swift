@@ -27,6 +27,7 @@ import Testing
             try verify(directory: directory, acknowledged: acknowledged, cycle: cycle)
         }
         #expect(!acknowledged.isEmpty, "the writer acknowledged nothing: the test proved nothing")
+        print("[crash] \(cycles) SIGKILL cycles, \(acknowledged.count) acknowledged writes, all present and whole")
     }
 
     private func writerPath() throws -> String {

@@ -1,0 +1,101 @@
+import NIOCore
+
+/// Writers for the body notation. Preconditions on lengths are the caller's (a string over
+/// 65535 UTF-8 bytes in a `[string]` is a programming error and traps); the server only writes
+/// values it built itself.
+extension ByteBuffer {
+    /// `[short]`.
+    public mutating func writeProtocolShort(_ value: UInt16) { writeInteger(value) }
+    /// `[int]`.
+    public mutating func writeProtocolInt(_ value: Int32) { writeInteger(value) }
+    /// `[long]`.
+    public mutating func writeProtocolLong(_ value: Int64) { writeInteger(value) }
+
+    /// `[string]`. Requires at most 65535 UTF-8 bytes.
+    public mutating func writeProtocolString(_ text: String) {
+        let count = text.utf8.count
+        precondition(count <= Int(UInt16.max), "[string] longer than 65535 bytes")
+        writeInteger(UInt16(count))
+        writeString(text)
+    }
+
+    /// `[long string]`.
+    public mutating func writeProtocolLongString(_ text: String) {
+        writeInteger(Int32(text.utf8.count))
+        writeString(text)
+    }
+
+    /// `[uuid]`.
+    public mutating func writeProtocolUUID(_ uuid: ProtocolUUID) {
+        writeInteger(uuid.high)
+        writeInteger(uuid.low)
+    }
+
+    /// `[bytes]`; nil is written as length -1.
+    public mutating func writeProtocolBytes(_ bytes: [UInt8]?) {
+        guard let bytes else { writeInteger(Int32(-1)); return }
+        writeInteger(Int32(bytes.count))
+        writeBytes(bytes)
+    }
+
+    /// `[value]`: null is -1, not set is -2.
+    public mutating func writeProtocolValue(_ value: ProtocolValue) {
+        switch value {
+        case .null: writeInteger(Int32(-1))
+        case .notSet: writeInteger(Int32(-2))
+        case .bytes(let bytes): writeProtocolBytes(bytes)
+        }
+    }
+
+    /// `[short bytes]`. Requires at most 65535 bytes.
+    public mutating func writeProtocolShortBytes(_ bytes: [UInt8]) {
+        precondition(bytes.count <= Int(UInt16.max), "[short bytes] longer than 65535 bytes")
+        writeInteger(UInt16(bytes.count))
+        writeBytes(bytes)
+    }
+
+    /// `[string list]`.
+    public mutating func writeProtocolStringList(_ list: [String]) {
+        writeInteger(UInt16(list.count))
+        for item in list { writeProtocolString(item) }
+    }
+
+    /// `[string map]`, keys in sorted order so output is deterministic.
+    public mutating func writeProtocolStringMap(_ map: [String: String]) {
+        writeInteger(UInt16(map.count))
+        for key in map.keys.sorted() {
+            writeProtocolString(key)
+            writeProtocolString(map[key]!)
+        }
+    }
+
+    /// `[string multimap]`, keys sorted.
+    public mutating func writeProtocolStringMultimap(_ map: [String: [String]]) {
+        writeInteger(UInt16(map.count))
+        for key in map.keys.sorted() {
+            writeProtocolString(key)
+            writeProtocolStringList(map[key]!)
+        }
+    }
+
+    /// `[bytes map]`, keys sorted.
+    public mutating func writeProtocolBytesMap(_ map: [String: [UInt8]?]) {
+        writeInteger(UInt16(map.count))
+        for key in map.keys.sorted() {
+            writeProtocolString(key)
+            writeProtocolBytes(map[key]!)
+        }
+    }
+
+    /// `[inet]`.
+    public mutating func writeProtocolInet(_ inet: ProtocolInet) {
+        writeInteger(UInt8(inet.addressBytes.count))
+        writeBytes(inet.addressBytes)
+        writeInteger(inet.port)
+    }
+
+    /// `[consistency]`.
+    public mutating func writeProtocolConsistency(_ level: ProtocolConsistency) {
+        writeInteger(level.rawValue)
+    }
+}

@@ -1,0 +1,87 @@
+import NIOCore
+
+/// Writes whole frames: header, optional tracing id / warnings / custom payload prefixes, and
+/// the body, LZ4-compressed when compression was negotiated and the body is not empty.
+///
+/// A value type confined to the connection's event loop; set `compression` once STARTUP's
+/// READY has been written (the READY itself is empty, so never compressed).
+public struct FrameEncoder: Sendable {
+    /// The negotiated compression, or nil.
+    public var compression: FrameCompression?
+    /// The version written in headers.
+    public let version: UInt8
+
+    /// Creates an encoder for v4 with no compression.
+    public init(compression: FrameCompression? = nil, version: UInt8 = ProtocolVersion.current) {
+        self.compression = compression
+        self.version = version
+    }
+
+    /// Appends a response frame to `output`.
+    /// - Parameters:
+    ///   - tracingID: written first in the body with flag 0x02 when present.
+    ///   - warnings: written as a `[string list]` with flag 0x08 when non-empty.
+    public func encodeResponse(_ message: ResponseMessage, streamID: Int16, tracingID: ProtocolUUID? = nil,
+                               warnings: [String] = [], into output: inout ByteBuffer) {
+        var flags: FrameFlags = []
+        var body = ByteBuffer()
+        if let tracingID {
+            flags.insert(.tracing)
+            body.writeProtocolUUID(tracingID)
+        }
+        if !warnings.isEmpty {
+            flags.insert(.warning)
+            body.writeProtocolStringList(warnings)
+        }
+        message.writeBody(into: &body)
+        let header = FrameHeader(version: version, isResponse: true, flags: flags, streamID: streamID,
+                                 opcode: message.opcode)
+        write(header: header, body: body, into: &output)
+    }
+
+    /// Appends a request frame to `output` (the client side; used by tests and tools).
+    public func encodeRequest(_ message: RequestMessage, streamID: Int16, tracing: Bool = false,
+                              customPayload: [String: [UInt8]?]? = nil, into output: inout ByteBuffer) {
+        var flags: FrameFlags = tracing ? [.tracing] : []
+        var body = ByteBuffer()
+        if let customPayload {
+            flags.insert(.customPayload)
+            body.writeProtocolBytesMap(customPayload)
+        }
+        message.writeBody(into: &body)
+        let header = FrameHeader(version: version, isResponse: false, flags: flags, streamID: streamID,
+                                 opcode: message.opcode)
+        write(header: header, body: body, into: &output)
+    }
+
+    private func write(header: FrameHeader, body: ByteBuffer, into output: inout ByteBuffer) {
+        var header = header
+        var body = body
+        if compression == .lz4, body.readableBytes > 0 {
+            body = LZ4BodyCodec.compress(body)
+            header.flags.insert(.compression)
+        }
+        header.bodyLengthBytes = Int32(body.readableBytes)
+        header.write(into: &output)
+        output.writeImmutableBuffer(body)
+    }
+
+    /// The ERROR 0x000A answering a frame in an unsupported version, written in a version that
+    /// client can read (its own if older than v4, else v4; v1/v2 use the 8-byte header).
+    public static func unsupportedVersionReply(for request: UnsupportedVersionRequest) -> ByteBuffer {
+        var body = ByteBuffer()
+        ErrorResponse(.protocolError, message: request.message).write(into: &body)
+        var output = ByteBuffer()
+        output.writeInteger(request.replyVersion | 0x80)
+        output.writeInteger(UInt8(0))
+        if request.usesLegacyHeader {
+            output.writeInteger(Int8(truncatingIfNeeded: request.streamID))
+        } else {
+            output.writeInteger(request.streamID)
+        }
+        output.writeInteger(ProtocolOpcode.error.rawValue)
+        output.writeInteger(Int32(body.readableBytes))
+        output.writeImmutableBuffer(body)
+        return output
+    }
+}

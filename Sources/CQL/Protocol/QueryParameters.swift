@@ -1,0 +1,126 @@
+import NIOCore
+
+/// The `<query_parameters>` of QUERY and EXECUTE (v4):
+///
+/// ```
+/// [consistency][byte flags]
+///   0x01 values: [short] n, then n × ([string] name if 0x40) [value]
+///   0x04 [int] page size      0x08 [bytes] paging state
+///   0x10 [consistency] serial 0x20 [long] default timestamp (µs)
+///   0x02 skip metadata (no field)
+/// ```
+public struct QueryParameters: Sendable, Hashable {
+    /// Bound values: none, by position, or by name (flag 0x40).
+    public enum Values: Sendable, Hashable {
+        case none
+        case positional([ProtocolValue])
+        case named([NamedValue])
+    }
+
+    /// One value bound by name.
+    public struct NamedValue: Sendable, Hashable {
+        public var name: String
+        public var value: ProtocolValue
+        /// Creates a named value.
+        public init(name: String, value: ProtocolValue) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public var consistency: ProtocolConsistency
+    public var values: Values
+    /// Flag 0x02: the client already has the result metadata.
+    public var skipMetadata: Bool
+    /// Flag 0x04; advisory. Nil means "return everything".
+    public var pageSize: Int32?
+    /// Flag 0x08: the opaque state from a previous page.
+    public var pagingState: [UInt8]?
+    /// Flag 0x10.
+    public var serialConsistency: ProtocolConsistency?
+    /// Flag 0x20: the client's timestamp in microseconds.
+    public var defaultTimestamp: Int64?
+
+    /// Creates parameters; everything but the consistency is optional.
+    public init(consistency: ProtocolConsistency, values: Values = .none, skipMetadata: Bool = false,
+                pageSize: Int32? = nil, pagingState: [UInt8]? = nil,
+                serialConsistency: ProtocolConsistency? = nil, defaultTimestamp: Int64? = nil) {
+        self.consistency = consistency
+        self.values = values
+        self.skipMetadata = skipMetadata
+        self.pageSize = pageSize
+        self.pagingState = pagingState
+        self.serialConsistency = serialConsistency
+        self.defaultTimestamp = defaultTimestamp
+    }
+
+    private var flags: UInt8 {
+        var flags: UInt8 = 0
+        switch values {
+        case .none: break
+        case .positional: flags |= 0x01
+        case .named: flags |= 0x41
+        }
+        if skipMetadata { flags |= 0x02 }
+        if pageSize != nil { flags |= 0x04 }
+        if pagingState != nil { flags |= 0x08 }
+        if serialConsistency != nil { flags |= 0x10 }
+        if defaultTimestamp != nil { flags |= 0x20 }
+        return flags
+    }
+
+    /// Appends the encoded parameters.
+    public func write(into buffer: inout ByteBuffer) {
+        buffer.writeProtocolConsistency(consistency)
+        buffer.writeInteger(flags)
+        switch values {
+        case .none: break
+        case .positional(let list):
+            buffer.writeProtocolShort(UInt16(list.count))
+            for value in list { buffer.writeProtocolValue(value) }
+        case .named(let list):
+            buffer.writeProtocolShort(UInt16(list.count))
+            for item in list {
+                buffer.writeProtocolString(item.name)
+                buffer.writeProtocolValue(item.value)
+            }
+        }
+        if let pageSize { buffer.writeProtocolInt(pageSize) }
+        if let pagingState { buffer.writeProtocolBytes(pagingState) }
+        if let serialConsistency { buffer.writeProtocolConsistency(serialConsistency) }
+        if let defaultTimestamp { buffer.writeProtocolLong(defaultTimestamp) }
+    }
+
+    /// Reads parameters. Flags beyond 0x7F are refused (v4 has no others).
+    public static func read(from reader: inout ProtocolReader) throws(ProtocolError) -> QueryParameters {
+        let consistency = try reader.readConsistency()
+        let flags = try reader.readByte()
+        if flags & 0x80 != 0 { throw .invalidField("unknown query flags \(flags)") }
+        var parameters = QueryParameters(consistency: consistency, skipMetadata: flags & 0x02 != 0)
+        if flags & 0x01 != 0 { parameters.values = try readValues(from: &reader, named: flags & 0x40 != 0) }
+        if flags & 0x04 != 0 { parameters.pageSize = try reader.readInt() }
+        if flags & 0x08 != 0 {
+            guard let state = try reader.readBytes() else { throw .invalidField("null paging state") }
+            parameters.pagingState = state
+        }
+        if flags & 0x10 != 0 { parameters.serialConsistency = try reader.readConsistency() }
+        if flags & 0x20 != 0 { parameters.defaultTimestamp = try reader.readLong() }
+        return parameters
+    }
+
+    private static func readValues(from reader: inout ProtocolReader, named: Bool) throws(ProtocolError) -> Values {
+        let count = try reader.readCount(minimumElementBytes: named ? 6 : 4)
+        if named {
+            var list: [NamedValue] = []
+            for _ in 0..<count {
+                let name = try reader.readString()
+                list.append(NamedValue(name: name, value: try reader.readValue()))
+            }
+            return .named(list)
+        }
+        var list: [ProtocolValue] = []
+        list.reserveCapacity(count)
+        for _ in 0..<count { list.append(try reader.readValue()) }
+        return .positional(list)
+    }
+}

@@ -1,0 +1,49 @@
+import NIOCore
+
+/// A response frame's message and envelope, as a client sees it.
+public struct DecodedResponse: Sendable, Equatable {
+    /// The stream id (negative for events).
+    public var streamID: Int16
+    /// The message.
+    public var message: ResponseMessage
+    /// The tracing id (flag 0x02), if any.
+    public var tracingID: ProtocolUUID?
+    /// The warnings (flag 0x08).
+    public var warnings: [String]
+    /// The custom payload (flag 0x04), if any.
+    public var customPayload: [String: [UInt8]?]?
+}
+
+/// Turns response frames into `DecodedResponse`s: the client side, for tests and tools.
+public struct ResponseDecoder: Sendable {
+    /// The limits applied to decompression and type nesting.
+    public let limits: ProtocolLimits
+    /// Whether lz4 was negotiated.
+    public var compression: FrameCompression?
+
+    /// Creates a decoder.
+    public init(limits: ProtocolLimits = .default, compression: FrameCompression? = nil) {
+        self.limits = limits
+        self.compression = compression
+    }
+
+    /// Decodes one response frame.
+    public func decode(_ frame: ProtocolFrame) throws(ProtocolError) -> DecodedResponse {
+        guard let opcode = frame.header.opcode, !opcode.isRequest else {
+            throw .unexpectedOpcode(frame.header.opcodeByte)
+        }
+        var body = frame.body
+        if frame.header.flags.contains(.compression) {
+            guard compression != nil else { throw .compressionNotNegotiated }
+            body = try LZ4BodyCodec.decompress(body, maxUncompressedBytes: limits.maxUncompressedBodyBytes)
+        }
+        var reader = ProtocolReader(body)
+        let flags = frame.header.flags
+        let tracingID = flags.contains(.tracing) ? try reader.readUUID() : nil
+        let warnings = flags.contains(.warning) ? try reader.readStringList() : []
+        let payload = flags.contains(.customPayload) ? try reader.readBytesMap() : nil
+        let message = try ResponseMessage.readBody(opcode: opcode, from: &reader, limits: limits)
+        return DecodedResponse(streamID: frame.header.streamID, message: message, tracingID: tracingID,
+                               warnings: warnings, customPayload: payload)
+    }
+}
