@@ -120,3 +120,33 @@ import Testing
         }
     }
 }
+
+@Suite struct FrameErrorReplyTests {
+    private func decodeReply(_ bytes: ByteBuffer) throws -> DecodedResponse {
+        var buffer = bytes
+        var decoder = FrameDecoder(direction: .responses)
+        return try ResponseDecoder().decode(try #require(try decoder.decodeFrame(from: &buffer)))
+    }
+
+    @Test func tooLargeFrameIsAnsweredOnItsStream() throws {
+        let error = ProtocolError.frameTooLarge(streamID: 12, bodyBytes: 100, limitBytes: 10)
+        let reply = try decodeReply(try #require(FrameEncoder().protocolErrorReply(for: error)))
+        #expect(reply.streamID == 12)
+        #expect(reply.message == .error(ErrorResponse(.protocolError, message: error.clientMessage)))
+    }
+
+    @Test func bodyErrorIsAnsweredOnTheFrameStream() throws {
+        let reply = try decodeReply(try #require(FrameEncoder().protocolErrorReply(for: .invalidUTF8, frameStreamID: 6)))
+        #expect(reply.streamID == 6)
+    }
+
+    @Test func notCQLGetsNoReply() {
+        #expect(FrameEncoder().protocolErrorReply(for: .notCQLFrame(firstByte: 0x16)) == nil)
+    }
+
+    @Test func unsupportedVersionReplyComesFromTheVersionHelper() throws {
+        let request = UnsupportedVersionRequest(requestedVersion: 5, streamID: 2)
+        let reply = try #require(FrameEncoder().protocolErrorReply(for: .unsupportedVersion(request)))
+        #expect(reply == FrameEncoder.unsupportedVersionReply(for: request))
+    }
+}

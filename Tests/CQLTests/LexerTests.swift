@@ -83,6 +83,11 @@ private func lex(_ text: String) throws -> [(CQLTokenKind, String)] {
         #expect(tokens[3].text == "bb")
     }
 
+    @Test func positionsAfterMultiLineLiterals() throws {
+        let tokens = try CQLLexer.tokenize("'a\nbc' x /* \n\n */ y")
+        #expect(tokens.map { [$0.line, $0.column] } == [[1, 1], [2, 5], [4, 5], [4, 6]])
+    }
+
     @Test(arguments: [
         ("SELECT 'abc", 1, 8, "'abc"),
         ("\"abc", 1, 1, "\"abc"),

@@ -1,5 +1,6 @@
 import CQL
 import NIOCore
+import Testing
 
 /// Bytes from a hex string; spaces are ignored.
 func protocolHexBytes(_ text: String) -> [UInt8] {
@@ -35,11 +36,14 @@ func protocolResponseRoundTrip(_ message: ResponseMessage, streamID: Int16 = 3,
 }
 
 /// The error a throwing expression threw, as a `ProtocolError` (nil if it did not throw).
-func protocolErrorThrown<T>(_ body: () throws(ProtocolError) -> T) -> ProtocolError? {
+func protocolErrorThrown<T>(_ body: () throws -> T) -> ProtocolError? {
     do {
         _ = try body()
         return nil
-    } catch {
+    } catch let error as ProtocolError {
         return error
+    } catch {
+        Issue.record("unexpected error \(error)")
+        return nil
     }
 }

@@ -48,7 +48,7 @@ public struct CQLLexer: Sendable {
         if CQLLexer.isDigit(scalar) { return try lexNumber(negative: false) }
         if scalar == "-", let next = peek(at: 1), minusStartsNumber(next) {
             advance()
-            if CQLLexer.isDigit(next) { return try lexNumber(negative: true) }
+            return try lexNumber(negative: true)
         }
         if CQLLexer.isLetter(scalar) { return lexWord() }
         if let symbol = lexSymbol() { return (.symbol, symbol) }

@@ -27,13 +27,16 @@ extension CQLParser {
         return .columns(columns, values: terms)
     }
 
-    /// Parses an optional `USING TTL x AND TIMESTAMP y` (either order, either alone).
-    mutating func parseUsing() throws(CQLSyntaxError) -> CQLUsing {
+    /// Parses an optional `USING TTL x AND TIMESTAMP y` (either order, either alone); DELETE
+    /// and BATCH pass `allowsTimeToLive: false`.
+    mutating func parseUsing(allowsTimeToLive: Bool = true) throws(CQLSyntaxError) -> CQLUsing {
         var using = CQLUsing()
         guard acceptKeyword("using") else { return using }
         repeat {
             let token = current
-            if acceptKeyword("ttl"), using.timeToLive == nil {
+            if current.isKeyword("ttl"), !allowsTimeToLive {
+                throw .invalid(token, "USING TTL is not allowed here, at input '\(token.text)'")
+            } else if acceptKeyword("ttl"), using.timeToLive == nil {
                 using.timeToLive = try parseTerm()
             } else if acceptKeyword("timestamp"), using.timestamp == nil {
                 using.timestamp = try parseTerm()
@@ -113,9 +116,7 @@ extension CQLParser {
         }
         try expectKeyword("from")
         let table = try parseQualifiedName()
-        let usingToken = current
-        let using = try parseUsing()
-        if using.timeToLive != nil { throw .invalid(usingToken, "DELETE does not accept USING TTL") }
+        let using = try parseUsing(allowsTimeToLive: false)
         let whereClause = try parseWhereClause()
         return CQLDelete(
             selection: selection, table: table, using: using, whereClause: whereClause,
@@ -143,7 +144,7 @@ extension CQLParser {
             _ = acceptKeyword("logged")
         }
         try expectKeyword("batch")
-        let using = try parseUsing()
+        let using = try parseUsing(allowsTimeToLive: false)
         var statements: [CQLStatement] = []
         while !acceptKeyword("apply") {
             guard statements.count < CQLParserLimits.statementCountMax else {

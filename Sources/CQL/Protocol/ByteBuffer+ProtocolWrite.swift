@@ -1,8 +1,9 @@
 import NIOCore
 
-/// Writers for the body notation. Preconditions on lengths are the caller's (a string over
-/// 65535 UTF-8 bytes in a `[string]` is a programming error and traps); the server only writes
-/// values it built itself.
+/// Writers for the body notation. Counts that must fit a `[short]` (list and map sizes, short
+/// bytes) are the caller's precondition and trap when broken: the server only writes values it
+/// built itself. `[string]` is the exception: error messages may quote user input, so an
+/// over-long string is cut at a character boundary instead.
 extension ByteBuffer {
     /// `[short]`.
     public mutating func writeProtocolShort(_ value: UInt16) { writeInteger(value) }
@@ -11,12 +12,20 @@ extension ByteBuffer {
     /// `[long]`.
     public mutating func writeProtocolLong(_ value: Int64) { writeInteger(value) }
 
-    /// `[string]`. Requires at most 65535 UTF-8 bytes.
+    /// `[string]`; text over 65535 UTF-8 bytes is truncated to the longest prefix of whole
+    /// characters that fits.
     public mutating func writeProtocolString(_ text: String) {
-        let count = text.utf8.count
-        precondition(count <= Int(UInt16.max), "[string] longer than 65535 bytes")
-        writeInteger(UInt16(count))
-        writeString(text)
+        guard text.utf8.count > Int(UInt16.max) else {
+            writeInteger(UInt16(text.utf8.count))
+            writeString(text)
+            return
+        }
+        var end = text.utf8.index(text.utf8.startIndex, offsetBy: Int(UInt16.max))
+        // `end` is inside the text; step back off UTF-8 continuation bytes (0b10xxxxxx).
+        while text.utf8[end] & 0xC0 == 0x80 { end = text.utf8.index(before: end) }
+        let prefix = text.utf8[..<end]
+        writeInteger(UInt16(prefix.count))
+        writeBytes(prefix)
     }
 
     /// `[long string]`.

@@ -57,6 +57,20 @@ public enum ProtocolError: Error, Sendable, Equatable {
         }
     }
 
+    /// The stream id a frame-level error belongs to, when the header got that far; body errors
+    /// belong to the stream of the frame being decoded, which the caller knows.
+    public var streamID: Int16? {
+        switch self {
+        case .frameTooLarge(let streamID, _, _), .negativeFrameLength(let streamID, _),
+             .wrongDirection(let streamID):
+            return streamID
+        case .unsupportedVersion(let request):
+            return request.streamID
+        default:
+            return nil
+        }
+    }
+
     /// A human-readable message for the ERROR frame sent back to the client.
     public var clientMessage: String {
         switch self {

@@ -11,14 +11,19 @@ public struct ProtocolLimits: Sendable, Equatable {
     public var maxUncompressedBodyBytes: Int
     /// The deepest nesting of collection/tuple/UDT types accepted in an `[option]`.
     public var maxTypeNestingDepth: Int
+    /// The most rows a decoded Rows result may claim when it has no columns (such rows cost no
+    /// body bytes, so the body length cannot bound them). Client-side decoding only.
+    public var maxRowsWithoutColumns: Int
 
     /// Creates limits; the defaults match the documentation in `FORMAT.md`.
     public init(maxFrameBodyBytes: Int = 16 * 1024 * 1024,
                 maxUncompressedBodyBytes: Int = 32 * 1024 * 1024,
-                maxTypeNestingDepth: Int = 32) {
+                maxTypeNestingDepth: Int = 32,
+                maxRowsWithoutColumns: Int = 65_536) {
         self.maxFrameBodyBytes = maxFrameBodyBytes
         self.maxUncompressedBodyBytes = maxUncompressedBodyBytes
         self.maxTypeNestingDepth = maxTypeNestingDepth
+        self.maxRowsWithoutColumns = maxRowsWithoutColumns
     }
 
     /// The defaults: 16 MiB frames, 32 MiB uncompressed bodies, 32 levels of type nesting.

@@ -12,6 +12,16 @@ public struct DecodedResponse: Sendable, Equatable {
     public var warnings: [String]
     /// The custom payload (flag 0x04), if any.
     public var customPayload: [String: [UInt8]?]?
+
+    /// Creates a decoded response.
+    public init(streamID: Int16, message: ResponseMessage, tracingID: ProtocolUUID? = nil,
+                warnings: [String] = [], customPayload: [String: [UInt8]?]? = nil) {
+        self.streamID = streamID
+        self.message = message
+        self.tracingID = tracingID
+        self.warnings = warnings
+        self.customPayload = customPayload
+    }
 }
 
 /// Turns response frames into `DecodedResponse`s: the client side, for tests and tools.

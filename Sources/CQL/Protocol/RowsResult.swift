@@ -33,6 +33,10 @@ public struct RowsResult: Sendable, Hashable {
         if cellCount.overflow || cellCount.partialValue > reader.remainingBytes / 4 {
             throw .truncated(neededBytes: Int.max, remainingBytes: reader.remainingBytes)
         }
+        // Rows without columns take no bytes, so the body cannot bound their count.
+        if metadata.columnCount == 0 && rowCount > limits.maxRowsWithoutColumns {
+            throw .invalidField("\(rowCount) rows without columns")
+        }
         var rows: [[[UInt8]?]] = []
         rows.reserveCapacity(rowCount)
         for _ in 0..<rowCount {

@@ -21,22 +21,17 @@ struct CompactionExecutor {
             var partition: [UInt8] = []
             var partitionTombstones: PartitionTombstones?
             while merging.isValid {
-                let key = Array(merging.key)
-                guard let prefixLength = key.withUnsafeBytes({ RowKey.partitionPrefixLength($0) }) else {
+                let key = merging.key
+                guard let prefixLength = RowKey.partitionPrefixLength(key) else {
                     throw StoreError.corruption(file: task.inputs[0].reader.path, offset: 0, reason: "row key without partition terminator")
                 }
-                if !key[..<prefixLength].elementsEqual(partition) {
-                    partition = Array(key[..<prefixLength])
+                let prefix = UnsafeRawBufferPointer(rebasing: key[..<prefixLength])
+                if !partition.withUnsafeBytes({ compareBytes($0, prefix) == 0 }) {
+                    partition = Array(prefix)
                     try outputs.startPartition(partition)
                     partitionTombstones = try outputs.addTombstones(upTo: partition, from: &tombstones)
                 }
-                let clustering = Array(key[prefixLength...])
-                let fragments = try merging.group.map { index throws in
-                    try decode(merging.sources[index].value, clustering: clustering, source: index)
-                }
-                if let row = merger.compact(fragments, outer: outerDeletion(partitionTombstones, clustering)) {
-                    try outputs.add(key: key, row: RowCodec.encode(row))
-                }
+                try compactRow(merging, key: key, prefixLength: prefixLength, tombstones: partitionTombstones, into: &outputs)
                 try merging.advance()
             }
             try outputs.addRemainingTombstones(&tombstones)
@@ -44,6 +39,42 @@ struct CompactionExecutor {
         } catch {
             outputs.abandon()
             throw error
+        }
+    }
+
+    /// Writes what the output keeps of the row at the merging iterator's current key.
+    /// The common case, a single fragment of live values with no tombstone around it, is
+    /// copied as it is, without decoding.
+    private func compactRow(_ merging: MergingIterator, key: UnsafeRawBufferPointer, prefixLength: Int,
+                            tombstones: PartitionTombstones?, into outputs: inout CompactionOutputs) throws {
+        if merging.group.count == 1 && tombstones == nil {
+            let bytes = merging.sources[merging.group[0]].value
+            if try holdsOnlyLiveValues(bytes, source: merging.group[0]) {
+                try outputs.add(key: key, row: bytes)
+                return
+            }
+        }
+        let clustering = Array(key[prefixLength...])
+        let fragments = try merging.group.map { index throws in
+            try decode(merging.sources[index].value, clustering: clustering, source: index)
+        }
+        if let row = merger.compact(fragments, outer: outerDeletion(tombstones, clustering)) {
+            try outputs.add(key: Array(key), row: RowCodec.encode(row))
+        }
+    }
+
+    /// Whether a row fragment has no deletion, tombstone or TTL: nothing compaction could
+    /// purge or must reconcile.
+    private func holdsOnlyLiveValues(_ bytes: UnsafeRawBufferPointer, source: Int) throws -> Bool {
+        do {
+            var view = try RowView(bytes)
+            guard view.deletion == nil else { return false }
+            while let cell = try view.nextCell() {
+                if cell.kind != .live { return false }
+            }
+            return true
+        } catch {
+            throw StoreError.corruption(file: task.inputs[source].reader.path, offset: 0, reason: "row does not decode: \(error)")
         }
     }
 
@@ -117,6 +148,10 @@ struct CompactionOutputs {
     }
 
     mutating func add(key: [UInt8], row: [UInt8]) throws {
+        try currentWriter().writer.add(key: key, row: row)
+    }
+
+    mutating func add(key: UnsafeRawBufferPointer, row: UnsafeRawBufferPointer) throws {
         try currentWriter().writer.add(key: key, row: row)
     }
 
