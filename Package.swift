@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "kvnode",
             dependencies: [
-                "KVCore", "LSMStore", "Ring", "Gossip", "Messaging",
+                "KVCore", "LSMStore", "Ring", "Gossip", "Messaging", "CQL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
