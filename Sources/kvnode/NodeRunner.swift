@@ -50,9 +50,12 @@ final class NodeRunner: Sendable {
         let statusTask = Task { await self.refreshStatus(gossip: gossip, store: store) }
         let admin = try await AdminServer.start(host: configuration.listenAddress, port: configuration.adminPort,
                                                 group: group, logger: logger) { [self] path in route(path) }
+        let native = try await NativeServer.start(host: configuration.nativeAddress, port: configuration.nativePort,
+                                                  group: group, logger: logger)
         logger.info("node \(identity.hostID) is up: internode \(listenEndpoint), CQL \(configuration.nativeAddress):\(configuration.nativePort), \(identity.tokens.count) tokens")
         await Self.waitForTerminationSignal()
         logger.info("draining")
+        await native.close()
         statusTask.cancel()
         await gossip.shutdown()
         await admin.close()

@@ -1,0 +1,146 @@
+import NIOCore
+
+/// The channel handler of one client connection: a thin shell over `ConnectionStateMachine`
+/// that performs its actions (write, run requests on the `CQLRequestHandler`, close).
+///
+/// Add it as the only handler of an accepted channel (`CQLConnectionHandler.install`). It
+/// admits the connection against the server's `CQLConnectionRegistry` when the channel
+/// becomes active and closes it at once when the server is full. Requests run as tasks off
+/// the event loop; their responses hop back to the loop and are written as they complete.
+/// Backpressure: while the channel is not writable (the client does not read its responses)
+/// no more bytes are read, so neither inbound nor outbound buffers grow without bound.
+/// Event-loop confined (not `Sendable`).
+public final class CQLConnectionHandler: ChannelDuplexHandler {
+    public typealias InboundIn = ByteBuffer
+    public typealias OutboundIn = ByteBuffer
+    public typealias OutboundOut = ByteBuffer
+
+    /// Receives one line per notable connection event (refusals, protocol errors), for the
+    /// node's log. Called on the event loop; must be cheap.
+    public typealias Log = @Sendable (_ message: String) -> Void
+
+    private var machine: ConnectionStateMachine
+    private let requestHandler: any CQLRequestHandler
+    private let registry: CQLConnectionRegistry
+    private let log: Log
+    private var connectionInfo = CQLConnectionInfo(connectionID: 0)
+    private var admitted = false
+    private var announcedStartup = false
+    private var readPendingUntilWritable = false
+
+    /// Creates the handler of one connection.
+    public init(configuration: CQLServerConfiguration, requestHandler: any CQLRequestHandler,
+                registry: CQLConnectionRegistry, log: @escaping Log = { _ in }) {
+        self.machine = ConnectionStateMachine(configuration: configuration)
+        self.requestHandler = requestHandler
+        self.registry = registry
+        self.log = log
+    }
+
+    /// Adds a new handler to `channel`'s pipeline; call from the channel initializer (on the
+    /// channel's event loop).
+    public static func install(on channel: any Channel, configuration: CQLServerConfiguration,
+                               requestHandler: any CQLRequestHandler, registry: CQLConnectionRegistry,
+                               log: @escaping Log = { _ in }) throws {
+        let handler = CQLConnectionHandler(configuration: configuration, requestHandler: requestHandler,
+                                           registry: registry, log: log)
+        try channel.pipeline.syncOperations.addHandler(handler)
+    }
+
+    // MARK: Channel events
+
+    public func channelActive(context: ChannelHandlerContext) {
+        guard let connectionID = registry.admit() else {
+            log("refusing CQL connection from \(context.remoteAddress?.description ?? "?"): "
+                + "\(registry.maxConnections) connections are open")
+            machine.connectionClosed()
+            context.close(promise: nil)
+            return
+        }
+        admitted = true
+        connectionInfo = CQLConnectionInfo(connectionID: connectionID,
+                                           remoteAddress: context.remoteAddress?.description)
+        context.fireChannelActive()
+    }
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard admitted else { return }
+        let actions = machine.bytesReceived(unwrapInboundIn(data))
+        if machine.isReady && !announcedStartup {
+            announcedStartup = true
+            connectionInfo.startupOptions = machine.startupOptions
+        }
+        perform(actions, context: context)
+    }
+
+    public func channelInactive(context: ChannelHandlerContext) {
+        machine.connectionClosed()
+        if admitted {
+            admitted = false
+            registry.release()
+            if announcedStartup {
+                let handler = requestHandler
+                let info = connectionInfo
+                Task { await handler.connectionClosed(info) }
+            }
+        }
+        context.fireChannelInactive()
+    }
+
+    public func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        log("CQL connection \(connectionInfo.connectionID) failed: \(error)")
+        machine.connectionClosed()
+        context.close(promise: nil)
+    }
+
+    // MARK: Backpressure
+
+    public func read(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            context.read()
+        } else {
+            readPendingUntilWritable = true
+        }
+    }
+
+    public func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable && readPendingUntilWritable {
+            readPendingUntilWritable = false
+            context.read()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    // MARK: Actions
+
+    private func perform(_ actions: ConnectionActions, context: ChannelHandlerContext) {
+        if let output = actions.output {
+            let written = context.writeAndFlush(wrapOutboundOut(output))
+            if actions.close {
+                written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            }
+        } else if actions.close {
+            context.close(promise: nil)
+        }
+        if actions.close {
+            log("closing CQL connection \(connectionInfo.connectionID) after a protocol error")
+        }
+        for request in actions.dispatch {
+            run(request, context: context)
+        }
+    }
+
+    /// Runs one request on the handler and hops back to the event loop with its response.
+    private func run(_ request: DispatchedRequest, context: ChannelHandlerContext) {
+        let handler = requestHandler
+        let info = connectionInfo
+        let message = request.message
+        let response = context.eventLoop.makeFutureWithTask {
+            await handler.handle(message, context: info)
+        }
+        response.assumeIsolated().whenSuccess { response in
+            let actions = self.machine.responseReady(streamID: request.streamID, response: response)
+            self.perform(actions, context: context)
+        }
+    }
+}

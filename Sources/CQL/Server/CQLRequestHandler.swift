@@ -1,0 +1,19 @@
+/// Executes the statements of a started connection: QUERY, PREPARE, EXECUTE and BATCH.
+///
+/// Supplied by the node. The connection handles the handshake (OPTIONS, STARTUP, REGISTER)
+/// itself and calls `handle` for everything else, once per request, concurrently: many
+/// requests of one connection may be in flight at once and are answered as they complete.
+/// Bad or unknown CQL must be answered with `.syntaxError` or `.invalid`, never
+/// `.protocolError` (the Python driver drops a connection on 0x000A).
+public protocol CQLRequestHandler: Sendable {
+    /// Answers one request. Called from a task, not on the event loop; must not block.
+    func handle(_ request: RequestMessage, context: CQLConnectionInfo) async -> ResponseMessage
+
+    /// Called once when a connection that sent STARTUP closes (to drop session state).
+    func connectionClosed(_ context: CQLConnectionInfo) async
+}
+
+extension CQLRequestHandler {
+    /// Keeps no session state by default.
+    public func connectionClosed(_ context: CQLConnectionInfo) async {}
+}
