@@ -15,7 +15,9 @@ import Synchronization
 /// One node's life: open storage, bind the internode port, join the ring through gossip,
 /// serve status, and on SIGTERM or SIGINT drain (announce shutdown, flush memtables) and stop.
 final class NodeRunner: Sendable {
-    static let releaseVersion = "0.1.0"
+    /// Advertised in gossip and `system.local`; drivers pick their schema parser by it
+    /// (≥ 4.0 selects the `system_schema` one this node serves).
+    static let releaseVersion = "4.1.0"
     /// How long a first start waits to hear the ring from a seed before choosing tokens.
     static let ringDiscoverySeconds = 10
     let configuration: NodeConfiguration
@@ -50,8 +52,12 @@ final class NodeRunner: Sendable {
         let statusTask = Task { await self.refreshStatus(gossip: gossip, store: store) }
         let admin = try await AdminServer.start(host: configuration.listenAddress, port: configuration.adminPort,
                                                 group: group, logger: logger) { [self] path in route(path) }
+        let systemTables = SystemQueryHandler(
+            local: .init(configuration: configuration, endpoint: listenEndpoint, generation: identity.generation,
+                         releaseVersion: Self.releaseVersion),
+            gossip: gossip)
         let native = try await NativeServer.start(host: configuration.nativeAddress, port: configuration.nativePort,
-                                                  group: group, logger: logger)
+                                                  group: group, logger: logger, requestHandler: systemTables)
         logger.info("node \(identity.hostID) is up: internode \(listenEndpoint), CQL \(configuration.nativeAddress):\(configuration.nativePort), \(identity.tokens.count) tokens")
         await Self.waitForTerminationSignal()
         logger.info("draining")
@@ -113,7 +119,7 @@ final class NodeRunner: Sendable {
             .hostID: identity.hostID, .datacenter: configuration.datacenter, .rack: configuration.rack,
             .releaseVersion: Self.releaseVersion, .nativeAddress: configuration.nativeAddress,
             .nativePort: String(configuration.nativePort), .internodeAddress: listenEndpoint.description,
-            .load: "0", .status: NodeStatus.joining.value,
+            .load: "0", .status: NodeStatus.joining.value, .schemaVersion: SystemKeyspaces.schemaVersion,
         ]
         if !identity.tokens.isEmpty { states[.tokens] = TokenListValue.string(from: identity.tokens) }
         let gossiper = Gossiper(localEndpoint: listenEndpoint, generation: identity.generation, seeds: seeds,

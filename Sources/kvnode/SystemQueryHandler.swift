@@ -1,0 +1,182 @@
+import CQL
+import Gossip
+import Synchronization
+
+/// Answers the metadata queries drivers send (`system.local`, `system.peers[_v2]`,
+/// `system_schema.*`) from the node's configuration and gossip, plus `USE` of a system
+/// keyspace. Every other statement gets the Invalid "not executable yet" answer.
+///
+/// QUERY, PREPARE and EXECUTE of such SELECTs are served; prepared ids are a digest of
+/// (keyspace, text), so they agree across nodes and restarts. Session state (the `USE`d
+/// keyspace) and the prepared texts live behind mutexes; all rows come in one page.
+final class SystemQueryHandler: CQLRequestHandler {
+    /// What the node knows of itself; the handler reads gossip for the rest.
+    struct LocalNode: Sendable {
+        let configuration: NodeConfiguration
+        let endpoint: GossipEndpoint
+        let generation: Int64
+        let releaseVersion: String
+    }
+
+    static let cqlVersion = "3.4.5"
+    static let partitioner = "org.apache.cassandra.dht.Murmur3Partitioner"
+    /// Bounds the prepared-statement cache (metadata queries are few and fixed).
+    static let maxPreparedStatements = 1024
+
+    private let local: LocalNode
+    private let snapshot: @Sendable () async -> [(endpoint: GossipEndpoint, state: EndpointState, isAlive: Bool)]
+    private let sessionKeyspaces = Mutex<[UInt64: String]>([:])
+    private let preparedTexts = Mutex<[[UInt8]: (keyspace: String?, text: String)]>([:])
+
+    init(local: LocalNode, gossip: GossipService) {
+        self.local = local
+        self.snapshot = { await gossip.snapshot() }
+    }
+
+    func handle(_ request: RequestMessage, context: CQLConnectionInfo) async -> ResponseMessage {
+        switch request {
+        case .query(let text, _):
+            return await run(text, keyspace: sessionKeyspace(context), context: context)
+        case .prepare(let text):
+            return await prepare(text, context: context)
+        case .execute(let id, _):
+            guard let entry = preparedTexts.withLock({ $0[id] }) else {
+                return .error(ErrorResponse(.unprepared(id: id), message: "Prepared query with ID \(id) not found"))
+            }
+            return await run(entry.text, keyspace: entry.keyspace, context: context)
+        default:
+            return .error(ErrorResponse(.invalid, message: StatementsNotExecutableHandler.message))
+        }
+    }
+
+    func connectionClosed(_ context: CQLConnectionInfo) async {
+        _ = sessionKeyspaces.withLock { $0.removeValue(forKey: context.connectionID) }
+    }
+
+    private func sessionKeyspace(_ context: CQLConnectionInfo) -> String? {
+        sessionKeyspaces.withLock { $0[context.connectionID] }
+    }
+
+    // MARK: Statements
+
+    private func run(_ text: String, keyspace: String?, context: CQLConnectionInfo) async -> ResponseMessage {
+        let statement: CQLStatement
+        do {
+            statement = try CQLParser.parseStatement(text)
+        } catch {
+            return .error(ErrorResponse(.syntaxError, message: error.description))
+        }
+        switch statement {
+        case .use(let name):
+            guard SystemKeyspaces.keyspaceNames.contains(name) else {
+                return .error(ErrorResponse(.invalid, message: "Keyspace '\(name)' does not exist"))
+            }
+            sessionKeyspaces.withLock { $0[context.connectionID] = name }
+            return .result(.setKeyspace(name))
+        case .select(let select):
+            do {
+                return .result(.rows(try await rows(for: select, sessionKeyspace: keyspace)))
+            } catch {
+                return .error(error)
+            }
+        default:
+            return .error(ErrorResponse(.invalid, message: StatementsNotExecutableHandler.message))
+        }
+    }
+
+    private func prepare(_ text: String, context: CQLConnectionInfo) async -> ResponseMessage {
+        let keyspace = sessionKeyspace(context)
+        let response = await run(text, keyspace: keyspace, context: context)
+        guard case .result(.rows(let result)) = response else { return response }
+        let digest = SchemaDigest.uuid(of: "\(keyspace ?? "")\u{0}\(text)")
+        let id = SystemValue.uuidBytes(digest) ?? []
+        preparedTexts.withLock { texts in
+            if texts.count >= Self.maxPreparedStatements { texts.removeAll() }
+            texts[id] = (keyspace, text)
+        }
+        return .result(.prepared(PreparedResult(id: id, bindColumns: [], partitionKeyIndexes: [],
+                                                resultMetadata: result.metadata)))
+    }
+
+    private func rows(for select: CQLSelect, sessionKeyspace: String?) async throws(ErrorResponse) -> RowsResult {
+        let table = try resolve(select.table, sessionKeyspace: sessionKeyspace)
+        let selected = try SystemSelection(select.selection, table: table)
+        let filter = try SystemFilter(select.whereClause, table: table)
+        var matching = await allRows(of: table).filter(filter.matches)
+        if case .integer(let text)? = select.limit, let limit = Int(text), limit >= 0, limit < matching.count {
+            matching = Array(matching.prefix(limit))
+        }
+        return RowsResult(metadata: RowsMetadata(columns: selected.specifications),
+                          rows: matching.map(selected.cells))
+    }
+
+    private func resolve(_ name: CQLQualifiedName, sessionKeyspace: String?) throws(ErrorResponse) -> SystemTable {
+        // Tables outside the system keyspaces belong to the query layer still being built.
+        guard let keyspace = name.keyspace ?? sessionKeyspace, SystemKeyspaces.keyspaceNames.contains(keyspace) else {
+            throw ErrorResponse(.invalid, message: StatementsNotExecutableHandler.message)
+        }
+        guard let table = SystemKeyspaces.find(keyspace: keyspace, name: name.name) else {
+            throw ErrorResponse(.invalid, message: "table \(name.name) does not exist")
+        }
+        return table
+    }
+
+    // MARK: Rows
+
+    private func allRows(of table: SystemTable) async -> [SystemRow] {
+        switch (table.keyspace, table.name) {
+        case (SystemKeyspaces.system, "local"): return [await localRow()]
+        case (SystemKeyspaces.system, "peers"): return await peerRows(version: 1)
+        case (SystemKeyspaces.system, "peers_v2"): return await peerRows(version: 2)
+        case (SystemKeyspaces.systemSchema, "keyspaces"): return SystemKeyspaces.keyspaceRows
+        case (SystemKeyspaces.systemSchema, "tables"): return SystemKeyspaces.tableRows
+        case (SystemKeyspaces.systemSchema, "columns"): return SystemKeyspaces.columnRows
+        default: return []
+        }
+    }
+
+    private func localRow() async -> SystemRow {
+        let configuration = local.configuration
+        let state = await snapshot().first { $0.endpoint == local.endpoint }?.state
+        let tokens = state?[.tokens].flatMap { TokenListValue.tokens(from: $0) } ?? []
+        return [
+            "key": .text("local"), "bootstrapped": .text("COMPLETED"),
+            "broadcast_address": .inet(configuration.listenAddress), "broadcast_port": .int(Int32(configuration.storagePort)),
+            "listen_address": .inet(configuration.listenAddress), "listen_port": .int(Int32(configuration.storagePort)),
+            "cluster_name": .text(configuration.clusterName), "cql_version": .text(Self.cqlVersion),
+            "data_center": .text(configuration.datacenter), "rack": .text(configuration.rack),
+            "gossip_generation": .int(Int32(truncatingIfNeeded: local.generation)),
+            "host_id": state?[.hostID].map { .uuid($0.lowercased()) } ?? .null,
+            "native_protocol_version": .text("4"), "partitioner": .text(Self.partitioner),
+            "release_version": .text(local.releaseVersion),
+            "rpc_address": .inet(configuration.nativeAddress), "rpc_port": .int(Int32(configuration.nativePort)),
+            "schema_version": .uuid(SystemKeyspaces.schemaVersion),
+            "tokens": .textCollection(tokens.sorted().map(String.init)), "truncated_at": .null,
+        ]
+    }
+
+    private func peerRows(version: Int) async -> [SystemRow] {
+        await snapshot().compactMap { entry -> SystemRow? in
+            let state = entry.state
+            guard entry.endpoint != local.endpoint, !state.isInDeadState,
+                  let hostID = state[.hostID],
+                  let tokens = state[.tokens].flatMap({ TokenListValue.tokens(from: $0) }), !tokens.isEmpty else { return nil }
+            var row: SystemRow = [
+                "peer": .inet(entry.endpoint.host), "data_center": .text(state[.datacenter] ?? "dc1"),
+                "rack": .text(state[.rack] ?? "rack1"), "host_id": .uuid(hostID.lowercased()),
+                "release_version": state[.releaseVersion].map(SystemValue.text) ?? .null,
+                "schema_version": state[.schemaVersion].map { .uuid($0.lowercased()) } ?? .null,
+                "tokens": .textCollection(tokens.sorted().map(String.init)),
+            ]
+            let nativeAddress = state[.nativeAddress] ?? entry.endpoint.host
+            if version == 1 {
+                row["rpc_address"] = .inet(nativeAddress)
+            } else {
+                row["peer_port"] = .int(Int32(entry.endpoint.port))
+                row["native_address"] = .inet(nativeAddress)
+                row["native_port"] = state[.nativePort].flatMap(Int32.init).map(SystemValue.int) ?? .null
+            }
+            return row
+        }
+    }
+}
