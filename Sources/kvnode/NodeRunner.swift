@@ -38,31 +38,37 @@ final class NodeRunner: Sendable {
 
     func run() async throws {
         let store = try openStore()
+        let schema = try SchemaService(store: store, directory: configuration.dataDirectory, fileSystem: fileSystem,
+                                       clock: clock, logger: logger)
         var identity = try loadIdentity()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let transport = try await startTransport(group: group)
-        let gossip = try makeGossip(identity: identity, transport: transport)
+        let gossip = try makeGossip(identity: identity, transport: transport, schemaVersion: await schema.version)
         await gossip.start()
+        await schema.start(transport: transport, gossip: gossip, localEndpoint: listenEndpoint)
         if identity.tokens.isEmpty {
             identity.tokens = try await chooseTokens(gossip: gossip, hostID: identity.hostID)
             try saveIdentity(identity)
             await gossip.setApplicationStates([.tokens: TokenListValue.string(from: identity.tokens)])
         }
-        await gossip.setStatus(.normal)
+        // Listen for clients before announcing NORMAL: whoever sees this node up (kvcli,
+        // drivers reading system.peers) can connect to it at once.
         let statusTask = Task { await self.refreshStatus(gossip: gossip, store: store) }
         let admin = try await AdminServer.start(host: configuration.listenAddress, port: configuration.adminPort,
                                                 group: group, logger: logger) { [self] path in route(path) }
         let systemTables = SystemQueryHandler(
             local: .init(configuration: configuration, endpoint: listenEndpoint, generation: identity.generation,
                          releaseVersion: Self.releaseVersion),
-            gossip: gossip)
+            gossip: gossip, schema: schema)
         let native = try await NativeServer.start(host: configuration.nativeAddress, port: configuration.nativePort,
                                                   group: group, logger: logger, requestHandler: systemTables)
+        await gossip.setStatus(.normal)
         logger.info("node \(identity.hostID) is up: internode \(listenEndpoint), CQL \(configuration.nativeAddress):\(configuration.nativePort), \(identity.tokens.count) tokens")
         await Self.waitForTerminationSignal()
         logger.info("draining")
         await native.close()
         statusTask.cancel()
+        await schema.stop()
         await gossip.shutdown()
         await admin.close()
         try store.close()
@@ -104,11 +110,11 @@ final class NodeRunner: Sendable {
         do {
             return try await NIOTransport.start(listeningOn: address, group: group, logger: logger)
         } catch {
-            throw ConfigurationError(description: "listen_address/storage_port: cannot listen on \(address): \(error)")
+            throw ConfigurationError(description: "listen_address/storage_port: \(error)")
         }
     }
 
-    private func makeGossip(identity: NodeIdentity, transport: any Transport) throws -> GossipService {
+    private func makeGossip(identity: NodeIdentity, transport: any Transport, schemaVersion: String) throws -> GossipService {
         var gossipConfiguration = GossipConfiguration(clusterName: configuration.clusterName)
         gossipConfiguration.phiConvictThreshold = configuration.phiConvictThreshold
         let seeds = try configuration.seeds.map { seed in
@@ -119,7 +125,7 @@ final class NodeRunner: Sendable {
             .hostID: identity.hostID, .datacenter: configuration.datacenter, .rack: configuration.rack,
             .releaseVersion: Self.releaseVersion, .nativeAddress: configuration.nativeAddress,
             .nativePort: String(configuration.nativePort), .internodeAddress: listenEndpoint.description,
-            .load: "0", .status: NodeStatus.joining.value, .schemaVersion: SystemKeyspaces.schemaVersion,
+            .load: "0", .status: NodeStatus.joining.value, .schemaVersion: schemaVersion,
         ]
         if !identity.tokens.isEmpty { states[.tokens] = TokenListValue.string(from: identity.tokens) }
         let gossiper = Gossiper(localEndpoint: listenEndpoint, generation: identity.generation, seeds: seeds,

@@ -3,8 +3,9 @@ import Gossip
 import Synchronization
 
 /// Answers the metadata queries drivers send (`system.local`, `system.peers[_v2]`,
-/// `system_schema.*`) from the node's configuration and gossip, plus `USE` of a system
-/// keyspace. Every other statement gets the Invalid "not executable yet" answer.
+/// `system_schema.*`) from the node's configuration, gossip and user schema, `USE` of a
+/// system or user keyspace, and DDL (through `SchemaService`). Every other statement gets the
+/// Invalid "not executable yet" answer.
 ///
 /// QUERY, PREPARE and EXECUTE of such SELECTs are served; prepared ids are a digest of
 /// (keyspace, text), so they agree across nodes and restarts. Session state (the `USE`d
@@ -25,11 +26,13 @@ final class SystemQueryHandler: CQLRequestHandler {
 
     private let local: LocalNode
     private let snapshot: @Sendable () async -> [(endpoint: GossipEndpoint, state: EndpointState, isAlive: Bool)]
+    private let schema: SchemaService
     private let sessionKeyspaces = Mutex<[UInt64: String]>([:])
     private let preparedTexts = Mutex<[[UInt8]: (keyspace: String?, text: String)]>([:])
 
-    init(local: LocalNode, gossip: GossipService) {
+    init(local: LocalNode, gossip: GossipService, schema: SchemaService) {
         self.local = local
+        self.schema = schema
         self.snapshot = { await gossip.snapshot() }
     }
 
@@ -68,7 +71,8 @@ final class SystemQueryHandler: CQLRequestHandler {
         }
         switch statement {
         case .use(let name):
-            guard SystemKeyspaces.keyspaceNames.contains(name) else {
+            let userKeyspace = await schema.schema.keyspace(name) != nil
+            guard SystemKeyspaces.keyspaceNames.contains(name) || userKeyspace else {
                 return .error(ErrorResponse(.invalid, message: "Keyspace '\(name)' does not exist"))
             }
             sessionKeyspaces.withLock { $0[context.connectionID] = name }
@@ -80,14 +84,26 @@ final class SystemQueryHandler: CQLRequestHandler {
                 return .error(error)
             }
         default:
+            if let response = await schema.execute(statement, sessionKeyspace: keyspace,
+                                                   localDatacenter: local.configuration.datacenter) {
+                return response
+            }
             return .error(ErrorResponse(.invalid, message: StatementsNotExecutableHandler.message))
         }
     }
 
     private func prepare(_ text: String, context: CQLConnectionInfo) async -> ResponseMessage {
         let keyspace = sessionKeyspace(context)
-        let response = await run(text, keyspace: keyspace, context: context)
-        guard case .result(.rows(let result)) = response else { return response }
+        let metadata: RowsMetadata
+        switch try? CQLParser.parseStatement(text) {
+        case .createKeyspace?, .alterKeyspace?, .dropKeyspace?, .createTable?, .alterTable?, .dropTable?:
+            // DDL runs on EXECUTE, not on PREPARE; it returns no rows.
+            metadata = RowsMetadata(columns: [])
+        default:
+            let response = await run(text, keyspace: keyspace, context: context)
+            guard case .result(.rows(let result)) = response else { return response }
+            metadata = result.metadata
+        }
         let digest = SchemaDigest.uuid(of: "\(keyspace ?? "")\u{0}\(text)")
         let id = SystemValue.uuidBytes(digest) ?? []
         preparedTexts.withLock { texts in
@@ -95,7 +111,7 @@ final class SystemQueryHandler: CQLRequestHandler {
             texts[id] = (keyspace, text)
         }
         return .result(.prepared(PreparedResult(id: id, bindColumns: [], partitionKeyIndexes: [],
-                                                resultMetadata: result.metadata)))
+                                                resultMetadata: metadata)))
     }
 
     private func rows(for select: CQLSelect, sessionKeyspace: String?) async throws(ErrorResponse) -> RowsResult {
@@ -128,9 +144,12 @@ final class SystemQueryHandler: CQLRequestHandler {
         case (SystemKeyspaces.system, "local"): return [await localRow()]
         case (SystemKeyspaces.system, "peers"): return await peerRows(version: 1)
         case (SystemKeyspaces.system, "peers_v2"): return await peerRows(version: 2)
-        case (SystemKeyspaces.systemSchema, "keyspaces"): return SystemKeyspaces.keyspaceRows
-        case (SystemKeyspaces.systemSchema, "tables"): return SystemKeyspaces.tableRows
-        case (SystemKeyspaces.systemSchema, "columns"): return SystemKeyspaces.columnRows
+        case (SystemKeyspaces.systemSchema, "keyspaces"):
+            return SystemKeyspaces.keyspaceRows + SchemaRows.keyspaceRows(await schema.schema)
+        case (SystemKeyspaces.systemSchema, "tables"):
+            return SystemKeyspaces.tableRows + SchemaRows.tableRows(await schema.schema)
+        case (SystemKeyspaces.systemSchema, "columns"):
+            return SystemKeyspaces.columnRows + SchemaRows.columnRows(await schema.schema)
         default: return []
         }
     }
@@ -150,7 +169,7 @@ final class SystemQueryHandler: CQLRequestHandler {
             "native_protocol_version": .text("4"), "partitioner": .text(Self.partitioner),
             "release_version": .text(local.releaseVersion),
             "rpc_address": .inet(configuration.nativeAddress), "rpc_port": .int(Int32(configuration.nativePort)),
-            "schema_version": .uuid(SystemKeyspaces.schemaVersion),
+            "schema_version": .uuid(await schema.version),
             "tokens": .textCollection(tokens.sorted().map(String.init)), "truncated_at": .null,
         ]
     }
