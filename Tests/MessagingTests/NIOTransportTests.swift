@@ -147,7 +147,7 @@ import Testing
             await server.shutdown()
 
             let whileDown = await TestSupport.messagingError {
-                try await client.request([0], verb: .echo, to: address, timeout: .seconds(2))
+                try await client.request([0], verb: .echo, to: address, timeout: .seconds(10))
             }
             switch whileDown {
             case .unreachable(address, _)?, .connectionLost(address)?: break

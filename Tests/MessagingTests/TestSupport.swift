@@ -18,6 +18,10 @@ enum TestSupport {
         configuration.reconnectBackoffMin = .milliseconds(10)
         configuration.reconnectBackoffMax = .milliseconds(50)
         configuration.maxFrameSizeBytes = 1024 * 1024
+        // Requests expected to succeed must not time out because CI runs every suite at
+        // once on two cores; tests about timeouts set their own short ones.
+        for verb in Verb.allNamed { configuration.verbTimeouts[verb] = .seconds(30) }
+        configuration.defaultRequestTimeout = .seconds(30)
         return configuration
     }
 
