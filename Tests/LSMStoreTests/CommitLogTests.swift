@@ -135,7 +135,7 @@ struct CommitLogTests {
         let (log, _) = try openCommitLog(fileSystem, options)
         let syncsBefore = fileSystem.syncCount
         _ = try log.append(testPayload(3))
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(30)
         while fileSystem.syncCount == syncsBefore && Date() < deadline { usleep(1000) }
         #expect(fileSystem.syncCount > syncsBefore)
         fileSystem.crash(unsynced: .dropAll)

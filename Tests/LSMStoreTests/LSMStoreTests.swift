@@ -536,7 +536,7 @@ extension StoreError {
         try harness.store.truncateTable(Self.tableA)
         #expect(try EngineRows.scan(table).isEmpty)
         gate.open()
-        #expect(flush.wait(timeoutSeconds: 5))
+        #expect(flush.wait(timeoutSeconds: 30))
         // flush() may return before the worker finishes; give the worker time to install.
         _ = EngineTestHarness.eventually(timeoutSeconds: 1) { !table.version.allSSTables.isEmpty }
         #expect(try EngineRows.scan(table).isEmpty, "truncated rows came back with the in-flight flush")
@@ -558,11 +558,11 @@ extension StoreError {
         let flushB = BackgroundCall { try b.flush() }
         #expect(gate.waitUntilSomethingIsHeld())
         let flushA = BackgroundCall { try a.flush() }
-        #expect(EngineTestHarness.eventually(timeoutSeconds: 5) { a.version.immutables.count == 1 })
+        #expect(EngineTestHarness.eventually(timeoutSeconds: 30) { a.version.immutables.count == 1 })
         try harness.store.dropTable(Self.tableA)
         gate.open()
-        #expect(flushB.wait(timeoutSeconds: 5))
-        #expect(flushA.wait(timeoutSeconds: 3), "flush() of a dropped table hangs")
+        #expect(flushB.wait(timeoutSeconds: 30))
+        #expect(flushA.wait(timeoutSeconds: 30), "flush() of a dropped table hangs")
     }
 
     /// A writer held back by the flush backlog when its table is dropped must return (or
@@ -587,8 +587,8 @@ extension StoreError {
         #expect(!writer.wait(timeoutSeconds: 0.1), "the writer waits for the backlog")
         try harness.store.dropTable(Self.tableA)
         gate.open()
-        #expect(flushB.wait(timeoutSeconds: 5))
-        #expect(writer.wait(timeoutSeconds: 3), "a write to a dropped table hangs on the flush backlog")
+        #expect(flushB.wait(timeoutSeconds: 30))
+        #expect(writer.wait(timeoutSeconds: 30), "a write to a dropped table hangs on the flush backlog")
     }
 
     /// A background compaction that finds its table dropped must not stop the whole store.
@@ -607,7 +607,7 @@ extension StoreError {
         try harness.store.dropTable(Self.tableA)
         gate.open()
         // The held compaction completes; the worker then finds more work for A.
-        _ = EngineTestHarness.eventually(timeoutSeconds: 2) { a.version.allSSTables.count < 8 }
+        _ = EngineTestHarness.eventually(timeoutSeconds: 30) { a.version.allSSTables.count < 8 }
         usleep(200_000)
         #expect(!harness.store.context.hasFailed, "the store failed: \(String(describing: try? harness.store.context.checkHealthy()))")
         try b.apply(EngineRows.update(1))
@@ -627,9 +627,9 @@ extension StoreError {
             #expect(gate.waitUntilSomethingIsHeld())
             try harness.store.dropTable(Self.tableA)
             gate.open()
-            #expect(flush.wait(timeoutSeconds: 5))
+            #expect(flush.wait(timeoutSeconds: 30))
         }
-        #expect(EngineTestHarness.eventually(timeoutSeconds: 2) { harness.sstableNames(of: Self.tableA).isEmpty },
+        #expect(EngineTestHarness.eventually(timeoutSeconds: 30) { harness.sstableNames(of: Self.tableA).isEmpty },
                 "left behind: \(harness.sstableNames(of: Self.tableA))")
     }
 }
