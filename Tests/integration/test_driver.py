@@ -169,12 +169,15 @@ def test_every_node_reports_the_same_schema_version(driver):
 
 def test_peers_never_list_the_node_itself_and_accept_duplicate_columns(driver):
     connection, session, _ = driver
-    tuples = connection.connect()
-    tuples.row_factory = tuple_factory
     for address in ADDRESSES:
         # Tuple rows, as the driver's own duplicate-column query uses (named tuples would warn).
-        rows = list(tuples.execute("SELECT peer, rpc_address, rpc_address FROM system.peers",
-                                   host=connection.metadata.get_host(address)))
+        original_factory = session.row_factory
+        session.row_factory = tuple_factory
+        try:
+            rows = list(session.execute("SELECT peer, rpc_address, rpc_address FROM system.peers",
+                                        host=connection.metadata.get_host(address)))
+        finally:
+            session.row_factory = original_factory
         assert sorted(str(row[0]) for row in rows) == sorted(a for a in ADDRESSES if a != address)
         assert all(row[1] == row[2] for row in rows)
         rows = list(session.execute("SELECT peer, peer_port, native_port FROM system.peers_v2",
