@@ -3,7 +3,7 @@ SWIFT ?= swift
 VENV := .venv
 PYTHON ?= python3
 # Python packages the integration tests use, installed into $(VENV).
-PYTHON_PACKAGES := pytest cassandra-driver
+PYTHON_PACKAGES := pytest cassandra-driver cqlsh
 
 .PHONY: deps venv build release test test-swift test-integration cluster bench-rocksdb clean
 
@@ -29,7 +29,7 @@ test: test-swift test-integration
 
 test-swift: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel
+	SWIFT=$(SWIFT) scripts/run-swift-tests.sh
 
 test-integration: deps venv
 	$(SWIFT) build --product kvnode

@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LSMStore", targets: ["LSMStore"]),
         .library(name: "Ring", targets: ["Ring"]),
         .library(name: "Gossip", targets: ["Gossip"]),
+        .library(name: "KVClient", targets: ["KVClient"]),
         .executable(name: "kvnode", targets: ["kvnode"]),
         .executable(name: "kvcli", targets: ["kvcli"]),
     ],
@@ -58,10 +59,25 @@ let package = Package(
             ],
             exclude: ["FORMAT.md"]
         ),
+        // Consistency levels and the coordinator's read and write paths, on the Transport seam.
+        .target(
+            name: "Coordinator",
+            dependencies: ["KVCore", "Ring", "Messaging"],
+            exclude: ["FORMAT.md"]
+        ),
+        // The Swift driver: connection pools, token-aware routing, prepared statements, paging.
+        .target(
+            name: "KVClient",
+            dependencies: [
+                "CQL", "KVCore", "Ring",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "kvnode",
             dependencies: [
-                "KVCore", "LSMStore", "Ring", "Gossip", "Messaging", "CQL",
+                "KVCore", "LSMStore", "Ring", "Gossip", "Messaging", "CQL", "Coordinator",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -72,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "kvcli",
             dependencies: [
-                "KVCore",
+                "KVCore", "KVClient", "CQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -91,6 +107,15 @@ let package = Package(
         .testTarget(
             name: "CQLTests",
             dependencies: ["CQL", "KVCore", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Messaging", "Ring", "KVCore"]),
+        .testTarget(
+            name: "KVClientTests",
+            dependencies: [
+                "KVClient", "CQL", "KVCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "MessagingTests",

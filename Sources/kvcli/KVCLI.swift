@@ -1,12 +1,12 @@
 import ArgumentParser
 
-/// `kvcli`: local clusters, cluster status, and (later) the CQL shell, segments and bench.
+/// `kvcli`: local clusters, cluster status, the CQL shell, and (later) segments and bench.
 @main
-struct KVCLI: ParsableCommand {
+struct KVCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kvcli",
         abstract: "Run and inspect kvstore clusters.",
-        subcommands: [ClusterCommand.self, StatusCommand.self]
+        subcommands: [ClusterCommand.self, StatusCommand.self, CQLCommand.self]
     )
 }
 

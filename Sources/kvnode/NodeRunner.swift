@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Coordinator
 import Dispatch
 import Gossip
 import KVCore
@@ -16,8 +17,10 @@ import Synchronization
 /// serve status, and on SIGTERM or SIGINT drain (announce shutdown, flush memtables) and stop.
 final class NodeRunner: Sendable {
     /// Advertised in gossip and `system.local`; drivers pick their schema parser by it
-    /// (≥ 4.0 selects the `system_schema` one this node serves).
-    static let releaseVersion = "4.1.0"
+    /// (≥ 4.0 selects the `system_schema` one this node serves; cassandra-driver 3.30 has no
+    /// newer parser, and negotiates the protocol version without it). cqlsh 6.2 warns unless
+    /// it reads exactly 5.0.0, and sends DESCRIBE to the server only from 4 up.
+    static let releaseVersion = "5.0.0"
     /// How long a first start waits to hear the ring from a seed before choosing tokens.
     static let ringDiscoverySeconds = 10
     let configuration: NodeConfiguration
@@ -56,18 +59,35 @@ final class NodeRunner: Sendable {
         let statusTask = Task { await self.refreshStatus(gossip: gossip, store: store) }
         let admin = try await AdminServer.start(host: configuration.listenAddress, port: configuration.adminPort,
                                                 group: group, logger: logger) { [self] path in route(path) }
+        guard let hostID = HostID(uuidString: identity.hostID) else {
+            throw ConfigurationError(description: "bad host id \(identity.hostID)")
+        }
+        let clusterView = ClusterViewSource(gossip: gossip, localEndpoint: listenEndpoint, localHost: hostID,
+                                            datacenter: configuration.datacenter, logger: logger)
+        await clusterView.refresh()
+        let clusterViewTask = Task { await clusterView.run() }
+        let coordinator = StorageCoordinator(transport: transport, storage: LocalReplica(store: store), clock: clock,
+                                             view: { clusterView.view })
+        coordinator.installReplicaHandlers()
+        let executor = StatementExecutor(schema: schema, coordinator: coordinator, clock: clock, random: random)
         let systemTables = SystemQueryHandler(
             local: .init(configuration: configuration, endpoint: listenEndpoint, generation: identity.generation,
                          releaseVersion: Self.releaseVersion),
-            gossip: gossip, schema: schema)
+            gossip: gossip, schema: schema, executor: executor)
         let native = try await NativeServer.start(host: configuration.nativeAddress, port: configuration.nativePort,
                                                   group: group, logger: logger, requestHandler: systemTables)
+        let eventsTask = Task {
+            await ClientEventPublisher(broadcaster: native.events, gossip: gossip, schema: schema,
+                                       localEndpoint: listenEndpoint, logger: logger).run()
+        }
         await gossip.setStatus(.normal)
         logger.info("node \(identity.hostID) is up: internode \(listenEndpoint), CQL \(configuration.nativeAddress):\(configuration.nativePort), \(identity.tokens.count) tokens")
         await Self.waitForTerminationSignal()
         logger.info("draining")
+        eventsTask.cancel()
         await native.close()
         statusTask.cancel()
+        clusterViewTask.cancel()
         await schema.stop()
         await gossip.shutdown()
         await admin.close()

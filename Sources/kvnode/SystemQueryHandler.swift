@@ -2,14 +2,14 @@ import CQL
 import Gossip
 import Synchronization
 
-/// Answers the metadata queries drivers send (`system.local`, `system.peers[_v2]`,
-/// `system_schema.*`) from the node's configuration, gossip and user schema, `USE` of a
-/// system or user keyspace, and DDL (through `SchemaService`). Every other statement gets the
-/// Invalid "not executable yet" answer.
+/// The node's CQL front door. It answers the metadata queries drivers send (`system.local`,
+/// `system.peers[_v2]`, `system_schema.*`) from the node's configuration, gossip and user
+/// schema, `USE`, DESCRIBE and DDL (through `SchemaService`), and hands statements on user
+/// tables (INSERT, UPDATE, DELETE, SELECT, BATCH, TRUNCATE) to the `StatementExecutor`.
 ///
-/// QUERY, PREPARE and EXECUTE of such SELECTs are served; prepared ids are a digest of
-/// (keyspace, text), so they agree across nodes and restarts. Session state (the `USE`d
-/// keyspace) and the prepared texts live behind mutexes; all rows come in one page.
+/// Prepared ids are a digest of (keyspace, text), so they agree across nodes and restarts.
+/// Session state (the `USE`d keyspace) and the prepared texts live behind mutexes; system
+/// tables answer in one page.
 final class SystemQueryHandler: CQLRequestHandler {
     /// What the node knows of itself; the handler reads gossip for the rest.
     struct LocalNode: Sendable {
@@ -29,24 +29,33 @@ final class SystemQueryHandler: CQLRequestHandler {
     private let schema: SchemaService
     private let sessionKeyspaces = Mutex<[UInt64: String]>([:])
     private let preparedTexts = Mutex<[[UInt8]: (keyspace: String?, text: String)]>([:])
+    private let executor: StatementExecutor
 
-    init(local: LocalNode, gossip: GossipService, schema: SchemaService) {
+    init(local: LocalNode, gossip: GossipService, schema: SchemaService, executor: StatementExecutor) {
         self.local = local
         self.schema = schema
+        self.executor = executor
         self.snapshot = { await gossip.snapshot() }
     }
 
     func handle(_ request: RequestMessage, context: CQLConnectionInfo) async -> ResponseMessage {
         switch request {
-        case .query(let text, _):
-            return await run(text, keyspace: sessionKeyspace(context), context: context)
+        case .query(let text, let parameters):
+            return await run(text, keyspace: sessionKeyspace(context), context: context, parameters: parameters)
         case .prepare(let text):
             return await prepare(text, context: context)
-        case .execute(let id, _):
-            guard let entry = preparedTexts.withLock({ $0[id] }) else {
-                return .error(ErrorResponse(.unprepared(id: id), message: "Prepared query with ID \(id) not found"))
+        case .execute(let id, let parameters):
+            do {
+                if let plan = try await executor.preparedPlan(id) { return await executor.execute(plan, parameters: parameters) }
+            } catch {
+                return .error(error)
             }
-            return await run(entry.text, keyspace: entry.keyspace, context: context)
+            guard let entry = preparedTexts.withLock({ $0[id] }) else {
+                return .error(ErrorResponse(.unprepared(id: id), message: "Prepared query with ID \(Self.hex(id)) not found"))
+            }
+            return await run(entry.text, keyspace: entry.keyspace, context: context, parameters: parameters)
+        case .batch(let batch):
+            return await runBatch(batch, keyspace: sessionKeyspace(context))
         default:
             return .error(ErrorResponse(.invalid, message: StatementsNotExecutableHandler.message))
         }
@@ -62,12 +71,20 @@ final class SystemQueryHandler: CQLRequestHandler {
 
     // MARK: Statements
 
-    private func run(_ text: String, keyspace: String?, context: CQLConnectionInfo) async -> ResponseMessage {
+    private func run(_ text: String, keyspace: String?, context: CQLConnectionInfo,
+                     parameters: QueryParameters) async -> ResponseMessage {
         let statement: CQLStatement
         do {
             statement = try CQLParser.parseStatement(text)
         } catch {
             return .error(ErrorResponse(.syntaxError, message: error.description))
+        }
+        if StatementExecutor.handles(statement, sessionKeyspace: keyspace) {
+            do {
+                return await executor.execute(try await executor.plan(statement, sessionKeyspace: keyspace), parameters: parameters)
+            } catch {
+                return .error(error)
+            }
         }
         switch statement {
         case .use(let name):
@@ -83,6 +100,11 @@ final class SystemQueryHandler: CQLRequestHandler {
             } catch {
                 return .error(error)
             }
+        case .describe(let describe):
+            return SchemaDescriber.describe(describe, schema: await schema.schema, sessionKeyspace: keyspace,
+                                            clusterName: local.configuration.clusterName)
+        case .truncate(let name):
+            return await executor.truncate(name, sessionKeyspace: keyspace)
         default:
             if let response = await schema.execute(statement, sessionKeyspace: keyspace,
                                                    localDatacenter: local.configuration.datacenter) {
@@ -99,19 +121,57 @@ final class SystemQueryHandler: CQLRequestHandler {
         case .createKeyspace?, .alterKeyspace?, .dropKeyspace?, .createTable?, .alterTable?, .dropTable?:
             // DDL runs on EXECUTE, not on PREPARE; it returns no rows.
             metadata = RowsMetadata(columns: [])
+        case let statement? where StatementExecutor.handles(statement, sessionKeyspace: keyspace):
+            return await executor.prepare(statement, text: text, sessionKeyspace: keyspace, id: Self.preparedID(text, keyspace))
         default:
-            let response = await run(text, keyspace: keyspace, context: context)
+            let response = await run(text, keyspace: keyspace, context: context,
+                                     parameters: QueryParameters(consistency: .one))
             guard case .result(.rows(let result)) = response else { return response }
             metadata = result.metadata
         }
-        let digest = SchemaDigest.uuid(of: "\(keyspace ?? "")\u{0}\(text)")
-        let id = SystemValue.uuidBytes(digest) ?? []
+        let id = Self.preparedID(text, keyspace)
         preparedTexts.withLock { texts in
             if texts.count >= Self.maxPreparedStatements { texts.removeAll() }
             texts[id] = (keyspace, text)
         }
         return .result(.prepared(PreparedResult(id: id, bindColumns: [], partitionKeyIndexes: [],
                                                 resultMetadata: metadata)))
+    }
+
+    static func preparedID(_ text: String, _ keyspace: String?) -> [UInt8] {
+        SystemValue.uuidBytes(SchemaDigest.uuid(of: "\(keyspace ?? "")\u{0}\(text)")) ?? []
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        "0x" + bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+
+    /// A BATCH request: statements given as text or prepared ids, each with its values.
+    private func runBatch(_ batch: BatchRequest, keyspace: String?) async -> ResponseMessage {
+        var statements: [(StatementExecutor.Plan, [ProtocolValue])] = []
+        do throws(ErrorResponse) {
+            for item in batch.statements {
+                switch item.reference {
+                case .query(let text):
+                    let statement: CQLStatement
+                    do {
+                        statement = try CQLParser.parseStatement(text)
+                    } catch {
+                        throw ErrorResponse(.syntaxError, message: error.description)
+                    }
+                    statements.append((try await executor.plan(statement, sessionKeyspace: keyspace), item.values))
+                case .prepared(let id):
+                    guard let plan = try await executor.preparedPlan(id) else {
+                        throw ErrorResponse(.unprepared(id: id), message: "Prepared query with ID \(Self.hex(id)) not found")
+                    }
+                    statements.append((plan, item.values))
+                }
+            }
+        } catch {
+            return .error(error)
+        }
+        let parameters = QueryParameters(consistency: batch.consistency, defaultTimestamp: batch.defaultTimestamp)
+        return await executor.executeBatch(statements, parameters: parameters)
     }
 
     private func rows(for select: CQLSelect, sessionKeyspace: String?) async throws(ErrorResponse) -> RowsResult {

@@ -143,7 +143,7 @@ def test_system_local_answers_the_cluster_name(driver):
     connection, session, _ = driver
     row = session.execute("SELECT cluster_name, release_version FROM system.local").one()
     assert row.cluster_name == connection.metadata.cluster_name == "Local Cluster"
-    assert row.release_version == "4.1.0"
+    assert row.release_version == "5.0.0"
 
 
 def test_system_schema_describes_the_system_keyspaces(driver):

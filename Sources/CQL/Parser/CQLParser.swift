@@ -71,6 +71,7 @@ public struct CQLParser: Sendable {
         case "alter": return try parseAlter()
         case "drop": return try parseDrop()
         case "truncate": return try parseTruncate()
+        case "describe", "desc": return try parseDescribe()
         default: throw .noViableAlternative(token)
         }
     }

@@ -30,4 +30,6 @@ public enum CQLStatement: Sendable, Equatable {
     case select(CQLSelect)
     /// `BEGIN ... BATCH ... APPLY BATCH`.
     case batch(CQLBatch)
+    /// `DESCRIBE` / `DESC`.
+    case describe(CQLDescribe)
 }

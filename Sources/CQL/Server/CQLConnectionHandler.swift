@@ -9,7 +9,9 @@ import NIOCore
 /// the event loop; their responses hop back to the loop and are written as they complete.
 /// Backpressure: while the channel is not writable (the client does not read its responses)
 /// no more bytes are read, so neither inbound nor outbound buffers grow without bound.
-/// Event-loop confined (not `Sendable`).
+/// Once the client REGISTERs, the connection subscribes to the server's `CQLEventBroadcaster`
+/// and writes the EVENTs it is handed (on its loop, bounded by
+/// `maxPendingEventBytesPerConnection`: past that it closes). Event-loop confined (not `Sendable`).
 public final class CQLConnectionHandler: ChannelDuplexHandler {
     public typealias InboundIn = ByteBuffer
     public typealias OutboundIn = ByteBuffer
@@ -22,18 +24,24 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
     private var machine: ConnectionStateMachine
     private let requestHandler: any CQLRequestHandler
     private let registry: CQLConnectionRegistry
+    private let events: CQLEventBroadcaster?
     private let log: Log
+    private var eventBacklog: CQLEventBacklog
+    private var subscribedEvents: Set<ProtocolEventType> = []
     private var connectionInfo = CQLConnectionInfo(connectionID: 0)
     private var admitted = false
     private var announcedStartup = false
     private var readPendingUntilWritable = false
 
     /// Creates the handler of one connection.
+    /// `events`: where the connection subscribes once the client REGISTERs (nil: no pushes).
     public init(configuration: CQLServerConfiguration, requestHandler: any CQLRequestHandler,
-                registry: CQLConnectionRegistry, log: @escaping Log = { _ in }) {
+                registry: CQLConnectionRegistry, events: CQLEventBroadcaster? = nil, log: @escaping Log = { _ in }) {
         self.machine = ConnectionStateMachine(configuration: configuration)
         self.requestHandler = requestHandler
         self.registry = registry
+        self.events = events
+        self.eventBacklog = CQLEventBacklog(limitBytes: configuration.maxPendingEventBytesPerConnection)
         self.log = log
     }
 
@@ -41,9 +49,9 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
     /// channel's event loop).
     public static func install(on channel: any Channel, configuration: CQLServerConfiguration,
                                requestHandler: any CQLRequestHandler, registry: CQLConnectionRegistry,
-                               log: @escaping Log = { _ in }) throws {
+                               events: CQLEventBroadcaster? = nil, log: @escaping Log = { _ in }) throws {
         let handler = CQLConnectionHandler(configuration: configuration, requestHandler: requestHandler,
-                                           registry: registry, log: log)
+                                           registry: registry, events: events, log: log)
         try channel.pipeline.syncOperations.addHandler(handler)
     }
 
@@ -71,10 +79,12 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
             connectionInfo.startupOptions = machine.startupOptions
         }
         perform(actions, context: context)
+        subscribeIfRegistered(context: context)
     }
 
     public func channelInactive(context: ChannelHandlerContext) {
         machine.connectionClosed()
+        unsubscribe()
         if admitted {
             admitted = false
             registry.release()
@@ -85,6 +95,10 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
             }
         }
         context.fireChannelInactive()
+    }
+
+    public func handlerRemoved(context: ChannelHandlerContext) {
+        unsubscribe()
     }
 
     public func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -109,6 +123,44 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
             context.read()
         }
         context.fireChannelWritabilityChanged()
+    }
+
+    // MARK: Events
+
+    /// Subscribes to the broadcaster when REGISTER added event types this connection has not
+    /// subscribed for yet. The delivery holds the handler until `unsubscribe`.
+    private func subscribeIfRegistered(context: ChannelHandlerContext) {
+        guard let events, admitted, !machine.isClosed, machine.registeredEvents != subscribedEvents else { return }
+        subscribedEvents = machine.registeredEvents
+        let eventLoop = context.eventLoop
+        let target = NIOLoopBound((handler: self, context: context), eventLoop: eventLoop)
+        events.subscribe(connectionID: connectionInfo.connectionID, types: subscribedEvents) { event in
+            eventLoop.execute { target.value.handler.push(event, context: target.value.context) }
+        }
+    }
+
+    private func unsubscribe() {
+        guard !subscribedEvents.isEmpty else { return }
+        subscribedEvents = []
+        events?.unsubscribe(connectionID: connectionInfo.connectionID)
+    }
+
+    /// Writes one EVENT (on the loop), or closes the connection when the client has left too
+    /// many unwritten.
+    private func push(_ event: ProtocolEvent, context: ChannelHandlerContext) {
+        guard admitted, let frame = machine.eventFrame(event) else { return }
+        let sizeBytes = frame.readableBytes
+        guard eventBacklog.admit(sizeBytes) else {
+            log("closing CQL connection \(connectionInfo.connectionID): \(eventBacklog.pendingBytes) bytes of "
+                + "events are not written yet (the client does not read)")
+            unsubscribe()
+            machine.connectionClosed()
+            context.close(promise: nil)
+            return
+        }
+        context.writeAndFlush(wrapOutboundOut(frame)).assumeIsolated().whenComplete { _ in
+            self.eventBacklog.written(sizeBytes)
+        }
     }
 
     // MARK: Actions

@@ -29,31 +29,16 @@ public final class TableScanner {
     /// the live view).
     public private(set) var rowBytes = UnsafeRawBufferPointer(start: nil, count: 0)
 
-    private var sstableSources: [SSTableSource] = []
-    private var levelSources: [LevelSource] = []
+    private let sources: SnapshotSources
 
     init(version: TableVersion, range: ScanRange, nowSeconds: Int64, skipPolicy: BlockSkipPolicy?) throws {
         self.version = version
         self.end = range.end
         self.nowSeconds = nowSeconds
-        var sources: [any RowSource] = version.memTables.map { MemTableSource($0) }
-        for (level, files) in version.levels.enumerated() where !files.isEmpty {
-            if level == 0 {
-                sstableSources = files.map { SSTableSource($0, skipPolicy: skipPolicy) }
-                sources.append(contentsOf: sstableSources)
-            } else {
-                let source = LevelSource(files, skipPolicy: skipPolicy)
-                levelSources.append(source)
-                sources.append(source)
-            }
-        }
-        tombstoneSources = sources.filter { $0.hasTombstones }
-        merging = MergingIterator(sources)
-        if let start = range.start {
-            try start.withUnsafeBytes { buffer throws in try merging.seek(buffer) }
-        } else {
-            try merging.seekToFirst()
-        }
+        sources = SnapshotSources(version: version, skipPolicy: skipPolicy)
+        tombstoneSources = sources.all.filter { $0.hasTombstones }
+        merging = MergingIterator(sources.all)
+        try merging.seek(toStartOf: range)
     }
 
     /// Repositions at the first row of the first partition >= `partition`.
@@ -102,7 +87,7 @@ public final class TableScanner {
         if group.count == 1 {
             rowBytes = merging.sources[group[0]].value
         } else {
-            try mergeFragments(group, clusteringStart: prefixLength)
+            try mergeFragments(clusteringStart: prefixLength)
         }
         key = candidate
         return try Self.hasLiveCell(rowBytes, nowSeconds: nowSeconds, outerDeletion: outerDeletion)
@@ -120,16 +105,8 @@ public final class TableScanner {
         }
     }
 
-    private func mergeFragments(_ group: [Int], clusteringStart: Int) throws {
-        let clustering = Array(merging.key[clusteringStart...])
-        var row = Row(clustering: clustering)
-        for index in group {
-            do {
-                row.merge(try RowCodec.decode(merging.sources[index].value, clustering: clustering))
-            } catch {
-                throw StoreError.corruption(file: "(scan)", offset: 0, reason: "row fragment does not decode: \(error)")
-            }
-        }
+    private func mergeFragments(clusteringStart: Int) throws {
+        let row = try merging.reconciledRow(clustering: Array(merging.key[clusteringStart...]))
         mergedRowWriter.removeAll()
         RowCodec.encode(row, into: &mergedRowWriter)
         rowBytes = mergedRow.store(mergedRowWriter.bytes)
@@ -169,7 +146,7 @@ public final class TableScanner {
 
     /// Data blocks passed over so far because the scan's block predicate ruled them out.
     public var blocksSkipped: Int {
-        sstableSources.reduce(0) { $0 + $1.blocksSkipped } + levelSources.reduce(0) { $0 + $1.blocksSkipped }
+        sources.blocksSkipped
     }
 
     /// The current row's partition key.

@@ -1,0 +1,12 @@
+import KVCore
+
+/// This node's own replica: where the coordinator applies writes and reads data without a
+/// network hop, and what the `mutation` and `read` verb handlers call for other coordinators.
+public protocol ReplicaStorage: Sendable {
+    /// Applies a write durably (as the commit log's sync mode defines it).
+    func apply(_ mutation: Mutation) throws
+    /// Reads what this replica holds, tombstones included.
+    func read(_ command: ReadCommand) throws -> ReadResponse
+    /// Removes every row of a table.
+    func truncate(_ table: TableID) throws
+}

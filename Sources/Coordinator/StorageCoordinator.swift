@@ -1,0 +1,330 @@
+import KVCore
+import Messaging
+import Ring
+import Synchronization
+
+/// The coordinator of DESIGN §6: sends each write to every live replica of its partition and
+/// each read to as many replicas as the consistency level needs, and answers once they have.
+/// It also serves the replica side of those verbs for other coordinators.
+///
+/// Written against `Transport`, `Clock` and `ReplicaStorage`, so the simulator and the real
+/// node run the same code. Hints, read repair and speculative retries are the next layer.
+public final class StorageCoordinator: Sendable {
+    private let transport: any Transport
+    private let storage: any ReplicaStorage
+    private let clock: any Clock
+    private let view: @Sendable () -> ClusterView
+    private let lastTimestamp = Mutex<Int64>(0)
+    private let replicaMaps = Mutex<[String: ReplicaMap]>([:])
+
+    /// `view` returns the current cluster view; it is called once per request.
+    public init(transport: any Transport, storage: any ReplicaStorage, clock: any Clock,
+                view: @escaping @Sendable () -> ClusterView) {
+        self.transport = transport
+        self.storage = storage
+        self.clock = clock
+        self.view = view
+    }
+
+    /// Serves `mutation` and `read` requests from other coordinators.
+    public func installReplicaHandlers() {
+        transport.setHandler(for: .mutation) { [storage] message in
+            do {
+                try storage.apply(try ReplicaMessageCodec.decodeMutation(message.payload))
+                return .success([])
+            } catch {
+                return .failure("\(error)")
+            }
+        }
+        transport.setHandler(for: .truncate) { [storage] message in
+            do {
+                try storage.truncate(try ReplicaMessageCodec.decodeTable(message.payload))
+                return .success([])
+            } catch {
+                return .failure("\(error)")
+            }
+        }
+        transport.setHandler(for: .read) { [storage] message in
+            do {
+                let response = try storage.read(try ReplicaMessageCodec.decodeReadCommand(message.payload))
+                return .success(ReplicaMessageCodec.encode(response))
+            } catch {
+                return .failure("\(error)")
+            }
+        }
+    }
+
+    /// A write timestamp in microseconds: the clock, but strictly increasing on this node so
+    /// two writes from one coordinator never tie.
+    public func nextTimestamp() -> Int64 {
+        let now = clock.nowMicros()
+        return lastTimestamp.withLock { last in
+            last = max(now, last + 1)
+            return last
+        }
+    }
+
+    // MARK: Writes
+
+    /// Applies `mutations` (each one partition), answering once every one of them is
+    /// acknowledged by as many replicas as `consistency` needs.
+    public func write(_ mutations: [Mutation], replication: KeyspaceReplication,
+                      consistency: ConsistencyLevel) async throws(CoordinatorError) {
+        let view = self.view()
+        let map = replicaMap(replication, view: view)
+        let plans = try mutations.map { mutation throws(CoordinatorError) in
+            (mutation, try ReplicaSelection(replicas: map.replicas(for: mutation.token), consistency: consistency, view: view))
+        }
+        let failure = await withTaskGroup(of: CoordinatorError?.self) { group -> CoordinatorError? in
+            for (mutation, selection) in plans {
+                group.addTask { () -> CoordinatorError? in
+                    do throws(CoordinatorError) {
+                        try await self.write(mutation, to: selection, consistency: consistency, view: view)
+                        return nil
+                    } catch {
+                        return error
+                    }
+                }
+            }
+            for await case let error? in group {
+                group.cancelAll()
+                return error
+            }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    private func write(_ mutation: Mutation, to selection: ReplicaSelection, consistency: ConsistencyLevel,
+                       view: ClusterView) async throws(CoordinatorError) {
+        let payload = ReplicaMessageCodec.encode(mutation)
+        let outcome = await withTaskGroup(of: String?.self) { group -> (acks: Int, failures: [String]) in
+            for replica in selection.candidates {
+                group.addTask { await self.send(mutation, payload: payload, to: replica, view: view) }
+            }
+            var acks = 0
+            var failures: [String] = []
+            for await failure in group {
+                if let failure { failures.append(failure) } else { acks += 1 }
+                if acks >= selection.blockFor {
+                    group.cancelAll()
+                    break
+                }
+            }
+            return (acks, failures)
+        }
+        guard outcome.acks < selection.blockFor else { return }
+        let real = outcome.failures.filter { !$0.hasPrefix(Self.timedOut) }
+        if real.isEmpty { throw .writeTimeout(consistency, received: outcome.acks, blockFor: selection.blockFor) }
+        throw .writeFailure(consistency, received: outcome.acks, blockFor: selection.blockFor, failures: real.count,
+                            reason: real[0])
+    }
+
+    private static let timedOut = "timed out"
+
+    /// Nil on success, else why it failed (starting with `timedOut` for a timeout).
+    private func send(_ mutation: Mutation, payload: [UInt8], to replica: HostID, view: ClusterView) async -> String? {
+        if replica == view.localHost {
+            do {
+                try storage.apply(mutation)
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+        guard let address = view.addresses[replica] else { return "no address for \(replica)" }
+        do {
+            _ = try await transport.request(payload, verb: .mutation, to: address)
+            return nil
+        } catch {
+            return Self.describe(error)
+        }
+    }
+
+    private static func describe(_ error: MessagingError) -> String {
+        switch error {
+        case .timeout, .unreachable, .connectionLost, .queueFull, .cancelled, .closed: "\(timedOut): \(error)"
+        case .remoteError(let message): message
+        default: "\(error)"
+        }
+    }
+
+    /// Truncates a table on every node of the ring; as in Cassandra, every node must be up.
+    public func truncate(_ table: TableID) async throws(CoordinatorError) {
+        let view = self.view()
+        let members = Array(view.ring.nodes.keys)
+        let down = members.filter { !view.alive.contains($0) }
+        guard down.isEmpty else { throw .unavailable(.all, required: members.count, alive: members.count - down.count) }
+        let payload = ReplicaMessageCodec.encode(table)
+        let failures = await withTaskGroup(of: String?.self) { group -> [String] in
+            for member in members {
+                group.addTask {
+                    if member == view.localHost {
+                        do { try self.storage.truncate(table) } catch { return "\(error)" }
+                        return nil
+                    }
+                    guard let address = view.addresses[member] else { return "no address for \(member)" }
+                    do throws(MessagingError) {
+                        _ = try await self.transport.request(payload, verb: .truncate, to: address)
+                        return nil
+                    } catch {
+                        return Self.describe(error)
+                    }
+                }
+            }
+            var failures: [String] = []
+            for await case let failure? in group { failures.append(failure) }
+            return failures
+        }
+        if let first = failures.first {
+            throw .writeFailure(.all, received: members.count - failures.count, blockFor: members.count,
+                                failures: failures.count, reason: first)
+        }
+    }
+
+    // MARK: Reads
+
+    /// Reads one partition (or a slice of it) at `consistency`.
+    public func read(_ command: ReadCommand, replication: KeyspaceReplication,
+                     consistency: ConsistencyLevel) async throws(CoordinatorError) -> ReadResult {
+        guard case .partition(let key, _, _) = command.selection else {
+            throw .invalid("a partition read needs a partition selection")
+        }
+        let view = self.view()
+        let replicas = replicaMap(replication, view: view).replicas(for: StoragePartitionKey.token(of: key))
+        let selection = try ReplicaSelection(replicas: replicas, consistency: consistency, view: view)
+        let merged = try await read(command, from: selection, consistency: consistency, view: view)
+        return liveResult(merged, after: command.after)
+    }
+
+    /// Reads whole partitions with storage keys in `from..<to` (nil: open) in token order,
+    /// after `after` if given, until `pageSize` live rows are collected or the range ends.
+    public func readRange(table: TableID, from: [UInt8]? = nil, to: [UInt8]? = nil, after: RowPosition?, pageSize: Int,
+                          replication: KeyspaceReplication,
+                          consistency: ConsistencyLevel) async throws(CoordinatorError) -> ReadResult {
+        let view = self.view()
+        let map = replicaMap(replication, view: view)
+        var partitions: [PartitionUpdate] = []
+        var collected = 0
+        var position = after
+        for segment in RingSegments.segments(of: map, clippedTo: from, to) {
+            if let position, let to = segment.to, !position.partitionKey.lexicographicallyPrecedes(to) { continue }
+            let selection = try ReplicaSelection(replicas: segment.replicas, consistency: consistency, view: view)
+            while true {
+                let command = ReadCommand(table: table, selection: .partitionRange(from: segment.from, to: segment.to),
+                                          after: position, maxLiveRows: pageSize - collected)
+                let merged = try await read(command, from: selection, consistency: consistency, view: view)
+                let page = liveResult(merged, after: position)
+                Self.append(page.partitions, to: &partitions)
+                collected += page.rowCount
+                guard let next = page.nextPosition else { break }
+                position = next
+                if collected >= pageSize { return ReadResult(partitions: partitions, nextPosition: next) }
+            }
+        }
+        return ReadResult(partitions: partitions, nextPosition: nil)
+    }
+
+    /// Appends partitions, joining a continued partition to its first part.
+    private static func append(_ more: [PartitionUpdate], to partitions: inout [PartitionUpdate]) {
+        for partition in more {
+            if let last = partitions.last, last.partitionKey == partition.partitionKey {
+                partitions[partitions.count - 1].rows += partition.rows
+            } else {
+                partitions.append(partition)
+            }
+        }
+    }
+
+    private func liveResult(_ merged: ReadResponse, after: RowPosition?) -> ReadResult {
+        let now = clock.nowSeconds()
+        let live = merged.partitions.compactMap { ReadReconciler.liveView(of: $0, nowSeconds: now) }
+        guard !merged.isExhausted else { return ReadResult(partitions: live, nextPosition: nil) }
+        // A replica stopped at its limit: continue after the last row everyone has covered.
+        guard let last = merged.lastPosition, last != after else { return ReadResult(partitions: live, nextPosition: nil) }
+        return ReadResult(partitions: live, nextPosition: last)
+    }
+
+    /// Sends `command` to `blockFor` candidates, replacing any that fails with the next one,
+    /// and reconciles the answers.
+    private func read(_ command: ReadCommand, from selection: ReplicaSelection, consistency: ConsistencyLevel,
+                      view: ClusterView) async throws(CoordinatorError) -> ReadResponse {
+        let payload = ReplicaMessageCodec.encode(command)
+        let outcome = await withTaskGroup(of: Result<ReadResponse, ReadFailure>.self) { group in
+            var next = 0
+            func startNext() {
+                let replica = selection.candidates[next]
+                next += 1
+                group.addTask { await self.fetch(command, payload: payload, from: replica, view: view) }
+            }
+            for _ in 0..<selection.blockFor { startNext() }
+            var responses: [ReadResponse] = []
+            var failures: [ReadFailure] = []
+            for await result in group {
+                switch result {
+                case .success(let response): responses.append(response)
+                case .failure(let failure):
+                    failures.append(failure)
+                    if next < selection.candidates.count { startNext() }
+                }
+                if responses.count >= selection.blockFor { break }
+            }
+            return (responses, failures)
+        }
+        guard outcome.0.count >= selection.blockFor else {
+            let real = outcome.1.filter { !$0.isTimeout }
+            if let first = real.first {
+                throw .readFailure(consistency, received: outcome.0.count, blockFor: selection.blockFor,
+                                   failures: real.count, reason: first.reason)
+            }
+            throw .readTimeout(consistency, received: outcome.0.count, blockFor: selection.blockFor,
+                               dataPresent: !outcome.0.isEmpty)
+        }
+        return ReadReconciler.merge(outcome.0)
+    }
+
+    struct ReadFailure: Error {
+        var reason: String
+        var isTimeout: Bool
+    }
+
+    private func fetch(_ command: ReadCommand, payload: [UInt8], from replica: HostID,
+                       view: ClusterView) async -> Result<ReadResponse, ReadFailure> {
+        if replica == view.localHost {
+            do {
+                return .success(try storage.read(command))
+            } catch {
+                return .failure(ReadFailure(reason: "\(error)", isTimeout: false))
+            }
+        }
+        guard let address = view.addresses[replica] else {
+            return .failure(ReadFailure(reason: "no address for \(replica)", isTimeout: true))
+        }
+        do {
+            let bytes = try await transport.request(payload, verb: .read, to: address)
+            return .success(try ReplicaMessageCodec.decodeReadResponse(bytes))
+        } catch let error as MessagingError {
+            let reason = Self.describe(error)
+            return .failure(ReadFailure(reason: reason, isTimeout: reason.hasPrefix(Self.timedOut)))
+        } catch {
+            return .failure(ReadFailure(reason: "bad read response from \(address): \(error)", isTimeout: false))
+        }
+    }
+
+    // MARK: Replica maps
+
+    /// The keyspace's replica map for the view's ring, rebuilt only when the ring changed.
+    private func replicaMap(_ replication: KeyspaceReplication, view: ClusterView) -> ReplicaMap {
+        let key = "\(replication.keyspace)\u{0}\(replication.strategy)"
+        if let cached = replicaMaps.withLock({ $0[key] }), cached.ring.tokens == view.ring.tokens,
+           cached.ring.owners == view.ring.owners {
+            return cached
+        }
+        let map = ReplicaMap(ring: view.ring, strategy: replication.strategy)
+        replicaMaps.withLock { maps in
+            if maps.count > 1024 { maps.removeAll() }
+            maps[key] = map
+        }
+        return map
+    }
+}

@@ -1,0 +1,105 @@
+import CQL
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// One open, started connection to a node. Thread-safe: requests may be sent from any task,
+/// many at once (see `ClientConnectionHandler` for the stream-id and timeout rules).
+final class ClientConnection: Sendable {
+    /// The node.
+    let address: HostAddress
+    /// The channel (its pipeline holds one `ClientConnectionHandler`).
+    let channel: any Channel
+    /// Requests in flight or queued here.
+    let load: ConnectionLoad
+    /// The keyspace the last `USE` on this connection switched to.
+    let keyspace: Mutex<String?>
+    private let requestTimeoutMs: Int64
+
+    private init(address: HostAddress, channel: any Channel, load: ConnectionLoad, requestTimeoutMs: Int64) {
+        self.address = address
+        self.channel = channel
+        self.load = load
+        self.keyspace = Mutex(nil)
+        self.requestTimeoutMs = requestTimeoutMs
+    }
+
+    /// Whether the channel is still open.
+    var isActive: Bool { channel.isActive }
+
+    /// Sends `message` and returns the future of its response (failed with a `KVClientError`).
+    func request(_ message: RequestMessage, timeoutMs: Int64? = nil) -> EventLoopFuture<DecodedResponse> {
+        let promise = channel.eventLoop.makePromise(of: DecodedResponse.self)
+        let request = ClientRequest(message: message, promise: promise, timeoutMs: timeoutMs ?? requestTimeoutMs)
+        channel.writeAndFlush(request).whenFailure { error in
+            promise.fail(KVClientError.connectionClosed(host: self.address.description, reason: "\(error)"))
+        }
+        return promise.futureResult
+    }
+
+    /// Sends `message` and waits for its response.
+    func send(_ message: RequestMessage) async throws(KVClientError) -> DecodedResponse {
+        do {
+            return try await request(message).get()
+        } catch let error as KVClientError {
+            throw error
+        } catch {
+            throw .connectionClosed(host: address.description, reason: "\(error)")
+        }
+    }
+
+    /// Closes the channel; pending requests fail with `.connectionClosed`.
+    func close() {
+        channel.close(promise: nil)
+    }
+
+    /// Opens a TCP connection to `address` and sends STARTUP (asking for the configured
+    /// compression). The future fails with `.connectionClosed` when the node cannot be reached
+    /// or refuses STARTUP.
+    static func open(to address: HostAddress, configuration: KVClientConfiguration) -> EventLoopFuture<ClientConnection> {
+        let load = ConnectionLoad()
+        let bootstrap = ClientBootstrap(group: configuration.resolvedEventLoopGroup)
+            .connectTimeout(.milliseconds(configuration.connectTimeoutMs))
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = ClientConnectionHandler(
+                        hostDescription: address.description, load: load,
+                        maxStreams: configuration.maxStreamsPerConnection,
+                        maxQueued: configuration.maxQueuedRequestsPerConnection,
+                        limits: configuration.protocolLimits)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+        return bootstrap.connect(host: address.host, port: address.port)
+            .flatMapErrorThrowing { error in
+                throw KVClientError.connectionClosed(host: address.description, reason: "cannot connect: \(error)")
+            }
+            .flatMap { channel in
+                let connection = ClientConnection(address: address, channel: channel, load: load,
+                                                  requestTimeoutMs: configuration.requestTimeoutMs)
+                return connection.start(compression: configuration.compression,
+                                        timeoutMs: configuration.connectTimeoutMs)
+            }
+    }
+
+    private func start(compression: FrameCompression?, timeoutMs: Int64) -> EventLoopFuture<ClientConnection> {
+        var options = ["CQL_VERSION": "3.0.0", "DRIVER_NAME": "KVClient", "DRIVER_VERSION": "1.0"]
+        if let compression { options["COMPRESSION"] = compression.rawValue }
+        return request(.startup(options: options), timeoutMs: timeoutMs).flatMapThrowing { response in
+            switch response.message {
+            case .ready: return self
+            case .error(let error):
+                throw KVClientError.connectionClosed(host: self.address.description,
+                                                     reason: "STARTUP refused: \(error.message)")
+            default:
+                throw KVClientError.connectionClosed(host: self.address.description,
+                                                     reason: "STARTUP answered with \(response.message.opcode)")
+            }
+        }.flatMapErrorThrowing { error in
+            self.close()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import CQL
+import KVCore
+
+extension KVClient {
+    /// A response and the connection that carried it.
+    struct Outcome: Sendable {
+        let response: DecodedResponse
+        let connection: ClientConnection
+    }
+
+    /// Sends `message` to the nodes in plan order until one answers. Moves on when a node
+    /// cannot be reached, its connection closes mid-request, or it answers Overloaded or
+    /// Is_bootstrapping; re-prepares `prepared` once on Unprepared. Other server errors are
+    /// returned in the response for the caller to throw.
+    func run(_ message: RequestMessage, routingToken: Token?, keyspace: String?,
+             prepared: PreparedStatement?) async throws(KVClientError) -> Outcome {
+        guard !closed else { throw .clientClosed }
+        let (pools, preferred) = topology.withLock { topology in
+            (topology.pools, routingToken.flatMap { topology.tokenMap.owner(of: $0) })
+        }
+        let plan = QueryPlan.order(hostCount: pools.count, preferred: preferred, rotation: nextRotation())
+        let wantedKeyspace = keyspace ?? self.keyspace
+        var causes: [HostFailure] = []
+        for index in plan {
+            let pool = pools[index]
+            do throws(KVClientError) {
+                let connection = try await pool.connection()
+                try await switchKeyspace(of: connection, to: wantedKeyspace)
+                var response = try await connection.send(message)
+                if let prepared, Self.isUnprepared(response) {
+                    try await reprepare(prepared, on: connection)
+                    response = try await connection.send(message)
+                }
+                if case .error(let error) = response.message, Self.triesNextHost(error.detail) {
+                    let failure = ServerError(host: pool.address.description, detail: error.detail, message: error.message)
+                    causes.append(HostFailure(host: pool.address.description, error: .server(failure)))
+                    continue
+                }
+                return Outcome(response: response, connection: connection)
+            } catch {
+                guard Self.triesNextHost(error) else { throw error }
+                causes.append(HostFailure(host: pool.address.description, error: error))
+            }
+        }
+        throw .noHostAvailable(causes: causes)
+    }
+
+    private static func triesNextHost(_ error: KVClientError) -> Bool {
+        if case .connectionClosed = error { return true }
+        return false
+    }
+
+    private static func triesNextHost(_ detail: ErrorDetail) -> Bool {
+        switch detail {
+        case .overloaded, .isBootstrapping: return true
+        default: return false
+        }
+    }
+
+    private static func isUnprepared(_ response: DecodedResponse) -> Bool {
+        if case .error(let error) = response.message, case .unprepared = error.detail { return true }
+        return false
+    }
+
+    /// Runs `USE` on `connection` when it is not on `keyspace` already.
+    private func switchKeyspace(of connection: ClientConnection, to keyspace: String?) async throws(KVClientError) {
+        guard let keyspace, connection.keyspace.withLock({ $0 }) != keyspace else { return }
+        let text = "USE \(Self.quoted(keyspace))"
+        let response = try await connection.send(.query(text, QueryParameters(consistency: configuration.defaultConsistency)))
+        let result = try Self.result(of: response, host: connection.address, knownColumns: nil, text: text, keyspace: nil)
+        guard case .setKeyspace(let name) = result else {
+            throw .protocolError("\(connection.address): USE was answered with \(result)")
+        }
+        connection.keyspace.withLock { $0 = name }
+    }
+
+    /// Prepares `statement` again on `connection` (a node that forgot it or never saw it).
+    private func reprepare(_ statement: PreparedStatement, on connection: ClientConnection) async throws(KVClientError) {
+        let response = try await connection.send(.prepare(statement.text))
+        let result = try Self.result(of: response, host: connection.address, knownColumns: nil,
+                                     text: statement.text, keyspace: statement.keyspace)
+        guard case .prepared(let again) = result else {
+            throw .protocolError("\(connection.address): PREPARE was answered with \(result)")
+        }
+        guard again.id == statement.id else {
+            throw .protocolError("\(connection.address): re-prepared statement has a different id")
+        }
+    }
+}

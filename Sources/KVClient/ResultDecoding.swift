@@ -1,0 +1,56 @@
+import CQL
+import KVCore
+
+/// Turns protocol results into `QueryResult`s with decoded values.
+enum ResultDecoding {
+    /// Decodes a RESULT. `knownColumns` are used when the rows carry No_metadata (an EXECUTE
+    /// whose prepared result described the columns).
+    static func decode(_ result: ResultMessage, knownColumns: [ColumnSpecification]?, text: String,
+                       keyspace: String?) throws(KVClientError) -> QueryResult {
+        switch result {
+        case .void: return .void
+        case .setKeyspace(let name): return .setKeyspace(name)
+        case .schemaChange(let change): return .schemaChange(change)
+        case .prepared(let prepared):
+            return .prepared(PreparedStatement(text: text, keyspace: keyspace, result: prepared))
+        case .rows(let rows): return .rows(try decodePage(rows, knownColumns: knownColumns))
+        }
+    }
+
+    /// Decodes every cell of a Rows result.
+    static func decodePage(_ rows: RowsResult, knownColumns: [ColumnSpecification]?) throws(KVClientError) -> ResultPage {
+        guard let specifications = rows.metadata.columns ?? knownColumns,
+              specifications.count == rows.metadata.columnCount else {
+            throw .protocolError("rows without column metadata")
+        }
+        let columns = ResultColumns(specifications: specifications)
+        var decoded: [Row] = []
+        decoded.reserveCapacity(rows.rows.count)
+        for row in rows.rows {
+            var values: [CQLValue?] = []
+            values.reserveCapacity(row.count)
+            for (index, cell) in row.enumerated() {
+                values.append(try decodeCell(cell, as: columns.types[index], column: specifications[index].name))
+            }
+            decoded.append(Row(columns: columns, values: values))
+        }
+        return ResultPage(columns: columns, rows: decoded, pagingState: rows.metadata.pagingState)
+    }
+
+    /// A null cell, or an empty one of a type whose empty value means nothing (the drivers
+    /// read those as null too), is nil.
+    private static func decodeCell(_ cell: [UInt8]?, as type: CQLDataType, column: String) throws(KVClientError) -> CQLValue? {
+        guard let cell else { return nil }
+        if cell.isEmpty {
+            switch type.unfrozen {
+            case .text, .ascii, .blob: break
+            default: return nil
+            }
+        }
+        do {
+            return try CQLValue.deserialize(cell, as: type)
+        } catch {
+            throw .protocolError("cannot decode column \(column) as \(type): \(error)")
+        }
+    }
+}

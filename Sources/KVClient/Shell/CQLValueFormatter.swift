@@ -1,0 +1,149 @@
+import Foundation
+import KVCore
+
+/// Formats values the way cqlsh prints them: text unquoted at the top level and quoted
+/// inside collections, `True`/`False`, uuids, `2024-01-02 03:04:05.000000+0000` timestamps
+/// (UTC), `0x...` blobs, `[1, 2]` lists, `{1, 2}` sets, `{'a': 1}` maps, `(1, 'a')` tuples,
+/// `{field: value}` UDTs, floats with 5 significant digits, and `null` for null.
+public enum CQLValueFormatter {
+    /// Significant digits of `float` and `double` values (cqlsh's default precision).
+    public static let floatingPointPrecision = 5
+
+    /// The text of one cell. `type` gives UDT field names; without it fields are numbered.
+    public static func format(_ value: CQLValue?, type: CQLDataType? = nil) -> String {
+        guard let value else { return "null" }
+        return format(value, type: type?.unfrozen, nested: false)
+    }
+
+    private static func format(_ value: CQLValue, type: CQLDataType?, nested: Bool) -> String {
+        switch value {
+        case .ascii(let text), .text(let text): return nested ? quote(text) : text
+        case .list(let elements): return "[" + elements.map { inner($0, elementType(type, 0)) }.joined(separator: ", ") + "]"
+        case .set(let elements): return "{" + elements.map { inner($0, elementType(type, 0)) }.joined(separator: ", ") + "}"
+        case .map(let entries):
+            let keyType = elementType(type, 0), valueType = elementType(type, 1)
+            return "{" + entries.map { inner($0.key, keyType) + ": " + inner($0.value, valueType) }
+                .joined(separator: ", ") + "}"
+        case .tuple(let fields):
+            return "(" + fields.enumerated().map { innerOptional($0.element, elementType(type, $0.offset)) }
+                .joined(separator: ", ") + ")"
+        case .udt(let fields): return formatUDT(fields, type: type)
+        default: return formatScalar(value)
+        }
+    }
+
+    private static func inner(_ value: CQLValue, _ type: CQLDataType?) -> String {
+        format(value, type: type?.unfrozen, nested: true)
+    }
+
+    private static func innerOptional(_ value: CQLValue?, _ type: CQLDataType?) -> String {
+        value.map { inner($0, type) } ?? "null"
+    }
+
+    private static func formatUDT(_ fields: [CQLValue?], type: CQLDataType?) -> String {
+        var declared: [CQLUDTField] = []
+        if case .udt(_, _, let list) = type { declared = list }
+        let parts = fields.enumerated().map { index, field -> String in
+            let name = index < declared.count ? declared[index].name : "field\(index)"
+            return name + ": " + innerOptional(field, index < declared.count ? declared[index].type : nil)
+        }
+        return "{" + parts.joined(separator: ", ") + "}"
+    }
+
+    private static func elementType(_ type: CQLDataType?, _ position: Int) -> CQLDataType? {
+        switch type?.unfrozen {
+        case .list(let element), .set(let element): return element
+        case .map(let key, let value): return position == 0 ? key : value
+        case .tuple(let elements): return position < elements.count ? elements[position] : nil
+        default: return nil
+        }
+    }
+
+    private static func formatScalar(_ value: CQLValue) -> String {
+        switch value {
+        case .bigint(let number), .counter(let number): return String(number)
+        case .int(let number): return String(number)
+        case .smallint(let number): return String(number)
+        case .tinyint(let number): return String(number)
+        case .boolean(let flag): return flag ? "True" : "False"
+        case .blob(let bytes): return "0x" + hex(bytes)
+        case .uuid(let id), .timeuuid(let id): return uuidString(id)
+        case .inet(let bytes): return InetFormatting.string(bytes) ?? "0x" + hex(bytes)
+        case .varint(let number): return number.description
+        case .decimal(let number): return decimalString(number)
+        case .double(let number): return floatingPoint(number)
+        case .float(let number): return floatingPoint(Double(number))
+        case .timestamp(let milliseconds): return CalendarFormatting.timestamp(milliseconds: milliseconds)
+        case .date(let days): return CalendarFormatting.date(days: Int64(days))
+        case .time(let nanoseconds): return CalendarFormatting.time(nanoseconds: nanoseconds)
+        case .duration(let duration): return durationString(duration)
+        default: return "?"
+        }
+    }
+
+    /// `'text'` with inner quotes doubled.
+    static func quote(_ text: String) -> String { "'" + text.replacingAll("'", with: "''") + "'" }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef")
+        var output = ""
+        output.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0xF)])
+        }
+        return output
+    }
+
+    /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, lower case.
+    public static func uuidString(_ id: CQLUUID) -> String {
+        let text = hex(id.bytes)
+        let characters = Array(text)
+        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+    }
+
+    /// cqlsh's rule: `%.*g` with the precision widened by the integer digits, so numbers
+    /// below 10^precision print without an exponent.
+    static func floatingPoint(_ number: Double) -> String {
+        if number.isNaN { return "NaN" }
+        if number.isInfinite { return number > 0 ? "Infinity" : "-Infinity" }
+        var precision = floatingPointPrecision
+        let magnitude = abs(number)
+        if magnitude > Double.ulpOfOne {
+            let exponent = Int(log10(magnitude).rounded(.towardZero))
+            if exponent >= -4 && exponent < precision { precision += exponent + 1 }
+        }
+        return String(format: "%.*g", precision, number)
+    }
+
+    static func decimalString(_ number: CQLDecimal) -> String {
+        var digits = number.unscaled.magnitude.isEmpty ? "0" : number.unscaled.description
+        let negative = digits.hasPrefix("-")
+        if negative { digits.removeFirst() }
+        let scale = Int(number.scale)
+        if scale <= 0 {
+            digits += String(repeating: "0", count: -scale)
+        } else {
+            if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+        }
+        return (negative ? "-" : "") + digits
+    }
+
+    static func durationString(_ duration: CQLDuration) -> String {
+        let negative = duration.months < 0 || duration.days < 0 || duration.nanoseconds < 0
+        var text = negative ? "-" : ""
+        let months = abs(Int64(duration.months)), days = abs(Int64(duration.days))
+        var nanoseconds = duration.nanoseconds.magnitude
+        if months / 12 > 0 { text += "\(months / 12)y" }
+        if months % 12 > 0 { text += "\(months % 12)mo" }
+        if days > 0 { text += "\(days)d" }
+        let units: [(UInt64, String)] = [(3_600_000_000_000, "h"), (60_000_000_000, "m"), (1_000_000_000, "s"),
+                                         (1_000_000, "ms"), (1_000, "us"), (1, "ns")]
+        for (size, suffix) in units where nanoseconds >= size {
+            text += "\(nanoseconds / size)\(suffix)"
+            nanoseconds %= size
+        }
+        return text == "" || text == "-" ? "0s" : text
+    }
+}

@@ -1,0 +1,34 @@
+import KVCore
+
+/// The row sources of one snapshot, in the order scans merge them: every memtable, then
+/// each level-0 SSTable, then one source per deeper level (its files do not overlap).
+/// Shared by the live scan (`TableScanner`) and the unfiltered read (`UnfilteredReader`).
+struct SnapshotSources {
+    /// Every source, for a `MergingIterator`.
+    private(set) var all: [any RowSource] = []
+    /// The level-0 SSTable sources (kept apart to sum their skipped blocks).
+    private(set) var sstables: [SSTableSource] = []
+    /// The sources of levels 1 and deeper.
+    private(set) var levels: [LevelSource] = []
+
+    /// Opens a source over each memtable and SSTable of `version`; with `skipPolicy`, SSTable
+    /// sources pass over blocks the policy rules out. No I/O until the sources are positioned.
+    init(version: TableVersion, skipPolicy: BlockSkipPolicy?) {
+        all = version.memTables.map { MemTableSource($0) }
+        for (level, files) in version.levels.enumerated() where !files.isEmpty {
+            if level == 0 {
+                sstables = files.map { SSTableSource($0, skipPolicy: skipPolicy) }
+                all.append(contentsOf: sstables)
+            } else {
+                let source = LevelSource(files, skipPolicy: skipPolicy)
+                levels.append(source)
+                all.append(source)
+            }
+        }
+    }
+
+    /// Data blocks passed over so far because the skip policy ruled them out.
+    var blocksSkipped: Int {
+        sstables.reduce(0) { $0 + $1.blocksSkipped } + levels.reduce(0) { $0 + $1.blocksSkipped }
+    }
+}

@@ -1,0 +1,188 @@
+import CQL
+import KVCore
+
+/// The values one key column is restricted to: a list (`=` is a list of one, `IN (...)`),
+/// or a single bind marker for a whole list (`IN ?`).
+enum KeyValues: Sendable {
+    case list([Operand])
+    case listMarker(Operand, element: CQLDataType)
+
+    /// The distinct serialized values, in the order given.
+    func resolve(_ bindings: Bindings, column: String) throws(ErrorResponse) -> [[UInt8]] {
+        var values: [[UInt8]] = []
+        switch self {
+        case .list(let operands):
+            for operand in operands { values.append(try bindings.required(operand, what: "column \(column)")) }
+        case let .listMarker(operand, element):
+            let bytes = try bindings.required(operand, what: "IN list of column \(column)")
+            guard case .list(let items)? = try? CQLValue.deserialize(bytes, as: .list(element)) else {
+                throw ErrorResponse(.invalid, message: "Invalid IN list for column \(column)")
+            }
+            for item in items {
+                do {
+                    values.append(try item.serialize(as: element))
+                } catch {
+                    throw ErrorResponse(.invalid, message: "\(error)")
+                }
+            }
+        }
+        var seen = Set<[UInt8]>()
+        return values.filter { seen.insert($0).inserted }
+    }
+}
+
+/// One end of a range restriction.
+struct RangeEnd: Sendable {
+    var operand: Operand
+    var isInclusive: Bool
+}
+
+/// The WHERE clause of a statement on a user table, sorted by what it restricts: the
+/// partition key, a prefix of clustering columns by equality then at most one slice, and
+/// `token(...)` bounds. Cassandra's rules and messages apply.
+struct KeyRestrictions: Sendable {
+    /// One entry per partition key column, or empty when the partition key is unrestricted.
+    var partition: [KeyValues] = []
+    /// Clustering columns restricted by `=` or `IN`, a prefix in clustering order.
+    var clusteringEquals: [KeyValues] = []
+    /// Bounds on the clustering column after that prefix.
+    var sliceLower: RangeEnd?
+    var sliceUpper: RangeEnd?
+    var tokenLower: RangeEnd?
+    var tokenUpper: RangeEnd?
+
+    var restrictsPartition: Bool { !partition.isEmpty }
+    var hasSlice: Bool { sliceLower != nil || sliceUpper != nil }
+    var hasToken: Bool { tokenLower != nil || tokenUpper != nil }
+
+    static func analyze(_ whereClause: CQLWhereExpression?, layout: TableLayout,
+                        analyzer: inout OperandAnalyzer) throws(ErrorResponse) -> KeyRestrictions {
+        guard let whereClause else { return KeyRestrictions() }
+        guard let relations = whereClause.conjunction else {
+            throw ErrorResponse(.invalid, message: "OR and NOT are only supported by the row-filter API, not in CQL WHERE clauses")
+        }
+        var partition: [Int: KeyValues] = [:]
+        var clustering: [Int: KeyValues] = [:]
+        var slices: [Int: (lower: RangeEnd?, upper: RangeEnd?)] = [:]
+        var result = KeyRestrictions()
+        for relation in relations {
+            switch relation {
+            case let .compare(.column(name), op, term):
+                let column = try layout.column(name)
+                switch (column.kind, op) {
+                case (.partitionKey, .equal):
+                    partition[Int(column.position)] = .list([try analyzer.operand(term, type: column.type, name: name)])
+                case (.clustering, .equal):
+                    clustering[Int(column.position)] = .list([try analyzer.operand(term, type: column.type, name: name)])
+                case (.clustering, .lessThan), (.clustering, .lessThanOrEqual), (.clustering, .greaterThan),
+                     (.clustering, .greaterThanOrEqual):
+                    let end = RangeEnd(operand: try analyzer.operand(term, type: column.type, name: name),
+                                       isInclusive: op == .lessThanOrEqual || op == .greaterThanOrEqual)
+                    var slice = slices[Int(column.position)] ?? (nil, nil)
+                    if op == .lessThan || op == .lessThanOrEqual { slice.upper = end } else { slice.lower = end }
+                    slices[Int(column.position)] = slice
+                case (.partitionKey, _):
+                    throw ErrorResponse(.invalid, message: "Only EQ and IN relation are supported on the partition key (unless you use the token() function)")
+                default:
+                    throw ErrorResponse(.invalid, message: "Filtering on non-primary-key column \(name) is served by the row-filter API; this statement can only restrict primary key columns")
+                }
+            case let .in(.column(name), terms):
+                let column = try layout.column(name)
+                let values = KeyValues.list(try analyzer.operands(in: terms, type: column.type, name: name))
+                try place(values, column: column, partition: &partition, clustering: &clustering)
+            case let .inMarker(.column(name), term):
+                let column = try layout.column(name)
+                let operand = try analyzer.operand(term, type: .list(column.type), name: "in(\(name))")
+                try place(.listMarker(operand, element: column.type), column: column, partition: &partition, clustering: &clustering)
+            case let .compare(.token(columns), op, term):
+                guard columns == layout.partitionKey.map(\.name) else {
+                    throw ErrorResponse(.invalid, message: "The token() function must be applied to all partition key components or none of them")
+                }
+                let end = RangeEnd(operand: try analyzer.operand(term, type: .bigint, name: "partition key token"),
+                                   isInclusive: op == .lessThanOrEqual || op == .greaterThanOrEqual || op == .equal)
+                switch op {
+                case .greaterThan, .greaterThanOrEqual: result.tokenLower = end
+                case .lessThan, .lessThanOrEqual: result.tokenUpper = end
+                case .equal:
+                    result.tokenLower = end
+                    result.tokenUpper = end
+                default: throw ErrorResponse(.invalid, message: "Unsupported operator \(op.rawValue) on token()")
+                }
+            default:
+                throw ErrorResponse(.invalid, message: "Unsupported restriction: \(relation)")
+            }
+        }
+        result.partition = try Self.ordered(partition, columns: layout.partitionKey, partial: false)
+        if !result.partition.isEmpty && result.hasToken {
+            throw ErrorResponse(.invalid, message: "Columns of the partition key cannot be restricted by both token() and a value")
+        }
+        result.clusteringEquals = try Self.ordered(clustering, columns: layout.clustering, partial: true)
+        for (position, slice) in slices {
+            guard position == result.clusteringEquals.count, slices.count == 1 else {
+                let column = layout.clustering[position]
+                throw ErrorResponse(.invalid, message: "PRIMARY KEY column \"\(column.name)\" cannot be restricted (preceding column \"\(layout.clustering[max(0, position - 1)].name)\" is not restricted or restricted by a non-EQ relation)")
+            }
+            result.sliceLower = slice.lower
+            result.sliceUpper = slice.upper
+        }
+        return result
+    }
+
+    private static func place(_ values: KeyValues, column: SchemaColumn, partition: inout [Int: KeyValues],
+                              clustering: inout [Int: KeyValues]) throws(ErrorResponse) {
+        switch column.kind {
+        case .partitionKey: partition[Int(column.position)] = values
+        case .clustering: clustering[Int(column.position)] = values
+        default:
+            throw ErrorResponse(.invalid, message: "IN restrictions are only supported on primary key columns (\(column.name))")
+        }
+    }
+
+    /// The restrictions by column position, checked to be complete (partition key) or a
+    /// prefix (clustering).
+    private static func ordered(_ restricted: [Int: KeyValues], columns: [SchemaColumn],
+                                partial: Bool) throws(ErrorResponse) -> [KeyValues] {
+        guard !restricted.isEmpty else { return [] }
+        var ordered: [KeyValues] = []
+        for (position, column) in columns.enumerated() {
+            guard let values = restricted[position] else {
+                if !partial {
+                    let missing = columns.filter { restricted[Int($0.position)] == nil }.map(\.name)
+                    throw ErrorResponse(.invalid, message: "Some partition key parts are missing: \(missing.joined(separator: ", "))")
+                }
+                if let later = restricted.keys.filter({ $0 > position }).min() {
+                    throw ErrorResponse(.invalid, message: "PRIMARY KEY column \"\(columns[later].name)\" cannot be restricted as preceding column \"\(column.name)\" is not restricted")
+                }
+                break
+            }
+            ordered.append(values)
+        }
+        return ordered
+    }
+
+    // MARK: Resolution
+
+    /// Every storage partition key the restrictions name (the cartesian product of IN lists).
+    func partitionKeys(_ layout: TableLayout, _ bindings: Bindings) throws(ErrorResponse) -> [[UInt8]] {
+        var combinations: [[[UInt8]]] = [[]]
+        for (index, values) in partition.enumerated() {
+            let resolved = try values.resolve(bindings, column: layout.partitionKey[index].name)
+            combinations = combinations.flatMap { prefix in resolved.map { prefix + [$0] } }
+            guard combinations.count <= 10_000 else { throw ErrorResponse(.invalid, message: "IN restrictions name more than 10000 partitions") }
+        }
+        var keys: [[UInt8]] = []
+        for combination in combinations { keys.append(try layout.storageKey(partitionValues: combination)) }
+        return keys
+    }
+
+    /// Every clustering prefix the equality restrictions name, encoded.
+    func clusteringPrefixes(_ layout: TableLayout, _ bindings: Bindings) throws(ErrorResponse) -> [[[UInt8]]] {
+        var combinations: [[[UInt8]]] = [[]]
+        for (index, values) in clusteringEquals.enumerated() {
+            let resolved = try values.resolve(bindings, column: layout.clustering[index].name)
+            combinations = combinations.flatMap { prefix in resolved.map { prefix + [$0] } }
+            guard combinations.count <= 10_000 else { throw ErrorResponse(.invalid, message: "IN restrictions name more than 10000 rows") }
+        }
+        return combinations
+    }
+}

@@ -1,0 +1,72 @@
+import Coordinator
+import KVCore
+
+/// Turns the live rows of a partition into result rows: key columns decoded from the
+/// storage keys, cells by column id, static columns repeated on every row of the partition.
+struct ResultRowBuilder {
+    let plan: SelectPlan
+    let nowSeconds: Int64
+
+    /// One result row and the clustering it came from (for paging).
+    struct Output {
+        var clustering: [UInt8]
+        var values: [[UInt8]?]
+    }
+
+    /// The result rows of `partition` (its live view). A partition with only static data
+    /// yields one row with null clustering columns, unless `clusteringRestricted`.
+    func rows(of partition: PartitionUpdate, clusteringRestricted: Bool) -> [Output] {
+        let keyValues = plan.layout.partitionValues(storageKey: partition.partitionKey)
+        let token = StoragePartitionKey.token(of: partition.partitionKey)
+        var rows = partition.rows
+        var staticRow: Row?
+        if plan.layout.hasStatics, let first = rows.first, first.clustering.isEmpty {
+            staticRow = first
+            rows.removeFirst()
+        }
+        if rows.isEmpty, let staticRow, !clusteringRestricted {
+            return [Output(clustering: [], values: values(for: nil, staticRow: staticRow, keyValues: keyValues, token: token))]
+        }
+        return rows.map { row in
+            Output(clustering: row.clustering, values: values(for: row, staticRow: staticRow, keyValues: keyValues, token: token))
+        }
+    }
+
+    private func values(for row: Row?, staticRow: Row?, keyValues: [[UInt8]], token: Token) -> [[UInt8]?] {
+        let clusteringValues = row.map { plan.layout.clusteringValues($0.clustering) } ?? []
+        return plan.selected.map { selected -> [UInt8]? in
+            switch selected {
+            case .column(let column):
+                switch column.kind {
+                case .partitionKey: return keyValues[Int(column.position)]
+                case .clustering:
+                    let position = Int(column.position)
+                    return position < clusteringValues.count ? clusteringValues[position] : nil
+                case .staticColumn: return cell(column, in: staticRow)?.value
+                case .regular: return cell(column, in: row)?.value
+                }
+            case .writeTime(let column):
+                return cell(column, in: column.kind == .staticColumn ? staticRow : row).map { Self.bigint($0.timestamp) }
+            case .timeToLive(let column):
+                guard let cell = cell(column, in: column.kind == .staticColumn ? staticRow : row), cell.kind == .expiring else { return nil }
+                return Self.int(Int32(clamping: max(0, cell.localSeconds - nowSeconds)))
+            case .token:
+                return Self.bigint(token.value)
+            case .countAll:
+                return nil
+            }
+        }
+    }
+
+    private func cell(_ column: SchemaColumn, in row: Row?) -> Cell? {
+        row?.cells.first { $0.column == column.id && $0.path.isEmpty }
+    }
+
+    static func bigint(_ value: Int64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
+    }
+
+    static func int(_ value: Int32) -> [UInt8] {
+        (0..<4).map { UInt8(truncatingIfNeeded: value >> (24 - 8 * $0)) }
+    }
+}

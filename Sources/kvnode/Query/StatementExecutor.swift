@@ -1,0 +1,360 @@
+import CQL
+import Coordinator
+import KVCore
+import Ring
+import Synchronization
+
+/// Executes INSERT, UPDATE, DELETE, SELECT and BATCH on user tables through the
+/// coordinator, and keeps their prepared plans. A plan is re-made when its table's
+/// definition changed since it was prepared.
+final class StatementExecutor: Sendable {
+    /// Bounds the prepared-statement cache; the oldest half goes when it is full.
+    static let maxPreparedStatements = 4096
+    /// Without paging, a SELECT returns at most this many rows (bounded memory).
+    static let maxUnpagedRows = 100_000
+    static let unpagedChunk = 5000
+
+    private let schema: SchemaService
+    let coordinator: StorageCoordinator
+    private let clock: any Clock
+    private let random: any RandomSource
+    private let prepared = Mutex<[[UInt8]: PreparedStatement]>([:])
+
+    /// A statement ready to execute against the table definition it was analysed with.
+    enum Plan: Sendable {
+        case modification(ModificationPlan)
+        case select(SelectPlan)
+        case batch([ModificationPlan], CQLBatch)
+
+        var markers: [ColumnSpecification] {
+            switch self {
+            case .modification(let plan): plan.markers
+            case .select(let plan): plan.markers
+            case .batch(let plans, _): plans.flatMap(\.markers)
+            }
+        }
+
+        var tables: [TableSchema] {
+            switch self {
+            case .modification(let plan): [plan.layout.schema]
+            case .select(let plan): [plan.layout.schema]
+            case .batch(let plans, _): plans.map(\.layout.schema)
+            }
+        }
+    }
+
+    struct PreparedStatement: Sendable {
+        var keyspace: String?
+        var statement: CQLStatement
+        var plan: Plan
+    }
+
+    init(schema: SchemaService, coordinator: StorageCoordinator, clock: any Clock, random: any RandomSource) {
+        self.schema = schema
+        self.coordinator = coordinator
+        self.clock = clock
+        self.random = random
+    }
+
+    /// Whether `statement` is one this executor runs (DML and SELECT on a user keyspace).
+    static func handles(_ statement: CQLStatement, sessionKeyspace: String?) -> Bool {
+        switch statement {
+        case .insert, .update, .delete, .batch: return true
+        case .select(let select):
+            let keyspace = select.table.keyspace ?? sessionKeyspace
+            return !(keyspace.map(SystemKeyspaces.keyspaceNames.contains) ?? false)
+        default: return false
+        }
+    }
+
+    /// TRUNCATE of a user table, on every node.
+    func truncate(_ name: CQLQualifiedName, sessionKeyspace: String?) async -> ResponseMessage {
+        do throws(ErrorResponse) {
+            let table = try layout(name, await schema.schema, sessionKeyspace)
+            try await coordinated { () async throws(CoordinatorError) in try await coordinator.truncate(table.schema.id) }
+            return .result(.void)
+        } catch {
+            return .error(error)
+        }
+    }
+
+    // MARK: Planning
+
+    func plan(_ statement: CQLStatement, sessionKeyspace: String?) async throws(ErrorResponse) -> Plan {
+        let current = await schema.schema
+        let context = termContext()
+        switch statement {
+        case .insert(let insert):
+            return .modification(try ModificationPlan.insert(insert, layout: try layout(insert.table, current, sessionKeyspace), context: context))
+        case .update(let update):
+            return .modification(try ModificationPlan.update(update, layout: try layout(update.table, current, sessionKeyspace), context: context))
+        case .delete(let delete):
+            return .modification(try ModificationPlan.delete(delete, layout: try layout(delete.table, current, sessionKeyspace), context: context))
+        case .select(let select):
+            return .select(try SelectPlan.analyze(select, layout: try layout(select.table, current, sessionKeyspace), context: context))
+        case .batch(let batch):
+            guard batch.kind != .counter else { throw ErrorResponse(.invalid, message: "Counters are not supported") }
+            var plans: [ModificationPlan] = []
+            for inner in batch.statements {
+                guard case .modification(var plan) = try await self.plan(inner, sessionKeyspace: sessionKeyspace) else {
+                    throw ErrorResponse(.invalid, message: "Only INSERT, UPDATE and DELETE statements are allowed in a batch")
+                }
+                if plan.timestamp != nil && batch.using.timestamp != nil {
+                    throw ErrorResponse(.invalid, message: "Timestamp must be set either on BATCH or individual statements")
+                }
+                if plan.timestamp == nil, let term = batch.using.timestamp {
+                    plan = plan.withTimestamp(.constant(try serialize(term, as: .bigint, context: context)))
+                }
+                plans.append(plan)
+            }
+            return .batch(plans, batch)
+        default:
+            throw ErrorResponse(.invalid, message: "statement is not a data manipulation statement")
+        }
+    }
+
+    private func layout(_ name: CQLQualifiedName, _ schema: Schema, _ sessionKeyspace: String?) throws(ErrorResponse) -> TableLayout {
+        guard let keyspace = name.keyspace ?? sessionKeyspace else {
+            throw ErrorResponse(.invalid, message: "No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename")
+        }
+        guard schema.keyspace(keyspace) != nil else {
+            throw ErrorResponse(.invalid, message: "Keyspace \(keyspace) does not exist")
+        }
+        guard let table = schema.table(keyspace, name.name) else {
+            throw ErrorResponse(.invalid, message: "unconfigured table \(name.name)")
+        }
+        return TableLayout(table)
+    }
+
+    private func termContext() -> TermContext {
+        let clock = self.clock, random = self.random
+        return TermContext(nowMicros: clock.nowMicros(),
+                           timeUUID: { UUIDGenerator.timeUUID(micros: clock.nowMicros(), random: random) },
+                           randomUUID: { UUIDGenerator.randomUUID(random) })
+    }
+
+    // MARK: Prepared statements
+
+    func prepare(_ statement: CQLStatement, text: String, sessionKeyspace: String?, id: [UInt8]) async -> ResponseMessage {
+        do throws(ErrorResponse) {
+            let plan = try await self.plan(statement, sessionKeyspace: sessionKeyspace)
+            prepared.withLock { cache in
+                if cache.count >= Self.maxPreparedStatements { cache.removeAll() }
+                cache[id] = PreparedStatement(keyspace: sessionKeyspace, statement: statement, plan: plan)
+            }
+            return .result(.prepared(PreparedResult(id: id, bindColumns: plan.markers,
+                                                    partitionKeyIndexes: Self.partitionKeyIndexes(plan),
+                                                    resultMetadata: RowsMetadata(columns: resultColumns(plan)))))
+        } catch {
+            return .error(error)
+        }
+    }
+
+    /// The prepared plan for `id`, re-made if its tables changed; nil when unknown here.
+    func preparedPlan(_ id: [UInt8]) async throws(ErrorResponse) -> Plan? {
+        guard let entry = prepared.withLock({ $0[id] }) else { return nil }
+        let current = await schema.schema
+        let unchanged = entry.plan.tables.allSatisfy { current.table($0.keyspace, $0.name) == $0 }
+        if unchanged { return entry.plan }
+        let plan = try await self.plan(entry.statement, sessionKeyspace: entry.keyspace)
+        prepared.withLock { $0[id]?.plan = plan }
+        return plan
+    }
+
+    /// For each partition key column in order, the bind marker that gives it (drivers route
+    /// by them); empty unless every one is a marker.
+    private static func partitionKeyIndexes(_ plan: Plan) -> [UInt16] {
+        let keys: KeyRestrictions
+        switch plan {
+        case .modification(let modification): keys = modification.keys
+        case .select(let select): keys = select.keys
+        case .batch: return []
+        }
+        var indexes: [UInt16] = []
+        for values in keys.partition {
+            guard case .list(let operands) = values, operands.count == 1, case .marker(let index, _) = operands[0] else { return [] }
+            indexes.append(UInt16(index))
+        }
+        return indexes
+    }
+
+    private func resultColumns(_ plan: Plan) -> [ColumnSpecification] {
+        if case .select(let select) = plan { return select.specifications }
+        return []
+    }
+
+    // MARK: Execution
+
+    func execute(_ plan: Plan, parameters: QueryParameters) async -> ResponseMessage {
+        do throws(ErrorResponse) {
+            let values = try Self.positionalValues(parameters.values, markers: plan.markers)
+            let bindings = Bindings(values: values, context: termContext())
+            switch plan {
+            case .modification(let modification):
+                try await write([(modification, bindings)], parameters: parameters)
+                return .result(.void)
+            case .batch(let plans, _):
+                var offset = 0
+                var bound: [(ModificationPlan, Bindings)] = []
+                for modification in plans {
+                    let count = modification.markers.count
+                    bound.append((modification, Bindings(values: Array(values[offset..<min(values.count, offset + count)]),
+                                                         context: bindings.context)))
+                    offset += count
+                }
+                try await write(bound, parameters: parameters)
+                return .result(.void)
+            case .select(let select):
+                return .result(.rows(try await read(select, bindings: bindings, parameters: parameters)))
+            }
+        } catch {
+            return .error(error)
+        }
+    }
+
+    /// A BATCH request: each statement with its own values, written together.
+    func executeBatch(_ statements: [(Plan, [ProtocolValue])], parameters: QueryParameters) async -> ResponseMessage {
+        do throws(ErrorResponse) {
+            let context = termContext()
+            var bound: [(ModificationPlan, Bindings)] = []
+            for (plan, values) in statements {
+                guard case .modification(let modification) = plan else {
+                    throw ErrorResponse(.invalid, message: "Only INSERT, UPDATE and DELETE statements are allowed in a batch")
+                }
+                guard values.count == modification.markers.count else {
+                    throw ErrorResponse(.invalid, message: "There were \(modification.markers.count) markers(?) in CQL but \(values.count) bound variables")
+                }
+                bound.append((modification, Bindings(values: values, context: context)))
+            }
+            try await write(bound, parameters: parameters)
+            return .result(.void)
+        } catch {
+            return .error(error)
+        }
+    }
+
+    private func write(_ statements: [(ModificationPlan, Bindings)], parameters: QueryParameters) async throws(ErrorResponse) {
+        let consistency = try Self.consistency(parameters.consistency, forWrite: true)
+        let timestamp = parameters.defaultTimestamp ?? coordinator.nextTimestamp()
+        let now = clock.nowSeconds()
+        var byKeyspace: [String: [Mutation]] = [:]
+        var order: [String] = []
+        for (plan, bindings) in statements {
+            let keyspace = plan.layout.keyspace
+            if byKeyspace[keyspace] == nil { order.append(keyspace) }
+            byKeyspace[keyspace, default: []] += try plan.mutations(bindings, writeTimestamp: timestamp, nowSeconds: now)
+        }
+        for keyspace in order {
+            let replication = try await self.replication(keyspace)
+            let mutations = Mutation.merged(byKeyspace[keyspace] ?? [])
+            try await coordinated { () async throws(CoordinatorError) in
+                try await coordinator.write(mutations, replication: replication, consistency: consistency)
+            }
+        }
+    }
+
+    private func read(_ plan: SelectPlan, bindings: Bindings, parameters: QueryParameters) async throws(ErrorResponse) -> RowsResult {
+        let consistency = try Self.consistency(parameters.consistency, forWrite: false)
+        let execution = SelectExecution(plan: plan, bindings: bindings, coordinator: coordinator,
+                                        replication: try await replication(plan.layout.keyspace),
+                                        consistency: consistency, nowSeconds: clock.nowSeconds())
+        var previous: PagingState?
+        if let bytes = parameters.pagingState {
+            guard let state = PagingState(decoding: bytes) else {
+                throw ErrorResponse(.protocolError, message: "Invalid value for the paging state")
+            }
+            previous = state
+        }
+        if plan.isCount { return try await count(execution, plan: plan) }
+        let pageSize = parameters.pageSize.map(Int.init) ?? 0
+        if pageSize > 0 {
+            let page = try await execution.page(size: pageSize, from: previous)
+            return rowsResult(plan, rows: page.rows, pagingState: page.next?.encoded(), skipMetadata: parameters.skipMetadata)
+        }
+        var rows: [[[UInt8]?]] = []
+        while true {
+            let page = try await execution.page(size: Self.unpagedChunk, from: previous)
+            rows += page.rows
+            guard let next = page.next else { break }
+            guard rows.count < Self.maxUnpagedRows else {
+                throw ErrorResponse(.invalid, message: "The result has more than \(Self.maxUnpagedRows) rows; ask for it in pages (set a page size)")
+            }
+            previous = next
+        }
+        return rowsResult(plan, rows: rows, pagingState: nil, skipMetadata: parameters.skipMetadata)
+    }
+
+    private func count(_ execution: SelectExecution, plan: SelectPlan) async throws(ErrorResponse) -> RowsResult {
+        var total: Int64 = 0
+        var previous: PagingState?
+        repeat {
+            let page = try await execution.page(size: Self.unpagedChunk, from: previous)
+            total += Int64(page.rows.count)
+            previous = page.next
+        } while previous != nil
+        return rowsResult(plan, rows: [[ResultRowBuilder.bigint(total)]], pagingState: nil, skipMetadata: false)
+    }
+
+    private func rowsResult(_ plan: SelectPlan, rows: [[[UInt8]?]], pagingState: [UInt8]?, skipMetadata: Bool) -> RowsResult {
+        let metadata = skipMetadata
+            ? RowsMetadata(noMetadataColumnCount: plan.specifications.count, pagingState: pagingState)
+            : RowsMetadata(columns: plan.specifications, pagingState: pagingState)
+        return RowsResult(metadata: metadata, rows: rows)
+    }
+
+    // MARK: Helpers
+
+    private func replication(_ keyspace: String) async throws(ErrorResponse) -> KeyspaceReplication {
+        guard let definition = await schema.schema.keyspace(keyspace) else {
+            throw ErrorResponse(.invalid, message: "Keyspace \(keyspace) does not exist")
+        }
+        return KeyspaceReplication(keyspace: keyspace, strategy: try ReplicationStrategies.strategy(for: definition))
+    }
+
+    static func consistency(_ level: ProtocolConsistency, forWrite: Bool) throws(ErrorResponse) -> ConsistencyLevel {
+        guard let consistency = ConsistencyLevel(rawValue: level.rawValue) else {
+            throw ErrorResponse(.protocolError, message: "Unknown consistency level \(level.rawValue)")
+        }
+        switch consistency {
+        case .any where !forWrite:
+            throw ErrorResponse(.invalid, message: "ANY ConsistencyLevel is only supported for writes")
+        case .serial, .localSerial:
+            if forWrite { throw ErrorResponse(.invalid, message: "You must use conditional updates for serializable writes") }
+            return consistency == .serial ? .quorum : .localQuorum
+        default:
+            return consistency
+        }
+    }
+
+    /// The request's values in marker order (named values matched by marker name).
+    static func positionalValues(_ values: QueryParameters.Values, markers: [ColumnSpecification]) throws(ErrorResponse) -> [ProtocolValue] {
+        switch values {
+        case .none:
+            guard markers.isEmpty else {
+                throw ErrorResponse(.invalid, message: "There were \(markers.count) markers(?) in CQL but 0 bound variables")
+            }
+            return []
+        case .positional(let list):
+            guard list.count == markers.count else {
+                throw ErrorResponse(.invalid, message: "There were \(markers.count) markers(?) in CQL but \(list.count) bound variables")
+            }
+            return list
+        case .named(let named):
+            var byName: [String: ProtocolValue] = [:]
+            for value in named { byName[value.name.lowercased()] = value.value }
+            return try markers.map { marker throws(ErrorResponse) in
+                guard let value = byName[marker.name.lowercased()] else {
+                    throw ErrorResponse(.invalid, message: "No value has been provided for named bind variable \(marker.name)")
+                }
+                return value
+            }
+        }
+    }
+}
+
+extension ModificationPlan {
+    func withTimestamp(_ timestamp: Operand) -> ModificationPlan {
+        ModificationPlan(layout: layout, kind: kind, keys: keys, assignments: assignments, deletedColumns: deletedColumns,
+                         timeToLive: timeToLive, timestamp: timestamp, markers: markers)
+    }
+}
