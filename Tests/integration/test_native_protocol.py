@@ -20,7 +20,7 @@ from conftest import KVCLI, wait_until
 KVNODE = os.environ.get("KVNODE", os.path.join(os.path.dirname(KVCLI), "kvnode"))
 HOST = "127.0.0.5"
 PORT = 9042
-NOT_EXECUTABLE = "kvstore: CQL statements are not executable yet (the query layer is being built)"
+NO_KEYSPACE = "No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename"
 
 OP_ERROR, OP_STARTUP, OP_READY, OP_OPTIONS, OP_SUPPORTED = 0x00, 0x01, 0x02, 0x05, 0x06
 OP_QUERY, OP_PREPARE, OP_REGISTER = 0x07, 0x09, 0x0B
@@ -239,7 +239,7 @@ def test_statements_get_a_typed_invalid_error_on_their_streams(node):
         for _ in requests:
             _, _, stream, opcode, body = read_frame(connection)
             assert opcode == OP_ERROR
-            assert parse_error(body) == (0x2200, NOT_EXECUTABLE)
+            assert parse_error(body) == (0x2200, NO_KEYSPACE)
             answered.add(stream)
         assert answered == {100 + n for n in range(8)} | {200}
         # The connection survives a statement error: the driver keeps using it.
