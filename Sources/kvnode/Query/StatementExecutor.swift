@@ -172,8 +172,9 @@ final class StatementExecutor: Sendable {
         }
         var indexes: [UInt16] = []
         for values in keys.partition {
-            guard case .list(let operands) = values, operands.count == 1, case .marker(let index, _) = operands[0] else { return [] }
-            indexes.append(UInt16(index))
+            guard case .list(let operands) = values, operands.count == 1, case .marker(let index, _) = operands[0],
+                  let wireIndex = UInt16(exactly: index) else { return [] }
+            indexes.append(wireIndex)
         }
         return indexes
     }
