@@ -5,6 +5,9 @@ struct ReplicaSelection {
     /// Alive replicas that count, in the order to try them: this node, then its datacenter,
     /// then the rest (each group in ring order).
     let candidates: [HostID]
+    /// Alive replicas whose answers do not count (other datacenters for LOCAL_* levels):
+    /// writes still go to them.
+    let uncounted: [HostID]
     let blockFor: Int
 
     /// Chooses among `replicas` (ring order); throws Unavailable when too few are alive.
@@ -30,6 +33,7 @@ struct ReplicaSelection {
         let sameDatacenter = alive.filter { $0 != view.localHost && view.datacenter(of: $0) == view.localDatacenter }
         let others = alive.filter { view.datacenter(of: $0) != view.localDatacenter }
         self.candidates = local + sameDatacenter + others
+        self.uncounted = replicas.filter { view.alive.contains($0) && !counted.contains($0) }
         self.blockFor = blockFor
     }
 }

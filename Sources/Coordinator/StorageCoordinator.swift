@@ -98,6 +98,10 @@ public final class StorageCoordinator: Sendable {
     private func write(_ mutation: Mutation, to selection: ReplicaSelection, consistency: ConsistencyLevel,
                        view: ClusterView) async throws(CoordinatorError) {
         let payload = ReplicaMessageCodec.encode(mutation)
+        for replica in selection.uncounted {
+            // Replicas whose acknowledgement does not count still get the write.
+            Task { _ = await self.send(mutation, payload: payload, to: replica, view: view) }
+        }
         let outcome = await withTaskGroup(of: String?.self) { group -> (acks: Int, failures: [String]) in
             for replica in selection.candidates {
                 group.addTask { await self.send(mutation, payload: payload, to: replica, view: view) }
