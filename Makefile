@@ -12,7 +12,8 @@ deps:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed:
+# Re-run when PYTHON_PACKAGES changes (it lives in this file).
+$(VENV)/.installed: Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(PYTHON_PACKAGES)
 	touch $@
