@@ -7,8 +7,8 @@ import Ring
 import Synchronization
 
 /// The coordinator's picture of the cluster, rebuilt from gossip a few times a second so a
-/// request never waits on gossip: ring members with tokens (this node included), their
-/// internode addresses, and which of them the failure detector holds alive.
+/// request never waits on gossip: ring members with tokens (this node included, once it is
+/// NORMAL), their internode addresses, and which of them the failure detector holds alive.
 final class ClusterViewSource: Sendable {
     static let refreshInterval: Duration = .milliseconds(200)
     private let current: Mutex<ClusterView>
@@ -40,7 +40,11 @@ final class ClusterViewSource: Sendable {
         var alive = Set<HostID>()
         for entry in snapshot {
             let state = entry.state
-            guard !state.isInDeadState, let id = state[.hostID].flatMap(HostID.init(uuidString:)),
+            // Joining nodes own no data yet (their ranges are pending); a node that shut
+            // down still owns its ranges and is simply not alive.
+            let status = state[.status].flatMap(NodeStatus.init(value:))
+            guard status == .normal || status == .shutdown || status == .leaving,
+                  !state.isInDeadState, let id = state[.hostID].flatMap(HostID.init(uuidString:)),
                   let tokens = state[.tokens].flatMap({ TokenListValue.tokens(from: $0) }), !tokens.isEmpty else { continue }
             members.append((RingNode(id: id, datacenter: state[.datacenter] ?? "dc1", rack: state[.rack] ?? "rack1"),
                             tokens.map(Token.init)))
