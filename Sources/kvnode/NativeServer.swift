@@ -16,7 +16,7 @@ final class NativeServer: Sendable {
     /// - Throws: `ConfigurationError` naming the address when it cannot be bound (port in use).
     static func start(host: String, port: Int, group: any EventLoopGroup, logger: Logger,
                       configuration: CQLServerConfiguration = .default,
-                      requestHandler: any CQLRequestHandler = StatementsNotExecutableHandler()) async throws -> NativeServer {
+                      requestHandler: any CQLRequestHandler) async throws -> NativeServer {
         let registry = CQLConnectionRegistry(maxConnections: configuration.maxConnections)
         let events = CQLEventBroadcaster()
         let log: CQLConnectionHandler.Log = { message in logger.debug("\(message)") }
@@ -48,14 +48,4 @@ final class NativeServer: Sendable {
 
     /// Stops accepting connections (open ones close with the event loop group).
     func close() async { try? await channel.close() }
-}
-
-/// The request handler until the query layer exists: every statement gets a clean, typed
-/// ERROR Invalid (0x2200), which drivers report without dropping the connection.
-struct StatementsNotExecutableHandler: CQLRequestHandler {
-    static let message = "kvstore: CQL statements are not executable yet (the query layer is being built)"
-
-    func handle(_ request: RequestMessage, context: CQLConnectionInfo) async -> ResponseMessage {
-        .error(ErrorResponse(.invalid, message: Self.message))
-    }
 }

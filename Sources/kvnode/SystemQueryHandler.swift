@@ -57,7 +57,7 @@ final class SystemQueryHandler: CQLRequestHandler {
         case .batch(let batch):
             return await runBatch(batch, keyspace: sessionKeyspace(context))
         default:
-            return .error(ErrorResponse(.invalid, message: StatementsNotExecutableHandler.message))
+            return .error(ErrorResponse(.protocolError, message: "Unexpected request \(request) on an established connection"))
         }
     }
 
@@ -110,7 +110,7 @@ final class SystemQueryHandler: CQLRequestHandler {
                                                    localDatacenter: local.configuration.datacenter) {
                 return response
             }
-            return .error(ErrorResponse(.invalid, message: StatementsNotExecutableHandler.message))
+            return .error(ErrorResponse(.invalid, message: "User-defined types are not supported yet"))
         }
     }
 
@@ -187,9 +187,9 @@ final class SystemQueryHandler: CQLRequestHandler {
     }
 
     private func resolve(_ name: CQLQualifiedName, sessionKeyspace: String?) throws(ErrorResponse) -> SystemTable {
-        // Tables outside the system keyspaces belong to the query layer still being built.
+        // User tables go to the StatementExecutor before this point.
         guard let keyspace = name.keyspace ?? sessionKeyspace, SystemKeyspaces.keyspaceNames.contains(keyspace) else {
-            throw ErrorResponse(.invalid, message: StatementsNotExecutableHandler.message)
+            throw ErrorResponse(.invalid, message: "No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename")
         }
         guard let table = SystemKeyspaces.find(keyspace: keyspace, name: name.name) else {
             throw ErrorResponse(.invalid, message: "table \(name.name) does not exist")
