@@ -63,7 +63,7 @@ public enum ReplicaMessageCodec {
             writer.writeLengthPrefixed(after.partitionKey)
             writer.writeLengthPrefixed(after.clustering)
         }
-        writer.writeVarint(UInt64(max(0, command.maxLiveRows)))
+        writer.writeVarint(UInt64(min(max(0, command.maxLiveRows), Int(Int32.max))))
         return writer.bytes
     }
 

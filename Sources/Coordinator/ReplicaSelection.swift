@@ -1,6 +1,7 @@
 import KVCore
 
-/// The replicas of one token that count for a consistency level, and how many must answer.
+/// The replicas of one token that count for a consistency level, and when their answers
+/// suffice.
 struct ReplicaSelection {
     /// Alive replicas that count, in the order to try them: this node, then its datacenter,
     /// then the rest (each group in ring order).
@@ -9,31 +10,58 @@ struct ReplicaSelection {
     /// writes still go to them.
     let uncounted: [HostID]
     let blockFor: Int
+    /// For EACH_QUORUM, the answers needed from each datacenter; nil otherwise.
+    let perDatacenter: [String: Int]?
+    private let datacenters: [HostID: String]
 
     /// Chooses among `replicas` (ring order); throws Unavailable when too few are alive.
     init(replicas: [HostID], consistency: ConsistencyLevel, view: ClusterView) throws(CoordinatorError) {
-        var perDatacenter: [String: Int] = [:]
-        for replica in replicas { perDatacenter[view.datacenter(of: replica), default: 0] += 1 }
-        let blockFor = consistency.blockFor(replicasPerDatacenter: perDatacenter, localDatacenter: view.localDatacenter)
+        var replicasPerDatacenter: [String: Int] = [:]
+        for replica in replicas { replicasPerDatacenter[view.datacenter(of: replica), default: 0] += 1 }
+        let blockFor = consistency.blockFor(replicasPerDatacenter: replicasPerDatacenter,
+                                            localDatacenter: view.localDatacenter)
         let counted = consistency.isDatacenterLocal
             ? replicas.filter { view.datacenter(of: $0) == view.localDatacenter } : replicas
         let alive = counted.filter(view.alive.contains)
         guard blockFor >= 1, blockFor <= alive.count else {
             throw .unavailable(consistency, required: max(blockFor, 1), alive: alive.count)
         }
+        var perDatacenter: [String: Int]?
         if consistency == .eachQuorum {
-            for (datacenter, count) in perDatacenter {
+            perDatacenter = replicasPerDatacenter.mapValues { $0 / 2 + 1 }
+            for (datacenter, needed) in perDatacenter! {
                 let aliveHere = alive.filter { view.datacenter(of: $0) == datacenter }.count
-                if aliveHere < count / 2 + 1 {
-                    throw .unavailable(consistency, required: count / 2 + 1, alive: aliveHere)
-                }
+                if aliveHere < needed { throw .unavailable(consistency, required: needed, alive: aliveHere) }
             }
         }
         let local = alive.filter { $0 == view.localHost }
         let sameDatacenter = alive.filter { $0 != view.localHost && view.datacenter(of: $0) == view.localDatacenter }
-        let others = alive.filter { view.datacenter(of: $0) != view.localDatacenter }
+        let others = alive.filter { $0 != view.localHost && view.datacenter(of: $0) != view.localDatacenter }
         self.candidates = local + sameDatacenter + others
         self.uncounted = replicas.filter { view.alive.contains($0) && !counted.contains($0) }
         self.blockFor = blockFor
+        self.perDatacenter = perDatacenter
+        self.datacenters = Dictionary(replicas.map { ($0, view.datacenter(of: $0)) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Whether answers from `answered` meet the level.
+    func isSatisfied(by answered: [HostID]) -> Bool {
+        guard let perDatacenter else { return answered.count >= blockFor }
+        var counts: [String: Int] = [:]
+        for host in answered { counts[datacenters[host] ?? "", default: 0] += 1 }
+        return perDatacenter.allSatisfy { counts[$0.key, default: 0] >= $0.value }
+    }
+
+    /// The candidates a read asks first: the first `blockFor` of them, or for EACH_QUORUM the
+    /// first quorum of each datacenter.
+    var initialReadTargets: [HostID] {
+        guard let perDatacenter else { return Array(candidates.prefix(blockFor)) }
+        var taken: [String: Int] = [:]
+        return candidates.filter { host in
+            let datacenter = datacenters[host] ?? ""
+            guard taken[datacenter, default: 0] < perDatacenter[datacenter, default: 0] else { return false }
+            taken[datacenter, default: 0] += 1
+            return true
+        }
     }
 }

@@ -17,7 +17,8 @@ enum RingSegments {
         guard !tokens.isEmpty else { return [] }
         var segments: [Segment] = []
         func add(from: [UInt8]?, to: [UInt8]?, replicas: [HostID]) {
-            if let last = segments.last, last.replicas == replicas, last.to == from {
+            // The same replicas in another order serve a read equally (it orders them itself).
+            if let last = segments.last, Set(last.replicas) == Set(replicas), last.to == from {
                 segments[segments.count - 1].to = to
             } else {
                 segments.append(Segment(from: from, to: to, replicas: replicas))

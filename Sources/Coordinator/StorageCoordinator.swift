@@ -98,29 +98,28 @@ public final class StorageCoordinator: Sendable {
     private func write(_ mutation: Mutation, to selection: ReplicaSelection, consistency: ConsistencyLevel,
                        view: ClusterView) async throws(CoordinatorError) {
         let payload = ReplicaMessageCodec.encode(mutation)
-        for replica in selection.uncounted {
-            // Replicas whose acknowledgement does not count still get the write.
-            Task { _ = await self.send(mutation, payload: payload, to: replica, view: view) }
-        }
-        let outcome = await withTaskGroup(of: String?.self) { group -> (acks: Int, failures: [String]) in
-            for replica in selection.candidates {
-                group.addTask { await self.send(mutation, payload: payload, to: replica, view: view) }
+        // Every live replica gets the write, whether or not its acknowledgement is awaited:
+        // the sends are not children of this call, so answering the client (or failing on
+        // another partition) never cancels a write still on its way to a slow replica.
+        let (outcomes, continuation) = AsyncStream<(HostID, String?)>.makeStream()
+        for replica in selection.candidates + selection.uncounted {
+            let counts = selection.candidates.contains(replica)
+            Task {
+                let failure = await self.send(mutation, payload: payload, to: replica, view: view)
+                if counts { continuation.yield((replica, failure)) }
             }
-            var acks = 0
-            var failures: [String] = []
-            for await failure in group {
-                if let failure { failures.append(failure) } else { acks += 1 }
-                if acks >= selection.blockFor {
-                    group.cancelAll()
-                    break
-                }
-            }
-            return (acks, failures)
         }
-        guard outcome.acks < selection.blockFor else { return }
-        let real = outcome.failures.filter { !$0.hasPrefix(Self.timedOut) }
-        if real.isEmpty { throw .writeTimeout(consistency, received: outcome.acks, blockFor: selection.blockFor) }
-        throw .writeFailure(consistency, received: outcome.acks, blockFor: selection.blockFor, failures: real.count,
+        var acked: [HostID] = []
+        var failures: [String] = []
+        for await (replica, failure) in outcomes {
+            if let failure { failures.append(failure) } else { acked.append(replica) }
+            if selection.isSatisfied(by: acked) { return }
+            if acked.count + failures.count == selection.candidates.count { break }
+        }
+        continuation.finish()
+        let real = failures.filter { !$0.hasPrefix(Self.timedOut) }
+        if real.isEmpty { throw .writeTimeout(consistency, received: acked.count, blockFor: selection.blockFor) }
+        throw .writeFailure(consistency, received: acked.count, blockFor: selection.blockFor, failures: real.count,
                             reason: real[0])
     }
 
@@ -213,20 +212,40 @@ public final class StorageCoordinator: Sendable {
         var position = after
         for segment in RingSegments.segments(of: map, clippedTo: from, to) {
             if let position, let to = segment.to, !position.partitionKey.lexicographicallyPrecedes(to) { continue }
+            if collected >= pageSize, let position { return ReadResult(partitions: partitions, nextPosition: position) }
             let selection = try ReplicaSelection(replicas: segment.replicas, consistency: consistency, view: view)
             while true {
+                let room = pageSize - collected
                 let command = ReadCommand(table: table, selection: .partitionRange(from: segment.from, to: segment.to),
-                                          after: position, maxLiveRows: pageSize - collected)
+                                          after: position, maxLiveRows: room)
                 let merged = try await read(command, from: selection, consistency: consistency, view: view)
-                let page = liveResult(merged, after: position)
+                var page = liveResult(merged, after: position)
+                // Replicas that disagree can together hold more live rows than each was asked for.
+                if page.rowCount > room { page = Self.trim(page, to: room) }
                 Self.append(page.partitions, to: &partitions)
                 collected += page.rowCount
+                if let last = page.partitions.last, let row = last.rows.last {
+                    position = RowPosition(partitionKey: last.partitionKey, clustering: row.clustering)
+                }
                 guard let next = page.nextPosition else { break }
                 position = next
                 if collected >= pageSize { return ReadResult(partitions: partitions, nextPosition: next) }
             }
         }
         return ReadResult(partitions: partitions, nextPosition: nil)
+    }
+
+    /// The first `rows` rows of `result`, continuing after the last of them.
+    private static func trim(_ result: ReadResult, to rows: Int) -> ReadResult {
+        var kept: [PartitionUpdate] = []
+        var left = rows
+        for var partition in result.partitions where left > 0 {
+            partition.rows = Array(partition.rows.prefix(left))
+            left -= partition.rows.count
+            kept.append(partition)
+        }
+        let last = kept.last.map { RowPosition(partitionKey: $0.partitionKey, clustering: $0.rows.last?.clustering ?? []) }
+        return ReadResult(partitions: kept, nextPosition: last ?? result.nextPosition)
     }
 
     /// Appends partitions, joining a continued partition to its first part.
@@ -254,28 +273,35 @@ public final class StorageCoordinator: Sendable {
     private func read(_ command: ReadCommand, from selection: ReplicaSelection, consistency: ConsistencyLevel,
                       view: ClusterView) async throws(CoordinatorError) -> ReadResponse {
         let payload = ReplicaMessageCodec.encode(command)
-        let outcome = await withTaskGroup(of: Result<ReadResponse, ReadFailure>.self) { group in
-            var next = 0
-            func startNext() {
-                let replica = selection.candidates[next]
-                next += 1
-                group.addTask { await self.fetch(command, payload: payload, from: replica, view: view) }
+        let outcome = await withTaskGroup(of: (HostID, Result<ReadResponse, ReadFailure>).self) { group in
+            var unused = selection.candidates
+            func start(_ replica: HostID) {
+                unused.removeAll { $0 == replica }
+                group.addTask { (replica, await self.fetch(command, payload: payload, from: replica, view: view)) }
             }
-            for _ in 0..<selection.blockFor { startNext() }
+            for replica in selection.initialReadTargets { start(replica) }
+            var answered: [HostID] = []
             var responses: [ReadResponse] = []
             var failures: [ReadFailure] = []
-            for await result in group {
+            for await (replica, result) in group {
                 switch result {
-                case .success(let response): responses.append(response)
+                case .success(let response):
+                    responses.append(response)
+                    answered.append(replica)
                 case .failure(let failure):
                     failures.append(failure)
-                    if next < selection.candidates.count { startNext() }
+                    // Replace it, from its own datacenter when EACH_QUORUM needs that.
+                    let datacenter = view.datacenter(of: replica)
+                    if let next = unused.first(where: { view.datacenter(of: $0) == datacenter }) ?? unused.first {
+                        start(next)
+                    }
                 }
-                if responses.count >= selection.blockFor { break }
+                if selection.isSatisfied(by: answered) { break }
             }
-            return (responses, failures)
+            group.cancelAll()
+            return (responses, failures, selection.isSatisfied(by: answered))
         }
-        guard outcome.0.count >= selection.blockFor else {
+        guard outcome.2 else {
             let real = outcome.1.filter { !$0.isTimeout }
             if let first = real.first {
                 throw .readFailure(consistency, received: outcome.0.count, blockFor: selection.blockFor,
