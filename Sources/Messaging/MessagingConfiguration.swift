@@ -7,8 +7,10 @@ public struct MessagingConfiguration: Sendable {
     /// The wait before the first reconnect after a failed connect. Default 100 ms.
     public var reconnectBackoffMin: Duration = .milliseconds(100)
     /// The cap on the wait between reconnects; the wait doubles per consecutive failure up to
-    /// this. Default 10 s.
-    public var reconnectBackoffMax: Duration = .seconds(10)
+    /// this. Default 1 s: a restarted peer is reachable again within a second of coming back,
+    /// before gossip shows it up and coordinators send it requests (a connect attempt a
+    /// second to a down peer costs nothing on a LAN).
+    public var reconnectBackoffMax: Duration = .seconds(1)
 
     /// The largest frame, header and checksums included, that is sent or accepted. A peer
     /// that announces a larger one is disconnected before its payload is buffered.

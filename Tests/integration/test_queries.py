@@ -231,25 +231,25 @@ def test_now_and_uuid_functions_give_fresh_values(session, types_table):
     assert first.tu != second.tu and first.u != second.u
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: a tuple literal with fewer elements than the type is refused")
 def test_short_tuple_literal_leaves_the_last_elements_null(session, types_table):
     session.execute(f"INSERT INTO {types_table} (k, tp) VALUES (403, (5, 'only'))")
     assert rows(session, f"SELECT tp FROM {types_table} WHERE k = 403")[0].tp == (5, "only", None)
 
 
-@pytest.mark.xfail(strict=True, reason="incompatibility: an empty non-frozen collection reads back as empty, "
-                                       "where Cassandra (no cells) returns null")
 def test_empty_non_frozen_collections_read_as_null(session, types_table):
     session.execute(f"INSERT INTO {types_table} (k, l, st, m) VALUES (404, [], {{}}, {{}})")
     assert rows(session, f"SELECT l, st, m FROM {types_table} WHERE k = 404")[0] == (None, None, None)
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: duration literals are refused (CQLTerm+Value.swift has no .duration case)")
 def test_duration_literals_are_accepted(session, types_table):
     session.execute(f"INSERT INTO {types_table} (k, du) VALUES (400, 1h2m3s)")
     assert rows(session, f"SELECT du FROM {types_table} WHERE k = 400")[0].du == Duration(0, 0, 3723 * 10 ** 9)
     session.execute(f"INSERT INTO {types_table} (k, du) VALUES (401, -1mo2d3ns)")
     assert rows(session, f"SELECT du FROM {types_table} WHERE k = 401")[0].du == Duration(-1, -2, -3)
+
+
+@pytest.mark.xfail(strict=True, reason="not yet: the lexer has no ISO 8601 duration literal (P1Y2M...)")
+def test_iso_duration_literals_are_accepted(session, types_table):
     session.execute(f"INSERT INTO {types_table} (k, du) VALUES (402, P1Y2M3DT4H5M6S)")
     assert rows(session, f"SELECT du FROM {types_table} WHERE k = 402")[0].du == Duration(14, 3, (4 * 3600 + 5 * 60 + 6) * 10 ** 9)
 
@@ -339,33 +339,26 @@ def test_static_columns_are_shared_by_the_partition(session, keys_tables):
 STATIC_BUG = "server bug: a read of part of a partition (LIMIT, clustering slice, later pages) loses the static row"
 
 
-@pytest.mark.xfail(strict=True, reason=STATIC_BUG + " (LIMIT 1 returns the static row alone, clustering null)")
 def test_static_column_with_limit(session, keys_tables):
     assert rows(session, "SELECT a, b, note FROM q_keys.events WHERE tenant = 't2' AND day = 2 LIMIT 1") == [
         (0, "z", "changed")]
 
 
-@pytest.mark.xfail(strict=True, reason=STATIC_BUG + " (a clustering restriction gives note = null)")
 def test_static_column_with_clustering_restriction(session, keys_tables):
     assert rows(session, "SELECT a, b, note FROM q_keys.events WHERE tenant = 't2' AND day = 2 AND a = 3 AND b = 'y'") == [
         (3, "y", "changed")]
 
 
-@pytest.mark.xfail(strict=True, reason=STATIC_BUG + " (pages after the first give note = null)")
 def test_static_column_on_every_page(session, keys_tables):
     result = rows(session, "SELECT note FROM q_keys.events WHERE tenant = 't2' AND day = 2", fetch_size=4)
     assert {r.note for r in result} == {"changed"}
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: INSERT of only the partition key and static columns is refused "
-                                       "('Some clustering key parts are missing')")
 def test_insert_of_only_static_columns(session, keys_tables):
     session.execute("INSERT INTO q_keys.events (tenant, day, note) VALUES ('t3', 1, 'alone')")
     assert rows(session, "SELECT tenant, a, note FROM q_keys.events WHERE tenant = 't3' AND day = 1") == [("t3", None, "alone")]
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: IN on a clustering column returns rows in IN-list order, "
-                                       "not clustering order, and ORDER BY does not reverse the IN slices")
 def test_in_on_clustering_returns_clustering_order(session, keys_tables):
     assert [r.c for r in rows(session, "SELECT c FROM q_keys.wide WHERE k = 1 AND c IN (3, 5, 1)")] == [5, 3, 1]
     assert [r.c for r in rows(session, "SELECT c FROM q_keys.wide WHERE k = 1 AND c IN (3, 5, 1) ORDER BY c ASC")] == [1, 3, 5]
@@ -375,8 +368,6 @@ def test_in_on_clustering_returns_clustering_order(session, keys_tables):
         (3, "x"), (3, "y"), (3, "z"), (1, "x"), (1, "y"), (1, "z")]
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: a reversed (ORDER BY) read of one partition stops after the first "
-                                       "page with no paging state: rows are silently lost")
 def test_paging_a_reversed_partition(session, keys_tables):
     result = session.execute(SimpleStatement("SELECT c FROM q_keys.wide WHERE k = 1 ORDER BY c ASC", fetch_size=7))
     assert [r.c for r in result] == list(range(50))
@@ -430,7 +421,9 @@ def test_token_ranges_over_the_whole_ring_give_every_row_once(driver, keys_table
     assert low_half + high_half == 300 and 0 < low_half < 300
     composite = rows(session, "SELECT token(tenant, day), tenant, day FROM q_keys.events "
                               "WHERE token(tenant, day) > -9223372036854775808 PER PARTITION LIMIT 1")
-    assert len(composite) == 4
+    partitions = {(r.tenant, r.day) for r in rows(session, "SELECT tenant, day FROM q_keys.events")}
+    assert len(composite) == len(partitions) >= 4
+    assert {(r.tenant, r.day) for r in composite} == partitions
 
 
 def test_count_star(session, keys_tables):
@@ -637,8 +630,6 @@ def test_missing_key_parts(session, errors_table):
         session.execute(f"INSERT INTO {errors_table} (p1, p2, c) VALUES ('a', null, 1)")
 
 
-@pytest.mark.xfail(strict=True, reason="wording: INSERT without a clustering column says 'Some clustering key parts "
-                                       "are missing: c'; Cassandra says 'Some clustering keys are missing: c'")
 def test_insert_without_clustering_uses_cassandras_wording(session, errors_table):
     with pytest.raises(InvalidRequest, match="Some clustering keys are missing: c"):
         session.execute(f"INSERT INTO {errors_table} (p1, p2, v) VALUES ('a', 1, 1)")
@@ -712,8 +703,6 @@ def test_filtering_needs_allow_filtering(session, errors_table, keys_tables):
         session.execute(f"SELECT * FROM {errors_table} LIMIT 0")
 
 
-@pytest.mark.xfail(strict=True, reason="incompatibility: a non-key column restriction without ALLOW FILTERING "
-                                       "is refused with our own wording, not Cassandra's ALLOW FILTERING message")
 def test_non_key_filtering_is_refused_with_cassandras_message(session, errors_table):
     with pytest.raises(InvalidRequest, match="Cannot execute this query as it might involve data filtering"):
         session.execute(f"SELECT * FROM {errors_table} WHERE v = 1")

@@ -62,7 +62,13 @@ extension CQLTerm {
             guard elements.count <= types.count else {
                 throw CQLTermError("Invalid tuple literal: too many elements. Type \(type) expects \(types.count) but got \(elements.count)")
             }
-            return .tuple(try zip(elements, types).map { pair throws(CQLTermError) in try pair.0.value(as: pair.1, context: context) })
+            // Missing trailing elements are null, as in Cassandra.
+            var values = try zip(elements, types).map { pair throws(CQLTermError) in try pair.0.value(as: pair.1, context: context) }
+            values += Array(repeating: nil, count: types.count - values.count)
+            return .tuple(values)
+        case (.duration(let text), .duration):
+            guard let duration = CQLTextValues.duration(text) else { throw CQLTermError("Unable to convert '\(text)' to a duration") }
+            return .duration(duration)
         default:
             throw CQLTermError("Invalid \(kindName) constant (\(literalText)) for type \(type)")
         }

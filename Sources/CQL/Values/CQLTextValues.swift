@@ -14,6 +14,33 @@ enum CQLTextValues {
         return nil
     }
 
+    /// A duration in CQL's unit form, e.g. `1h30m`, `-1mo2d3ns`, `2w` (units `y mo w d h m s
+    /// ms us µs ns`).
+    static func duration(_ text: String) -> CQLDuration? {
+        var rest = Substring(text.lowercased())
+        let negative = rest.first == "-"
+        if negative { rest = rest.dropFirst() }
+        guard !rest.isEmpty else { return nil }
+        var months: Int64 = 0, days: Int64 = 0, nanos: Int64 = 0
+        let units: [(String, (Int64) -> Void)] = [
+            ("mo", { months += $0 }), ("ms", { nanos += $0 * 1_000_000 }), ("us", { nanos += $0 * 1000 }),
+            ("µs", { nanos += $0 * 1000 }), ("ns", { nanos += $0 }), ("y", { months += $0 * 12 }),
+            ("w", { days += $0 * 7 }), ("d", { days += $0 }), ("h", { nanos += $0 * 3_600_000_000_000 }),
+            ("m", { nanos += $0 * 60_000_000_000 }), ("s", { nanos += $0 * 1_000_000_000 }),
+        ]
+        while !rest.isEmpty {
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty, digits.count <= 12, let amount = Int64(digits) else { return nil }
+            rest = rest.dropFirst(digits.count)
+            guard let (unit, add) = units.first(where: { rest.hasPrefix($0.0) }) else { return nil }
+            add(amount)
+            rest = rest.dropFirst(unit.count)
+        }
+        let sign: Int64 = negative ? -1 : 1
+        guard let m = Int32(exactly: sign * months), let d = Int32(exactly: sign * days) else { return nil }
+        return CQLDuration(months: m, days: d, nanoseconds: sign * nanos)
+    }
+
     /// A UUID in its 8-4-4-4-12 hex form.
     static func uuid(_ text: String) -> CQLUUID? {
         let hexDigits = text.filter { $0 != "-" }

@@ -55,7 +55,9 @@ struct KeyRestrictions: Sendable {
     var hasSlice: Bool { sliceLower != nil || sliceUpper != nil }
     var hasToken: Bool { tokenLower != nil || tokenUpper != nil }
 
-    static func analyze(_ whereClause: CQLWhereExpression?, layout: TableLayout,
+    /// `forSelect`: a partly restricted partition key is a scan with a filter (Cassandra's
+    /// ALLOW FILTERING answer) rather than a missing key part.
+    static func analyze(_ whereClause: CQLWhereExpression?, layout: TableLayout, forSelect: Bool = false,
                         analyzer: inout OperandAnalyzer) throws(ErrorResponse) -> KeyRestrictions {
         guard let whereClause else { return KeyRestrictions() }
         guard let relations = whereClause.conjunction else {
@@ -84,7 +86,7 @@ struct KeyRestrictions: Sendable {
                 case (.partitionKey, _):
                     throw ErrorResponse(.invalid, message: "Only EQ and IN relation are supported on the partition key (unless you use the token() function)")
                 default:
-                    throw ErrorResponse(.invalid, message: "Filtering on non-primary-key column \(name) is served by the row-filter API; this statement can only restrict primary key columns")
+                    throw Self.filteringRefused
                 }
             case let .in(.column(name), terms):
                 let column = try layout.column(name)
@@ -112,6 +114,7 @@ struct KeyRestrictions: Sendable {
                 throw ErrorResponse(.invalid, message: "Unsupported restriction: \(relation)")
             }
         }
+        if forSelect && !partition.isEmpty && partition.count < layout.partitionKey.count { throw filteringRefused }
         result.partition = try Self.ordered(partition, columns: layout.partitionKey, partial: false)
         if !result.partition.isEmpty && result.hasToken {
             throw ErrorResponse(.invalid, message: "Columns of the partition key cannot be restricted by both token() and a value")
@@ -127,6 +130,10 @@ struct KeyRestrictions: Sendable {
         }
         return result
     }
+
+    /// Cassandra's answer to a WHERE clause that would need a scan and a filter (the
+    /// row-filter API serves those; CQL does not yet).
+    static let filteringRefused = ErrorResponse(.invalid, message: "Cannot execute this query as it might involve data filtering and thus may have unpredictable performance. If you want to execute this query despite the performance unpredictability, use ALLOW FILTERING")
 
     private static func place(_ values: KeyValues, column: SchemaColumn, partition: inout [Int: KeyValues],
                               clustering: inout [Int: KeyValues]) throws(ErrorResponse) {

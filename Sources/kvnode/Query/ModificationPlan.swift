@@ -52,13 +52,24 @@ struct ModificationPlan: Sendable {
                 assignments.append(Assignment(column: column, operand: operand))
             }
         }
-        for column in layout.partitionKey + layout.clustering where keyValues[column.name] == nil {
-            throw ErrorResponse(.invalid, message: "Some \(column.kind == .partitionKey ? "partition" : "clustering") key parts are missing: \(column.name)")
+        let missingPartition = layout.partitionKey.filter { keyValues[$0.name] == nil }.map(\.name)
+        guard missingPartition.isEmpty else {
+            throw ErrorResponse(.invalid, message: "Some partition key parts are missing: \(missingPartition.joined(separator: ", "))")
+        }
+        // Without clustering values an INSERT may only write static columns.
+        let missingClustering = layout.clustering.filter { keyValues[$0.name] == nil }.map(\.name)
+        let onlyStatics = assignments.contains { $0.column.kind == .staticColumn }
+            && assignments.allSatisfy { $0.column.kind != .regular }
+        if !missingClustering.isEmpty && !(onlyStatics && missingClustering.count == layout.clustering.count) {
+            throw ErrorResponse(.invalid, message: "Some clustering keys are missing: \(missingClustering.joined(separator: ", "))")
         }
         // Key operands were numbered in text order above; split them out.
+        func operand(_ column: SchemaColumn) -> KeyValues? {
+            assignments.first { $0.column.id == column.id }.map { .list([$0.operand]) }
+        }
         var keys = KeyRestrictions()
-        keys.partition = layout.partitionKey.map { column in .list([assignments.first { $0.column.id == column.id }!.operand]) }
-        keys.clusteringEquals = layout.clustering.map { column in .list([assignments.first { $0.column.id == column.id }!.operand]) }
+        keys.partition = layout.partitionKey.compactMap(operand)
+        keys.clusteringEquals = layout.clustering.compactMap(operand)
         let written = assignments.filter { $0.column.kind != .partitionKey && $0.column.kind != .clustering }
         let (ttl, timestamp) = try using(insert.using, analyzer: &analyzer)
         return ModificationPlan(layout: layout, kind: .insert, keys: keys, assignments: written, deletedColumns: [],
@@ -190,15 +201,21 @@ struct ModificationPlan: Sendable {
             if let value, value.count > 65_535 * 16 * 16 {
                 throw ErrorResponse(.invalid, message: "Value of column \(assignment.column.name) is too large (\(value.count) bytes)")
             }
-            let written = cell(assignment.column, value, timestamp: timestamp, ttl: ttl, now: now)
+            // An empty non-frozen collection is no collection: Cassandra reads it as null.
+            let isEmptyCollection = assignment.column.type.isCollection && !assignment.column.type.isFrozen
+                && value == [0, 0, 0, 0]
+            let written = cell(assignment.column, isEmptyCollection ? nil : value, timestamp: timestamp, ttl: ttl, now: now)
             if assignment.column.kind == .staticColumn { statics.append(written) } else { regular.append(written) }
         }
-        if kind == .insert {
+        // Without a clustering (a static-only write) there is no regular row to write.
+        let writesRow = keys.clusteringEquals.count == layout.clustering.count
+            && !(kind == .update && assignments.allSatisfy { $0.column.kind == .staticColumn })
+        if kind == .insert && writesRow {
             // The row marker keeps an inserted row alive with every other column null.
             regular.append(cell(SchemaColumn.rowMarker, [], timestamp: timestamp, ttl: ttl, now: now))
         }
         if !statics.isEmpty { update.rows.append(Row(clustering: [], unsortedCells: statics)) }
-        guard !regular.isEmpty, !(kind == .update && assignments.allSatisfy({ $0.column.kind == .staticColumn })) else { return }
+        guard !regular.isEmpty, writesRow else { return }
         for prefix in prefixes {
             update.rows.append(Row(clustering: try layout.clusteringKey(prefix), unsortedCells: regular))
         }

@@ -2,10 +2,11 @@ import Coordinator
 import KVCore
 
 /// Where the next page of a SELECT starts, opaque to clients: which of the statement's
-/// partitions and clustering slices, the row after which to resume, and how much of LIMIT
-/// and PER PARTITION LIMIT is left.
+/// partitions and clustering slices, the row after which to resume (or, for a reversed
+/// slice, how many of its rows were returned), and how much of LIMIT and PER PARTITION LIMIT
+/// is left.
 struct PagingState: Equatable {
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
 
     var partitionIndex = 0
     var sliceIndex = 0
@@ -14,6 +15,8 @@ struct PagingState: Equatable {
     var remaining = Int.max
     /// Rows already returned from the partition `position` is in.
     var rowsInPartition = 0
+    /// Rows of the current slice already returned (reversed reads page by offset).
+    var skip = 0
 
     func encoded() -> [UInt8] {
         var writer = ByteWriter(capacity: 64)
@@ -27,6 +30,7 @@ struct PagingState: Equatable {
         }
         writer.writeVarint(UInt64(remaining))
         writer.writeVarint(UInt64(rowsInPartition))
+        writer.writeVarint(UInt64(skip))
         return writer.bytes
     }
 
@@ -45,6 +49,7 @@ struct PagingState: Equatable {
                 }
                 state.remaining = try reader.readLength(limit: Int.max)
                 state.rowsInPartition = try reader.readLength(limit: Int.max)
+                state.skip = try reader.readLength(limit: Int.max)
                 return reader.isAtEnd ? state : nil
             } catch {
                 return nil

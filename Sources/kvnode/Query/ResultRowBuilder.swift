@@ -2,7 +2,7 @@ import Coordinator
 import KVCore
 
 /// Turns the live rows of a partition into result rows: key columns decoded from the
-/// storage keys, cells by column id, static columns repeated on every row of the partition.
+/// storage keys, cells by column id, and the partition's static columns on every row.
 struct ResultRowBuilder {
     let plan: SelectPlan
     let nowSeconds: Int64
@@ -13,23 +13,29 @@ struct ResultRowBuilder {
         var values: [[UInt8]?]
     }
 
-    /// The result rows of `partition` (its live view). A partition with only static data
-    /// yields one row with null clustering columns, unless `clusteringRestricted`.
-    func rows(of partition: PartitionUpdate, clusteringRestricted: Bool) -> [Output] {
+    /// The partition's static row among `partition.rows`, if the table has static columns.
+    func staticRow(of partition: PartitionUpdate) -> Row? {
+        guard plan.layout.hasStatics, let first = partition.rows.first, first.clustering.isEmpty else { return nil }
+        return first
+    }
+
+    /// The result rows of `partition`'s regular rows (its static row, if among them, is not
+    /// one), each with `staticRow`'s values.
+    func rows(of partition: PartitionUpdate, staticRow: Row?) -> [Output] {
         let keyValues = plan.layout.partitionValues(storageKey: partition.partitionKey)
         let token = StoragePartitionKey.token(of: partition.partitionKey)
-        var rows = partition.rows
-        var staticRow: Row?
-        if plan.layout.hasStatics, let first = rows.first, first.clustering.isEmpty {
-            staticRow = first
-            rows.removeFirst()
-        }
-        if rows.isEmpty, let staticRow, !clusteringRestricted {
-            return [Output(clustering: [], values: values(for: nil, staticRow: staticRow, keyValues: keyValues, token: token))]
-        }
-        return rows.map { row in
+        let regular = plan.layout.hasStatics ? partition.rows.filter { !$0.clustering.isEmpty } : partition.rows
+        return regular.map { row in
             Output(clustering: row.clustering, values: values(for: row, staticRow: staticRow, keyValues: keyValues, token: token))
         }
+    }
+
+    /// The one row a partition with static data but no regular rows shows (clustering and
+    /// regular columns null).
+    func staticOnlyRow(partitionKey: [UInt8], staticRow: Row) -> Output {
+        Output(clustering: [], values: values(for: nil, staticRow: staticRow,
+                                              keyValues: plan.layout.partitionValues(storageKey: partitionKey),
+                                              token: StoragePartitionKey.token(of: partitionKey)))
     }
 
     private func values(for row: Row?, staticRow: Row?, keyValues: [[UInt8]], token: Token) -> [[UInt8]?] {

@@ -46,31 +46,48 @@ struct SelectExecution {
         let slices = try clusteringSlices()
         let builder = ResultRowBuilder(plan: plan, nowSeconds: nowSeconds)
         let clusteringRestricted = !plan.keys.clusteringEquals.isEmpty || plan.keys.hasSlice
-        while state.partitionIndex < keys.count && state.sliceIndex < slices.count {
+        while state.partitionIndex < keys.count {
             let room = min(pageSize - page.rows.count, state.remaining, perPartition - state.rowsInPartition)
             guard room > 0 else { break }
+            let key = keys[state.partitionIndex]
+            let staticRow = plan.layout.hasStatics ? try await readStaticRow(key) : nil
             let (start, end) = slices[state.sliceIndex]
-            let command = ReadCommand(table: plan.layout.schema.id,
-                                      selection: .partition(key: keys[state.partitionIndex], start: start, end: end),
-                                      after: plan.isReversed ? nil : state.position,
-                                      maxLiveRows: plan.isReversed ? Int(Int32.max) : room)
-            let result = try await coordinated { () async throws(CoordinatorError) in
-                try await coordinator.read(command, replication: replication, consistency: consistency)
+            var outputs: [ResultRowBuilder.Output]
+            var sliceHasMore: Bool
+            if plan.isReversed {
+                // Reversed slices are read whole and paged by offset (storage order is forward).
+                let result = try await read(key, start, end, after: nil, limit: Int(Int32.max))
+                let all = Array(result.partitions.flatMap { builder.rows(of: $0, staticRow: staticRow) }.reversed())
+                outputs = Array(all.dropFirst(state.skip))
+                sliceHasMore = outputs.count > room
+            } else {
+                // One more than room: the static row, when first, does not make a result row.
+                let result = try await read(key, start, end, after: state.position, limit: room + (staticRow == nil ? 0 : 1))
+                outputs = result.partitions.flatMap { builder.rows(of: $0, staticRow: staticRow) }
+                if outputs.isEmpty, result.nextPosition == nil, state.position == nil, !clusteringRestricted, let staticRow {
+                    outputs = [builder.staticOnlyRow(partitionKey: key, staticRow: staticRow)]
+                }
+                sliceHasMore = outputs.count > room || result.nextPosition != nil
+                if outputs.isEmpty, let next = result.nextPosition, next != state.position {
+                    state.position = next  // a page of deleted rows: continue after it
+                    continue
+                }
             }
-            var outputs = result.partitions.flatMap { builder.rows(of: $0, clusteringRestricted: clusteringRestricted) }
-            if plan.isReversed { outputs.reverse() }
             let taken = outputs.prefix(room)
             page.rows += taken.map(\.values)
             state.remaining -= taken.count
             state.rowsInPartition += taken.count
             let partitionFull = state.rowsInPartition >= perPartition
-            if !plan.isReversed, !partitionFull, taken.count < outputs.count || result.nextPosition != nil {
-                // More in this slice: resume after the last row returned.
-                state.position = taken.last.map { RowPosition(partitionKey: keys[state.partitionIndex], clustering: $0.clustering) }
-                    ?? result.nextPosition
+            if sliceHasMore && !partitionFull && !taken.isEmpty {
+                if plan.isReversed {
+                    state.skip += taken.count
+                } else {
+                    state.position = RowPosition(partitionKey: key, clustering: taken.last!.clustering)
+                }
                 continue
             }
             state.position = nil
+            state.skip = 0
             state.sliceIndex += 1
             if state.sliceIndex == slices.count || partitionFull {
                 state.sliceIndex = 0
@@ -82,7 +99,23 @@ struct SelectExecution {
         page.next = done ? nil : state
     }
 
-    /// The clustering bounds to read in each partition, one per equality combination.
+    private func read(_ key: [UInt8], _ start: ClusteringBound, _ end: ClusteringBound, after: RowPosition?,
+                      limit: Int) async throws(ErrorResponse) -> ReadResult {
+        let command = ReadCommand(table: plan.layout.schema.id, selection: .partition(key: key, start: start, end: end),
+                                  after: after, maxLiveRows: limit)
+        return try await coordinated { () async throws(CoordinatorError) in
+            try await coordinator.read(command, replication: replication, consistency: consistency)
+        }
+    }
+
+    /// A partition's live static row (the first row in storage order when it exists).
+    private func readStaticRow(_ key: [UInt8]) async throws(ErrorResponse) -> Row? {
+        let result = try await read(key, .unbounded, .unbounded, after: nil, limit: 1)
+        return result.partitions.first.flatMap(ResultRowBuilder(plan: plan, nowSeconds: nowSeconds).staticRow(of:))
+    }
+
+    /// The clustering bounds to read in each partition, one per equality combination, in
+    /// clustering order (reversed for a reversed ORDER BY).
     private func clusteringSlices() throws(ErrorResponse) -> [(ClusteringBound, ClusteringBound)] {
         guard !plan.keys.clusteringEquals.isEmpty || plan.keys.hasSlice else { return [(.unbounded, .unbounded)] }
         var slices: [(ClusteringBound, ClusteringBound)] = []
@@ -90,10 +123,8 @@ struct SelectExecution {
             slices.append(try SliceBounds.make(prefix: prefix, lower: plan.keys.sliceLower, upper: plan.keys.sliceUpper,
                                                layout: plan.layout, bindings: bindings))
         }
-        if plan.layout.clustering.first?.descending == false || plan.layout.clustering.isEmpty {
-            return slices
-        }
-        return slices.sorted { $0.0.prefix.lexicographicallyPrecedes($1.0.prefix) }
+        slices.sort { $0.0.prefix.lexicographicallyPrecedes($1.0.prefix) }
+        return plan.isReversed ? slices.reversed() : slices
     }
 
     // MARK: Token range scans
@@ -114,7 +145,15 @@ struct SelectExecution {
             for partition in result.partitions {
                 let continuing = state.position?.partitionKey == partition.partitionKey
                 if !continuing { state.rowsInPartition = 0 }
-                for output in builder.rows(of: partition, clusteringRestricted: false) {
+                var staticRow = builder.staticRow(of: partition)
+                if staticRow == nil && continuing && plan.layout.hasStatics {
+                    staticRow = try await readStaticRow(partition.partitionKey)
+                }
+                var outputs = builder.rows(of: partition, staticRow: staticRow)
+                if outputs.isEmpty, !continuing, let staticRow {
+                    outputs = [builder.staticOnlyRow(partitionKey: partition.partitionKey, staticRow: staticRow)]
+                }
+                for output in outputs {
                     guard page.rows.count < pageSize, state.remaining > 0 else { trimmed = true; break }
                     guard state.rowsInPartition < perPartition else { break }
                     page.rows.append(output.values)

@@ -34,7 +34,7 @@ struct SelectPlan: Sendable {
         }
         let (selected, specifications) = try selection(select.selection, layout: layout)
         var analyzer = OperandAnalyzer(layout: layout, context: context)
-        let keys = try KeyRestrictions.analyze(select.whereClause, layout: layout, analyzer: &analyzer)
+        let keys = try KeyRestrictions.analyze(select.whereClause, layout: layout, forSelect: true, analyzer: &analyzer)
         if !keys.restrictsPartition && (!keys.clusteringEquals.isEmpty || keys.hasSlice) && !select.allowFiltering {
             throw ErrorResponse(.invalid, message: "Cannot execute this query as it might involve data filtering and thus may have unpredictable performance. If you want to execute this query despite the performance unpredictability, use ALLOW FILTERING")
         }
