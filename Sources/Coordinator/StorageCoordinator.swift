@@ -44,7 +44,7 @@ public final class StorageCoordinator: Sendable {
                 return .failure("\(error)")
             }
         }
-        transport.setHandler(for: .read) { [storage] message in
+        let read: MessageHandler = { [storage] message in
             do {
                 let response = try storage.read(try ReplicaMessageCodec.decodeReadCommand(message.payload))
                 return .success(ReplicaMessageCodec.encode(response))
@@ -52,6 +52,8 @@ public final class StorageCoordinator: Sendable {
                 return .failure("\(error)")
             }
         }
+        transport.setHandler(for: .read, read)
+        transport.setHandler(for: .rangeRead, read)
     }
 
     /// A write timestamp in microseconds: the clock, but strictly increasing on this node so
@@ -331,7 +333,8 @@ public final class StorageCoordinator: Sendable {
             return .failure(ReadFailure(reason: "no address for \(replica)", isTimeout: true))
         }
         do {
-            let bytes = try await transport.request(payload, verb: .read, to: address)
+            let verb: Verb = if case .partition = command.selection { .read } else { .rangeRead }
+            let bytes = try await transport.request(payload, verb: verb, to: address)
             return .success(try ReplicaMessageCodec.decodeReadResponse(bytes))
         } catch let error as MessagingError {
             let reason = Self.describe(error)

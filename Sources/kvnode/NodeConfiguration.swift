@@ -29,6 +29,11 @@ struct NodeConfiguration: Sendable, Equatable {
     var phiConvictThreshold = 8.0
     var memtableSizeMB = 64
     var logLevel = "info"
+    /// How long a coordinator waits for replicas: writes (and hints), single-partition
+    /// reads, range reads.
+    var writeRequestTimeoutMs = 2000
+    var readRequestTimeoutMs = 5000
+    var rangeRequestTimeoutMs = 10_000
 
     /// Every key the YAML file may hold.
     static let keys: Set<String> = [
@@ -36,6 +41,7 @@ struct NodeConfiguration: Sendable, Equatable {
         "seeds", "num_tokens", "datacenter", "rack", "data_directory", "commitlog_directory",
         "commitlog_sync", "commitlog_sync_period_ms", "commitlog_sync_group_window_ms",
         "phi_convict_threshold", "memtable_size_mb", "log_level",
+        "write_request_timeout_ms", "read_request_timeout_ms", "range_request_timeout_ms",
     ]
 }
 
@@ -88,6 +94,9 @@ extension NodeConfiguration {
         case "phi_convict_threshold": phiConvictThreshold = try reader.double()
         case "memtable_size_mb": memtableSizeMB = try reader.integer()
         case "log_level": logLevel = try reader.string()
+        case "write_request_timeout_ms": writeRequestTimeoutMs = try reader.integer()
+        case "read_request_timeout_ms": readRequestTimeoutMs = try reader.integer()
+        case "range_request_timeout_ms": rangeRequestTimeoutMs = try reader.integer()
         default: throw ConfigurationError(description: "\(source): unknown key '\(key)'")
         }
     }
@@ -115,6 +124,10 @@ extension NodeConfiguration {
         }
         guard phiConvictThreshold >= 1 else { throw ConfigurationError(description: "phi_convict_threshold must be >= 1") }
         guard memtableSizeMB >= 1 else { throw ConfigurationError(description: "memtable_size_mb must be >= 1") }
+        for (key, value) in [("write_request_timeout_ms", writeRequestTimeoutMs), ("read_request_timeout_ms", readRequestTimeoutMs),
+                             ("range_request_timeout_ms", rangeRequestTimeoutMs)] where !(1...600_000).contains(value) {
+            throw ConfigurationError(description: "\(key): \(value) is outside 1-600000")
+        }
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
             throw ConfigurationError(description: "log_level: '\(logLevel)' is not a log level")
         }

@@ -128,7 +128,13 @@ final class NodeRunner: Sendable {
     private func startTransport(group: any EventLoopGroup) async throws -> NIOTransport {
         let address = NodeAddress(host: configuration.listenAddress, port: configuration.storagePort)
         do {
-            return try await NIOTransport.start(listeningOn: address, group: group, logger: logger)
+            var messaging = MessagingConfiguration()
+            let write = Duration.milliseconds(configuration.writeRequestTimeoutMs)
+            messaging.verbTimeouts[.mutation] = write
+            messaging.verbTimeouts[.hint] = write
+            messaging.verbTimeouts[.read] = .milliseconds(configuration.readRequestTimeoutMs)
+            messaging.verbTimeouts[.rangeRead] = .milliseconds(configuration.rangeRequestTimeoutMs)
+            return try await NIOTransport.start(listeningOn: address, configuration: messaging, group: group, logger: logger)
         } catch {
             throw ConfigurationError(description: "listen_address/storage_port: \(error)")
         }

@@ -26,6 +26,12 @@ def test_unknown_key_is_named():
     assert "colour" in result.stderr
 
 
+def test_bad_request_timeout_is_named():
+    result = run_kvnode(BASE + "read_request_timeout_ms: 0\n")
+    assert result.returncode != 0
+    assert "read_request_timeout_ms" in result.stderr
+
+
 def test_bad_address_is_named():
     result = run_kvnode(BASE.replace("listen_address: 127.0.0.9", "listen_address: 300.1.2.3"))
     assert result.returncode != 0

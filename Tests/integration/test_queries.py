@@ -779,6 +779,9 @@ def test_every_consistency_level_works_with_all_nodes_up(session):
         rows(session, "SELECT v FROM q_rf3.t WHERE k = 0", consistency_level=ConsistencyLevel.ANY)
     with pytest.raises(InvalidRequest, match="conditional updates"):
         session.execute(SimpleStatement("INSERT INTO q_rf3.t (k, v) VALUES (0, 0)", consistency_level=ConsistencyLevel.SERIAL))
+    for level in (ConsistencyLevel.SERIAL, ConsistencyLevel.LOCAL_SERIAL):
+        with pytest.raises(InvalidRequest, match="lightweight transactions"):
+            rows(session, "SELECT v FROM q_rf3.t WHERE k = 0", consistency_level=level)
 
 
 def expect_unavailable(action, deadline_seconds=40):

@@ -320,8 +320,9 @@ final class StatementExecutor: Sendable {
         case .any where !forWrite:
             throw ErrorResponse(.invalid, message: "ANY ConsistencyLevel is only supported for writes")
         case .serial, .localSerial:
-            if forWrite { throw ErrorResponse(.invalid, message: "You must use conditional updates for serializable writes") }
-            return consistency == .serial ? .quorum : .localQuorum
+            throw ErrorResponse(.invalid, message: forWrite
+                ? "You must use conditional updates for serializable writes"
+                : "\(consistency) reads need lightweight transactions, which are not supported; use QUORUM or LOCAL_QUORUM")
         default:
             return consistency
         }

@@ -34,6 +34,7 @@ final class TestCluster: Sendable {
         var configuration = MessagingConfiguration()
         configuration.verbTimeouts[.mutation] = Self.verbTimeout
         configuration.verbTimeouts[.read] = Self.verbTimeout
+        configuration.verbTimeouts[.rangeRead] = Self.verbTimeout
         configuration.verbTimeouts[.truncate] = Self.verbTimeout
         network = InMemoryNetwork(configuration: configuration)
         let clock = ManualClock()
