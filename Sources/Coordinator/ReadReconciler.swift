@@ -57,6 +57,25 @@ enum ReadReconciler {
         return result
     }
 
+    /// The partitions of `merged` that `response` holds differently (or not at all), as far
+    /// as both reach: what a replica that sent `response` needs to match the merge.
+    static func partitionsDiffering(_ response: ReadResponse, from merged: ReadResponse) -> [PartitionUpdate] {
+        var theirs: [[UInt8]: PartitionUpdate] = [:]
+        for partition in response.partitions { theirs[partition.partitionKey] = partition }
+        let cut = merged.isExhausted ? nil : merged.lastPosition
+        return merged.partitions.filter { partition in
+            guard var their = theirs[partition.partitionKey] else { return true }
+            if let cut { their = truncate([their], after: cut).first ?? their }
+            return !sameContent(their, partition)
+        }
+    }
+
+    private static func sameContent(_ left: PartitionUpdate, _ right: PartitionUpdate) -> Bool {
+        guard left.partitionDeletion == right.partitionDeletion, left.rows == right.rows,
+              left.rangeTombstones.count == right.rangeTombstones.count else { return false }
+        return Set(left.rangeTombstones) == Set(right.rangeTombstones)
+    }
+
     /// `partitions` without any row after `cut`.
     static func truncate(_ partitions: [PartitionUpdate], after cut: RowPosition) -> [PartitionUpdate] {
         var kept: [PartitionUpdate] = []

@@ -16,6 +16,7 @@ public final class StorageCoordinator: Sendable {
     private let view: @Sendable () -> ClusterView
     private let lastTimestamp = Mutex<Int64>(0)
     private let replicaMaps = Mutex<[String: ReplicaMap]>([:])
+    private let readRepairs = Atomic<Int>(0)
 
     /// `view` returns the current cluster view; it is called once per request.
     public init(transport: any Transport, storage: any ReplicaStorage, clock: any Clock,
@@ -301,7 +302,7 @@ public final class StorageCoordinator: Sendable {
                 if selection.isSatisfied(by: answered) { break }
             }
             group.cancelAll()
-            return (responses, failures, selection.isSatisfied(by: answered))
+            return (responses, failures, selection.isSatisfied(by: answered), answered)
         }
         guard outcome.2 else {
             let real = outcome.1.filter { !$0.isTimeout }
@@ -312,8 +313,43 @@ public final class StorageCoordinator: Sendable {
             throw .readTimeout(consistency, received: outcome.0.count, blockFor: selection.blockFor,
                                dataPresent: !outcome.0.isEmpty)
         }
-        return ReadReconciler.merge(outcome.0)
+        let merged = ReadReconciler.merge(outcome.0)
+        if outcome.0.count > 1 {
+            try await repair(Array(zip(outcome.3, outcome.0)), toMatch: merged, table: command.table,
+                             consistency: consistency, blockFor: selection.blockFor, view: view)
+        }
+        return merged
     }
+
+    /// Blocking read repair (DESIGN §6): each replica whose answer differs from the
+    /// reconciled one is sent the reconciled partitions it lacks, and the read answers only
+    /// once they are applied, so a later QUORUM read cannot see older data than this one.
+    private func repair(_ answers: [(HostID, ReadResponse)], toMatch merged: ReadResponse, table: TableID,
+                        consistency: ConsistencyLevel, blockFor: Int, view: ClusterView) async throws(CoordinatorError) {
+        var repairs: [(HostID, [Mutation])] = []
+        for (replica, response) in answers {
+            let stale = ReadReconciler.partitionsDiffering(response, from: merged)
+            if !stale.isEmpty { repairs.append((replica, stale.map { Mutation(table: table, update: $0) })) }
+        }
+        guard !repairs.isEmpty else { return }
+        readRepairs.wrappingAdd(repairs.count, ordering: .relaxed)
+        let failed = await withTaskGroup(of: Bool.self) { group -> Bool in
+            for (replica, mutations) in repairs {
+                for mutation in mutations {
+                    group.addTask {
+                        await self.send(mutation, payload: ReplicaMessageCodec.encode(mutation), to: replica, view: view) != nil
+                    }
+                }
+            }
+            for await failed in group where failed { return true }
+            return false
+        }
+        // A repair that does not complete leaves the read unconfirmed, as a timeout would.
+        if failed { throw .readTimeout(consistency, received: blockFor - 1, blockFor: blockFor, dataPresent: true) }
+    }
+
+    /// How many replicas reads have repaired since start.
+    public var readRepairCount: Int { readRepairs.load(ordering: .relaxed) }
 
     struct ReadFailure: Error {
         var reason: String
