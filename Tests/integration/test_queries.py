@@ -872,3 +872,13 @@ def test_a_dead_node_leaves_quorum_working_and_all_unavailable(driver, cluster):
                 time.sleep(0.5)
     print("reads of a key owned by the restarted node:", outcomes)
     assert [outcome[2] for outcome in outcomes if isinstance(outcome[2], list)] == [[(on_dead[0],)]] * 3
+    # Read repair: node 3 missed the writes made while it was down. A ONE read it coordinates
+    # asks only itself; a QUORUM read it coordinates also asks a peer, sees the difference and
+    # repairs node 3 before answering, so the next ONE read on node 3 has the value.
+    node3 = connection.metadata.get_host("127.0.0.3")
+    expected = [(int(ConsistencyLevel.ONE),)]  # the last write to k = 200, made while node 3 was down
+    one = SimpleStatement("SELECT v FROM q_rf3.t WHERE k = 200", consistency_level=ConsistencyLevel.ONE)
+    print("node 3 alone before a QUORUM read:", [tuple(r) for r in session.execute(one, host=node3)])
+    quorum = SimpleStatement("SELECT v FROM q_rf3.t WHERE k = 200", consistency_level=ConsistencyLevel.QUORUM)
+    assert [tuple(r) for r in session.execute(quorum, host=node3)] == expected
+    assert [tuple(r) for r in session.execute(one, host=node3)] == expected

@@ -35,7 +35,8 @@ public final class HintStore: Sendable {
     /// - Parameters:
     ///   - maxHintWindowMillis: hints older than this (by `clock`'s wall time) are dropped at replay.
     ///   - maxBytesPerHost: `store` refuses a hint that would take a host's file past this size.
-    ///   - onProblem: told (one line) of every torn tail cut and file set aside.
+    ///   - onProblem: told (one line) of every torn tail cut, file set aside and undecodable hint;
+    ///     called with a host's lock held, so it must not call back into the store.
     /// - Throws: `HintStoreError.io` when the directory cannot be read or a file repaired.
     public init(directory: String, fileSystem: any FileSystem, clock: any Clock, maxHintWindowMillis: Int64,
                 maxBytesPerHost: Int, onProblem: @escaping @Sendable (String) -> Void = { _ in }) throws(HintStoreError) {
@@ -94,7 +95,7 @@ public final class HintStore: Sendable {
         guard let log = logs.withLock({ $0[host] }), let endOffset = try log.beginReplay() else {
             return HintReplayReport()
         }
-        var progress = HintReplayProgress()
+        var progress = HintReplayProgress(host: host)
         do {
             try await replay(log, upTo: endOffset, progress: &progress, deliver: deliver)
         } catch {
@@ -140,7 +141,7 @@ public final class HintStore: Sendable {
             totals.update { $0.expired += 1 }
         } else if let mutation = try? ReplicaMessageCodec.decodeMutation(entry.payload) {
             do { try await deliver(mutation) } catch {
-                throw .deliveryFailed(HostID(high: 0, low: 0), report: progress.report, reason: "\(error)")
+                throw .deliveryFailed(progress.host, report: progress.report, reason: "\(error)")
             }
             progress.report.delivered += 1
             totals.update { $0.delivered += 1 }
@@ -187,6 +188,7 @@ public final class HintStore: Sendable {
 
 /// How far a replay got: its report so far and the file prefix it consumed.
 struct HintReplayProgress {
+    let host: HostID
     var report = HintReplayReport()
     var consumedBytes = 0
     var consumedRecords = 0

@@ -58,7 +58,7 @@ final class HostHintLog: Sendable {
                 throw .hostFull(host, sizeBytes: state.sizeBytes, maxBytes: maxBytes)
             }
             let writer = try openWriter(&state)
-            do {
+            do throws(FileSystemError) {
                 try writer.append(record)
                 try writer.sync()
             } catch {
@@ -90,7 +90,7 @@ final class HostHintLog: Sendable {
         try state.withLock { state throws(HintStoreError) -> Int in
             state.isReplaying = false
             guard consumedBytes > 0 else { return state.recordCount }
-            do {
+            do throws(HintStoreError) {
                 try dropPrefix(consumedBytes: consumedBytes, consumedRecords: consumedRecords, &state)
             } catch {
                 state.needsRescan = true
