@@ -9,6 +9,8 @@ struct ReplicaSelection {
     /// Alive replicas whose answers do not count (other datacenters for LOCAL_* levels):
     /// writes still go to them.
     let uncounted: [HostID]
+    /// Replicas the view holds dead: the write leaves them hints.
+    let down: [HostID]
     let blockFor: Int
     /// For EACH_QUORUM, the answers needed from each datacenter; nil otherwise.
     let perDatacenter: [String: Int]?
@@ -39,6 +41,7 @@ struct ReplicaSelection {
         let others = alive.filter { $0 != view.localHost && view.datacenter(of: $0) != view.localDatacenter }
         self.candidates = local + sameDatacenter + others
         self.uncounted = replicas.filter { view.alive.contains($0) && !counted.contains($0) }
+        self.down = replicas.filter { !view.alive.contains($0) }
         self.blockFor = blockFor
         self.perDatacenter = perDatacenter
         self.datacenters = Dictionary(replicas.map { ($0, view.datacenter(of: $0)) }, uniquingKeysWith: { first, _ in first })

@@ -18,12 +18,16 @@ public final class StorageCoordinator: Sendable {
     private let replicaMaps = Mutex<[String: ReplicaMap]>([:])
     private let readRepairs = Atomic<Int>(0)
 
-    /// `view` returns the current cluster view; it is called once per request.
-    public init(transport: any Transport, storage: any ReplicaStorage, clock: any Clock,
+    private let hints: HintStore?
+
+    /// `view` returns the current cluster view; it is called once per request. With `hints`,
+    /// a write that misses a replica (down, or timed out) leaves a hint for it there.
+    public init(transport: any Transport, storage: any ReplicaStorage, clock: any Clock, hints: HintStore? = nil,
                 view: @escaping @Sendable () -> ClusterView) {
         self.transport = transport
         self.storage = storage
         self.clock = clock
+        self.hints = hints
         self.view = view
     }
 
@@ -75,8 +79,19 @@ public final class StorageCoordinator: Sendable {
                       consistency: ConsistencyLevel) async throws(CoordinatorError) {
         let view = self.view()
         let map = replicaMap(replication, view: view)
-        let plans = try mutations.map { mutation throws(CoordinatorError) in
-            (mutation, try ReplicaSelection(replicas: map.replicas(for: mutation.token), consistency: consistency, view: view))
+        var plans: [(Mutation, ReplicaSelection)] = []
+        for mutation in mutations {
+            let replicas = map.replicas(for: mutation.token)
+            do {
+                plans.append((mutation, try ReplicaSelection(replicas: replicas, consistency: consistency, view: view)))
+            } catch {
+                // ANY is met by hints alone when no replica is alive.
+                guard consistency == .any, hints != nil, !replicas.isEmpty else { throw error }
+                for replica in replicas { storeHint(mutation, for: replica) }
+            }
+        }
+        for (mutation, selection) in plans {
+            for replica in selection.down { storeHint(mutation, for: replica) }
         }
         let failure = await withTaskGroup(of: CoordinatorError?.self) { group -> CoordinatorError? in
             for (mutation, selection) in plans {
@@ -109,6 +124,7 @@ public final class StorageCoordinator: Sendable {
             let counts = selection.candidates.contains(replica)
             Task {
                 let failure = await self.send(mutation, payload: payload, to: replica, view: view)
+                if let failure, failure.hasPrefix(Self.timedOut) { self.storeHint(mutation, for: replica) }
                 if counts { continuation.yield((replica, failure)) }
             }
         }
@@ -127,6 +143,13 @@ public final class StorageCoordinator: Sendable {
     }
 
     private static let timedOut = "timed out"
+
+    /// Leaves a hint for a replica that missed `mutation`; a refused hint (the host's cap) is
+    /// counted by the store, and read repair is then what brings the replica up to date.
+    private func storeHint(_ mutation: Mutation, for replica: HostID) {
+        guard let hints else { return }
+        try? hints.store(mutation, for: replica)
+    }
 
     /// Nil on success, else why it failed (starting with `timedOut` for a timeout).
     private func send(_ mutation: Mutation, payload: [UInt8], to replica: HostID, view: ClusterView) async -> String? {

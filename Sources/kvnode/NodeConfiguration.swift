@@ -34,6 +34,10 @@ struct NodeConfiguration: Sendable, Equatable {
     var writeRequestTimeoutMs = 2000
     var readRequestTimeoutMs = 5000
     var rangeRequestTimeoutMs = 10_000
+    /// Writes that miss a replica leave a hint, replayed when it is back, unless older
+    /// than the window (then read repair must catch it up).
+    var hintedHandoffEnabled = true
+    var maxHintWindowMs = 10_800_000
 
     /// Every key the YAML file may hold.
     static let keys: Set<String> = [
@@ -42,6 +46,7 @@ struct NodeConfiguration: Sendable, Equatable {
         "commitlog_sync", "commitlog_sync_period_ms", "commitlog_sync_group_window_ms",
         "phi_convict_threshold", "memtable_size_mb", "log_level",
         "write_request_timeout_ms", "read_request_timeout_ms", "range_request_timeout_ms",
+        "hinted_handoff_enabled", "max_hint_window_ms",
     ]
 }
 
@@ -97,6 +102,8 @@ extension NodeConfiguration {
         case "write_request_timeout_ms": writeRequestTimeoutMs = try reader.integer()
         case "read_request_timeout_ms": readRequestTimeoutMs = try reader.integer()
         case "range_request_timeout_ms": rangeRequestTimeoutMs = try reader.integer()
+        case "hinted_handoff_enabled": hintedHandoffEnabled = try reader.boolean()
+        case "max_hint_window_ms": maxHintWindowMs = try reader.integer()
         default: throw ConfigurationError(description: "\(source): unknown key '\(key)'")
         }
     }
@@ -128,6 +135,7 @@ extension NodeConfiguration {
                              ("range_request_timeout_ms", rangeRequestTimeoutMs)] where !(1...600_000).contains(value) {
             throw ConfigurationError(description: "\(key): \(value) is outside 1-600000")
         }
+        guard maxHintWindowMs >= 0 else { throw ConfigurationError(description: "max_hint_window_ms must be >= 0") }
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
             throw ConfigurationError(description: "log_level: '\(logLevel)' is not a log level")
         }
@@ -179,6 +187,11 @@ struct YAMLValueReader {
     func integer() throws -> Int {
         guard let number = value as? Int else { throw mismatch("an integer") }
         return number
+    }
+
+    func boolean() throws -> Bool {
+        guard let flag = value as? Bool else { throw mismatch("true or false") }
+        return flag
     }
 
     func double() throws -> Double {

@@ -66,9 +66,18 @@ final class NodeRunner: Sendable {
                                             datacenter: configuration.datacenter, logger: logger)
         await clusterView.refresh()
         let clusterViewTask = Task { await clusterView.run() }
-        let coordinator = StorageCoordinator(transport: transport, storage: LocalReplica(store: store), clock: clock,
+        let replica = LocalReplica(store: store)
+        let hints = try openHints()
+        let coordinator = StorageCoordinator(transport: transport, storage: replica, clock: clock, hints: hints,
                                              view: { clusterView.view })
         coordinator.installReplicaHandlers()
+        HintDispatcher.installReceiver(on: transport) { mutation in try replica.apply(mutation) }
+        let hintTask = hints.map { hints in
+            Task {
+                await HintDispatcher(store: hints, transport: transport, isAlive: { clusterView.view.alive.contains($0) },
+                                     address: { clusterView.view.addresses[$0] }, throttle: .milliseconds(1)).run()
+            }
+        }
         let executor = StatementExecutor(schema: schema, coordinator: coordinator, clock: clock, random: random)
         let systemTables = SystemQueryHandler(
             local: .init(configuration: configuration, endpoint: listenEndpoint, generation: identity.generation,
@@ -88,6 +97,7 @@ final class NodeRunner: Sendable {
         await native.close()
         statusTask.cancel()
         clusterViewTask.cancel()
+        hintTask?.cancel()
         await schema.stop()
         await gossip.shutdown()
         await admin.close()
@@ -111,6 +121,20 @@ final class NodeRunner: Sendable {
         }
         return try LSMStore.open(directory: directory, options: configuration.storeOptions, fileSystem: fileSystem,
                                  clock: clock)
+    }
+
+    /// The hint store in `<data_directory>/hints`, or nil when hinted handoff is off.
+    private func openHints() throws -> HintStore? {
+        guard configuration.hintedHandoffEnabled else { return nil }
+        let directory = joinPath(configuration.dataDirectory, "hints")
+        do {
+            try fileSystem.createDirectory(directory)
+            return try HintStore(directory: directory, fileSystem: fileSystem, clock: clock,
+                                 maxHintWindowMillis: Int64(configuration.maxHintWindowMs), maxBytesPerHost: 1 << 30,
+                                 onProblem: { [logger] problem in logger.warning("hints: \(problem)") })
+        } catch {
+            throw ConfigurationError(description: "data_directory: cannot use \(directory) for hints: \(error)")
+        }
     }
 
     private func loadIdentity() throws -> NodeIdentity {
