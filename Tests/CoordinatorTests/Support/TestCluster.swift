@@ -16,6 +16,7 @@ final class TestCluster: Sendable {
         let transport: DelayingTransport
         let storage: MemoryReplicaStorage
         let coordinator: StorageCoordinator
+        var hints: HintStore? = nil
     }
 
     static let table = TableID(high: 0xC0FF_EE00, low: 42)
@@ -30,7 +31,9 @@ final class TestCluster: Sendable {
     private let liveness: Liveness
 
     /// `datacenters[i]` is node i's datacenter; each node gets `tokensPerNode` random tokens.
-    init(datacenters: [String], tokensPerNode: Int = 4, seed: UInt64 = 1) throws {
+    /// With `hints`, every node keeps a hint store on `hintFileSystem` (in `/hints/<i>`).
+    init(datacenters: [String], tokensPerNode: Int = 4, seed: UInt64 = 1,
+         hintFileSystem: SimulatedFileSystem? = nil) throws {
         var configuration = MessagingConfiguration()
         configuration.verbTimeouts[.mutation] = Self.verbTimeout
         configuration.verbTimeouts[.read] = Self.verbTimeout
@@ -68,9 +71,18 @@ final class TestCluster: Sendable {
                 ClusterView(ring: ring, addresses: addressBook, alive: liveness.alive, localHost: member.node.id,
                             localDatacenter: member.node.datacenter)
             }
-            let coordinator = StorageCoordinator(transport: transport, storage: storage, clock: clock, view: view)
+            var hints: HintStore?
+            if let hintFileSystem {
+                let directory = "/hints/\(member.node.id)"
+                try? hintFileSystem.createDirectory("/hints")
+                try hintFileSystem.createDirectory(directory)
+                hints = try HintStore(directory: directory, fileSystem: hintFileSystem, clock: clock,
+                                      maxHintWindowMillis: 3_600_000, maxBytesPerHost: 1 << 20)
+            }
+            let coordinator = StorageCoordinator(transport: transport, storage: storage, clock: clock, hints: hints,
+                                                 view: view)
             nodes.append(Node(id: member.node.id, address: address, datacenter: member.node.datacenter,
-                              transport: transport, storage: storage, coordinator: coordinator))
+                              transport: transport, storage: storage, coordinator: coordinator, hints: hints))
         }
         self.nodes = nodes
         for node in nodes { node.coordinator.installReplicaHandlers() }
