@@ -65,7 +65,7 @@ import Testing
     func aLocalLevelWriteReachesEveryDatacenter(level: ConsistencyLevel) async throws {
         let (cluster, replication) = try Self.cluster()
         try await cluster.write([Self.update], at: level, via: 4, replication)
-        #expect(await eventually(timeout: .seconds(1)) {
+        #expect(await eventually() {
             cluster.nodes.allSatisfy { $0.storage.partition(Fixtures.table, Self.key) != nil }
         })
     }

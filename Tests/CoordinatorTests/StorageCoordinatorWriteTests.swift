@@ -134,7 +134,7 @@ import Testing
         let replication = try Fixtures.simple(3)
         cluster.nodes[0].transport.setDelay(.milliseconds(100), to: cluster.nodes[2].address)
         try await cluster.write([Self.update], at: .one, replication)
-        #expect(await eventually(timeout: .seconds(1)) { cluster.nodes[2].storage.partition(Fixtures.table, Self.key) != nil })
+        #expect(await eventually() { cluster.nodes[2].storage.partition(Fixtures.table, Self.key) != nil })
     }
 
     @Test func nextTimestampStrictlyIncreasesWhateverTheClockDoes() throws {

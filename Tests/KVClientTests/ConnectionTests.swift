@@ -123,14 +123,15 @@ import Testing
     @Test func slowResponseTimesOut() async throws {
         let server = try await TestServer.start { request, _ in
             if let discovery = Scripted.singleNodeDiscovery(request) { return discovery }
-            if Scripted.queryText(request) == "SLOW" { try? await Task.sleep(for: .seconds(2)) }
+            if Scripted.queryText(request) == "SLOW" { try? await Task.sleep(for: .seconds(10)) }
             return .result(.void)
         }
+        // A timeout generous enough that FAST never hits it with every suite running at once.
         var configuration = KVClientConfiguration.testing()
-        configuration.requestTimeoutMs = 100
+        configuration.requestTimeoutMs = 1000
         let client = try await KVClient.connect(contactPoints: [server.address], configuration: configuration)
         defer { client.close() }
-        await #expect(throws: KVClientError.timeout(host: server.address, timeoutMs: 100)) {
+        await #expect(throws: KVClientError.timeout(host: server.address, timeoutMs: 1000)) {
             try await client.execute("SLOW")
         }
         // The connection stays usable; the late response is discarded.
@@ -141,11 +142,11 @@ import Testing
     @Test func connectionWithTooManyUnansweredRequestsIsReplaced() async throws {
         let server = try await TestServer.start { request, _ in
             if let discovery = Scripted.singleNodeDiscovery(request) { return discovery }
-            if Scripted.queryText(request) == "SLOW" { try? await Task.sleep(for: .seconds(3)) }
+            if Scripted.queryText(request) == "SLOW" { try? await Task.sleep(for: .seconds(10)) }
             return .result(.void)
         }
         var configuration = KVClientConfiguration.testing()
-        configuration.requestTimeoutMs = 100
+        configuration.requestTimeoutMs = 1000
         configuration.maxStreamsPerConnection = 2
         let client = try await KVClient.connect(contactPoints: [server.address], configuration: configuration)
         defer { client.close() }
