@@ -19,17 +19,25 @@ public final class StorageCoordinator: Sendable {
     private let readRepairs = Atomic<Int>(0)
 
     private let hints: HintStore?
+    private let speculativeRetryDelay: Duration?
+    private let speculativeRetries = Atomic<Int>(0)
 
     /// `view` returns the current cluster view; it is called once per request. With `hints`,
-    /// a write that misses a replica (down, or timed out) leaves a hint for it there.
+    /// a write that misses a replica (down, or timed out) leaves a hint for it there. With
+    /// `speculativeRetryDelay`, a read still short of its level after that long also asks the
+    /// next replica instead of waiting for a slow one's timeout.
     public init(transport: any Transport, storage: any ReplicaStorage, clock: any Clock, hints: HintStore? = nil,
-                view: @escaping @Sendable () -> ClusterView) {
+                speculativeRetryDelay: Duration? = nil, view: @escaping @Sendable () -> ClusterView) {
         self.transport = transport
         self.storage = storage
         self.clock = clock
         self.hints = hints
+        self.speculativeRetryDelay = speculativeRetryDelay
         self.view = view
     }
+
+    /// How many reads asked an extra replica because one was slow, since start.
+    public var speculativeRetryCount: Int { speculativeRetries.load(ordering: .relaxed) }
 
     /// Serves `mutation` and `read` requests from other coordinators.
     public func installReplicaHandlers() {
@@ -299,17 +307,31 @@ public final class StorageCoordinator: Sendable {
     private func read(_ command: ReadCommand, from selection: ReplicaSelection, consistency: ConsistencyLevel,
                       view: ClusterView) async throws(CoordinatorError) -> ReadResponse {
         let payload = ReplicaMessageCodec.encode(command)
-        let outcome = await withTaskGroup(of: (HostID, Result<ReadResponse, ReadFailure>).self) { group in
+        let outcome = await withTaskGroup(of: (HostID, Result<ReadResponse, ReadFailure>)?.self) { group in
             var unused = selection.candidates
             func start(_ replica: HostID) {
                 unused.removeAll { $0 == replica }
                 group.addTask { (replica, await self.fetch(command, payload: payload, from: replica, view: view)) }
             }
             for replica in selection.initialReadTargets { start(replica) }
+            if let delay = speculativeRetryDelay, !unused.isEmpty {
+                // Speculative retry: if the level is not met by then, ask one more replica.
+                group.addTask {
+                    try? await Task.sleep(for: delay)
+                    return nil
+                }
+            }
             var answered: [HostID] = []
             var responses: [ReadResponse] = []
             var failures: [ReadFailure] = []
-            for await (replica, result) in group {
+            for await event in group {
+                guard let (replica, result) = event else {
+                    if !Task.isCancelled, !selection.isSatisfied(by: answered), let next = unused.first {
+                        speculativeRetries.wrappingAdd(1, ordering: .relaxed)
+                        start(next)
+                    }
+                    continue
+                }
                 switch result {
                 case .success(let response):
                     responses.append(response)

@@ -34,6 +34,9 @@ struct NodeConfiguration: Sendable, Equatable {
     var writeRequestTimeoutMs = 2000
     var readRequestTimeoutMs = 5000
     var rangeRequestTimeoutMs = 10_000
+    /// A read still short of its consistency level after this long also asks the next
+    /// replica; 0 turns speculative retry off.
+    var speculativeRetryMs = 50
     /// Writes that miss a replica leave a hint, replayed when it is back, unless older
     /// than the window (then read repair must catch it up).
     var hintedHandoffEnabled = true
@@ -46,7 +49,7 @@ struct NodeConfiguration: Sendable, Equatable {
         "commitlog_sync", "commitlog_sync_period_ms", "commitlog_sync_group_window_ms",
         "phi_convict_threshold", "memtable_size_mb", "log_level",
         "write_request_timeout_ms", "read_request_timeout_ms", "range_request_timeout_ms",
-        "hinted_handoff_enabled", "max_hint_window_ms",
+        "hinted_handoff_enabled", "max_hint_window_ms", "speculative_retry_ms",
     ]
 }
 
@@ -104,6 +107,7 @@ extension NodeConfiguration {
         case "range_request_timeout_ms": rangeRequestTimeoutMs = try reader.integer()
         case "hinted_handoff_enabled": hintedHandoffEnabled = try reader.boolean()
         case "max_hint_window_ms": maxHintWindowMs = try reader.integer()
+        case "speculative_retry_ms": speculativeRetryMs = try reader.integer()
         default: throw ConfigurationError(description: "\(source): unknown key '\(key)'")
         }
     }
@@ -136,6 +140,7 @@ extension NodeConfiguration {
             throw ConfigurationError(description: "\(key): \(value) is outside 1-600000")
         }
         guard maxHintWindowMs >= 0 else { throw ConfigurationError(description: "max_hint_window_ms must be >= 0") }
+        guard speculativeRetryMs >= 0 else { throw ConfigurationError(description: "speculative_retry_ms must be >= 0") }
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
             throw ConfigurationError(description: "log_level: '\(logLevel)' is not a log level")
         }

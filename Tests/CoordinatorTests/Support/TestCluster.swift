@@ -33,7 +33,7 @@ final class TestCluster: Sendable {
     /// `datacenters[i]` is node i's datacenter; each node gets `tokensPerNode` random tokens.
     /// With `hints`, every node keeps a hint store on `hintFileSystem` (in `/hints/<i>`).
     init(datacenters: [String], tokensPerNode: Int = 4, seed: UInt64 = 1,
-         hintFileSystem: SimulatedFileSystem? = nil) throws {
+         hintFileSystem: SimulatedFileSystem? = nil, speculativeRetryDelay: Duration? = nil) throws {
         var configuration = MessagingConfiguration()
         configuration.verbTimeouts[.mutation] = Self.verbTimeout
         configuration.verbTimeouts[.read] = Self.verbTimeout
@@ -80,7 +80,7 @@ final class TestCluster: Sendable {
                                       maxHintWindowMillis: 3_600_000, maxBytesPerHost: 1 << 20)
             }
             let coordinator = StorageCoordinator(transport: transport, storage: storage, clock: clock, hints: hints,
-                                                 view: view)
+                                                 speculativeRetryDelay: speculativeRetryDelay, view: view)
             nodes.append(Node(id: member.node.id, address: address, datacenter: member.node.datacenter,
                               transport: transport, storage: storage, coordinator: coordinator, hints: hints))
         }
