@@ -1,3 +1,5 @@
+import KVCore
+
 /// Why a coordinated read or write failed, in the terms of the native protocol's errors.
 public enum CoordinatorError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Fewer replicas are alive than the consistency level needs; nothing was sent.

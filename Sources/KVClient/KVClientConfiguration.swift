@@ -1,4 +1,5 @@
 import CQL
+import KVCore
 import NIOCore
 import NIOPosix
 

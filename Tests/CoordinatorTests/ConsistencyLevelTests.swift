@@ -1,3 +1,4 @@
+import KVCore
 import Testing
 
 @testable import Coordinator

@@ -206,21 +206,20 @@ func coordinated<T>(_ body: () async throws(CoordinatorError) -> T) async throws
 
 extension ErrorResponse {
     init(coordinatorError error: CoordinatorError) {
-        func level(_ level: ConsistencyLevel) -> ProtocolConsistency { ProtocolConsistency(rawValue: level.rawValue) ?? .one }
         switch error {
         case let .unavailable(cl, required, alive):
-            self.init(.unavailable(consistency: level(cl), required: Int32(required), alive: Int32(alive)), message: error.description)
+            self.init(.unavailable(consistency: cl, required: Int32(required), alive: Int32(alive)), message: error.description)
         case let .writeTimeout(cl, received, blockFor):
-            self.init(.writeTimeout(consistency: level(cl), received: Int32(received), blockFor: Int32(blockFor), writeType: .simple),
+            self.init(.writeTimeout(consistency: cl, received: Int32(received), blockFor: Int32(blockFor), writeType: .simple),
                       message: error.description)
         case let .readTimeout(cl, received, blockFor, dataPresent):
-            self.init(.readTimeout(consistency: level(cl), received: Int32(received), blockFor: Int32(blockFor), dataPresent: dataPresent),
+            self.init(.readTimeout(consistency: cl, received: Int32(received), blockFor: Int32(blockFor), dataPresent: dataPresent),
                       message: error.description)
         case let .writeFailure(cl, received, blockFor, failures, _):
-            self.init(.writeFailure(consistency: level(cl), received: Int32(received), blockFor: Int32(blockFor),
+            self.init(.writeFailure(consistency: cl, received: Int32(received), blockFor: Int32(blockFor),
                                     failureCount: Int32(failures), writeType: .simple), message: error.description)
         case let .readFailure(cl, received, blockFor, failures, _):
-            self.init(.readFailure(consistency: level(cl), received: Int32(received), blockFor: Int32(blockFor),
+            self.init(.readFailure(consistency: cl, received: Int32(received), blockFor: Int32(blockFor),
                                    failureCount: Int32(failures), dataPresent: false), message: error.description)
         case .invalid(let message):
             self.init(.invalid, message: message)

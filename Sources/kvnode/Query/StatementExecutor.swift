@@ -312,10 +312,8 @@ final class StatementExecutor: Sendable {
         return KeyspaceReplication(keyspace: keyspace, strategy: try ReplicationStrategies.strategy(for: definition))
     }
 
-    static func consistency(_ level: ProtocolConsistency, forWrite: Bool) throws(ErrorResponse) -> ConsistencyLevel {
-        guard let consistency = ConsistencyLevel(rawValue: level.rawValue) else {
-            throw ErrorResponse(.protocolError, message: "Unknown consistency level \(level.rawValue)")
-        }
+    /// The level a read or write runs at; ANY reads and serial levels are refused.
+    static func consistency(_ consistency: ConsistencyLevel, forWrite: Bool) throws(ErrorResponse) -> ConsistencyLevel {
         switch consistency {
         case .any where !forWrite:
             throw ErrorResponse(.invalid, message: "ANY ConsistencyLevel is only supported for writes")
