@@ -62,7 +62,7 @@ let package = Package(
         // Consistency levels and the coordinator's read and write paths, on the Transport seam.
         .target(
             name: "Coordinator",
-            dependencies: ["KVCore", "Ring", "Messaging"],
+            dependencies: ["KVCore", "Ring", "Messaging", "Gossip", "LSMStore"],
             exclude: ["FORMAT.md"]
         ),
         // The Swift driver: connection pools, token-aware routing, prepared statements, paging.

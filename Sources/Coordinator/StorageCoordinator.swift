@@ -21,13 +21,18 @@ public final class StorageCoordinator: Sendable {
     private let hints: HintStore?
     private let speculativeRetryDelay: Duration?
     private let speculativeRetries = Atomic<Int>(0)
+    private let sleepClock: any _Concurrency.Clock<Duration>
 
     /// `view` returns the current cluster view; it is called once per request. With `hints`,
     /// a write that misses a replica (down, or timed out) leaves a hint for it there. With
     /// `speculativeRetryDelay`, a read still short of its level after that long also asks the
-    /// next replica instead of waiting for a slow one's timeout.
+    /// next replica instead of waiting for a slow one's timeout; that delay is waited on
+    /// `sleepClock` (a virtual clock in the simulator).
     public init(transport: any Transport, storage: any ReplicaStorage, clock: any Clock, hints: HintStore? = nil,
-                speculativeRetryDelay: Duration? = nil, view: @escaping @Sendable () -> ClusterView) {
+                speculativeRetryDelay: Duration? = nil,
+                sleepClock: any _Concurrency.Clock<Duration> = ContinuousClock(),
+                view: @escaping @Sendable () -> ClusterView) {
+        self.sleepClock = sleepClock
         self.transport = transport
         self.storage = storage
         self.clock = clock
@@ -130,7 +135,7 @@ public final class StorageCoordinator: Sendable {
         let (outcomes, continuation) = AsyncStream<(HostID, String?)>.makeStream()
         for replica in selection.candidates + selection.uncounted {
             let counts = selection.candidates.contains(replica)
-            Task {
+            Task.preferringInheritedExecutor {
                 let failure = await self.send(mutation, payload: payload, to: replica, view: view)
                 if let failure, failure.hasPrefix(Self.timedOut) { self.storeHint(mutation, for: replica) }
                 if counts { continuation.yield((replica, failure)) }
@@ -316,8 +321,8 @@ public final class StorageCoordinator: Sendable {
             for replica in selection.initialReadTargets { start(replica) }
             if let delay = speculativeRetryDelay, !unused.isEmpty {
                 // Speculative retry: if the level is not met by then, ask one more replica.
-                group.addTask {
-                    try? await Task.sleep(for: delay)
+                group.addTask { [sleepClock] in
+                    try? await sleepClock.sleep(for: delay)
                     return nil
                 }
             }

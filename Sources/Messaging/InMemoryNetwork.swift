@@ -3,14 +3,15 @@ import Synchronization
 /// A network inside one process for tests and the simulator: nodes join it with an address
 /// and get an `InMemoryTransport`; messages are async calls between them. Faults are
 /// injected with `NetworkFaults` (drop to/from a node, partitions, one-way blocks) and with
-/// an optional per-message filter (for seeded random loss).
+/// an optional per-message filter that decides each message's fate (the simulator's seeded
+/// loss, delay, reordering and duplication).
 ///
 /// Timeouts of lost requests are waited out on `clock`, so a simulator can supply a virtual
 /// clock. Thread-safe. Holds each joined transport until that transport shuts down.
 public final class InMemoryNetwork: Sendable {
-    /// Decides per message whether it is delivered (true) or lost (false). Called for every
-    /// message and every answer, concurrently, after `NetworkFaults` let it pass.
-    public typealias MessageFilter = @Sendable (_ from: NodeAddress, _ to: NodeAddress, _ verb: Verb) -> Bool
+    /// Decides the fate of each message and each answer. Called for every one, concurrently,
+    /// after `NetworkFaults` let it pass.
+    public typealias MessageFilter = @Sendable (_ from: NodeAddress, _ to: NodeAddress, _ verb: Verb) -> MessageFate
 
     private struct State {
         var nodes: [NodeAddress: InMemoryTransport] = [:]
@@ -20,8 +21,8 @@ public final class InMemoryNetwork: Sendable {
 
     /// Where a message goes.
     enum Route {
-        /// To this live node.
-        case deliver(InMemoryTransport)
+        /// To this live node, as `fate` says (never lost).
+        case deliver(InMemoryTransport, MessageFate)
         /// Nowhere: a fault or the filter loses it (already counted).
         case lost
         /// Nowhere: no live node has the address.
@@ -76,17 +77,19 @@ public final class InMemoryNetwork: Sendable {
     func route(from: NodeAddress, to: NodeAddress, verb: Verb) -> Route {
         let (destination, faults, filter) = state.withLock { ($0.nodes[to], $0.faults, $0.filter) }
         guard let destination else { return .unreachable }
-        guard faults.allows(from: from, to: to), filter?(from, to, verb) ?? true else {
+        let fate = faults.allows(from: from, to: to) ? filter?(from, to, verb) ?? .deliver : .lost
+        guard !fate.isLost else {
             lostMessages.wrappingAdd(1, ordering: .relaxed)
             return .lost
         }
-        return .deliver(destination)
+        return .deliver(destination, fate)
     }
 
-    /// True when an answer from `from` to `to` gets through now; counts losses.
-    func answerGetsThrough(from: NodeAddress, to: NodeAddress, verb: Verb) -> Bool {
-        if case .lost = route(from: from, to: to, verb: verb) { return false }
-        return true
+    /// The fate of an answer from `from` to `to` sent now: `.lost` also when the requester
+    /// has left the network. Counts losses.
+    func answerFate(from: NodeAddress, to: NodeAddress, verb: Verb) -> MessageFate {
+        guard case .deliver(_, let fate) = route(from: from, to: to, verb: verb) else { return .lost }
+        return fate
     }
 
     /// Removes the node at `address` (it shut down); later messages to it are unreachable.

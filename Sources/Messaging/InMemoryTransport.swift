@@ -39,16 +39,23 @@ public final class InMemoryTransport: Transport {
         handlers.set(handler, for: verb)
     }
 
-    /// Hands the message to the receiver's task set now, unless the network loses it or no
-    /// node is at `destination` (counted as dropped); see `Transport.send`.
+    /// Hands the message to the receiver's task set (now, or after the delay the network's
+    /// filter chose), unless the network loses it or no node is at `destination` (counted as
+    /// dropped); see `Transport.send`.
     public func send(_ payload: [UInt8], verb: Verb, to destination: NodeAddress) {
         guard !isShutDown.load(ordering: .acquiring),
-            case .deliver(let receiver) = network.route(from: localAddress, to: destination, verb: verb)
+            case .deliver(let receiver, let fate) = network.route(from: localAddress, to: destination, verb: verb)
         else {
             counters.droppedOutboundMessages.wrappingAdd(1, ordering: .relaxed)
             return
         }
-        receiver.receiveOneWay(InboundMessage(verb: verb, payload: payload, from: localAddress, expectsReply: false))
+        let message = InboundMessage(verb: verb, payload: payload, from: localAddress, expectsReply: false)
+        guard fate.delay > .zero || fate.copies > 1 else { return receiver.receiveOneWay(message) }
+        let clock = network.clock
+        Task.preferringInheritedExecutor {
+            if fate.delay > .zero { try? await clock.sleep(for: fate.delay) }
+            for _ in 0..<fate.copies { receiver.receiveOneWay(message) }
+        }
     }
 
     /// Calls the receiver's handler in this task, racing `timeout` on the network's clock;
@@ -60,11 +67,11 @@ public final class InMemoryTransport: Transport {
         let maxBytes = network.configuration.maxPayloadSizeBytes(hostLengthBytes: localAddress.host.utf8.count)
         guard payload.count <= maxBytes else { throw .payloadTooLarge(sizeBytes: payload.count, maxBytes: maxBytes) }
         let timeout = timeout ?? network.configuration.timeout(for: verb)
-        let receiver: InMemoryTransport?
+        let receiver: (InMemoryTransport, MessageFate)?
         switch network.route(from: localAddress, to: destination, verb: verb) {
         case .unreachable: throw .unreachable(destination, reason: "no node at this address on the network")
         case .lost: receiver = nil
-        case .deliver(let destination): receiver = destination
+        case .deliver(let destination, let fate): receiver = (destination, fate)
         }
         let message = InboundMessage(verb: verb, payload: payload, from: localAddress, expectsReply: true)
         switch await race(message, to: receiver, timeout: timeout) {
@@ -108,11 +115,19 @@ public final class InMemoryTransport: Transport {
     }
 
     /// The receiver's answer raced against `timeout`; a nil receiver means the request was lost.
-    private func race(_ message: InboundMessage, to receiver: InMemoryTransport?, timeout: Duration) async -> RaceOutcome {
+    private func race(_ message: InboundMessage, to receiver: (InMemoryTransport, MessageFate)?,
+                      timeout: Duration) async -> RaceOutcome {
         let clock = network.clock
         return await withTaskGroup(of: RaceOutcome.self) { group in
-            if let receiver {
-                group.addTask { await self.deliverRequest(message, to: receiver) }
+            if let (receiver, fate) = receiver {
+                group.addTask { await self.deliverRequest(message, to: receiver, fate: fate) }
+                // Duplicates run the handler again; their answers go nowhere.
+                for _ in 1..<max(1, fate.copies) {
+                    Task.preferringInheritedExecutor {
+                        try? await clock.sleep(for: fate.delay)
+                        _ = await receiver.answer(message)
+                    }
+                }
             }
             group.addTask {
                 do {
@@ -131,10 +146,23 @@ public final class InMemoryTransport: Transport {
         }
     }
 
-    private func deliverRequest(_ message: InboundMessage, to receiver: InMemoryTransport) async -> RaceOutcome {
-        guard let reply = await receiver.answer(message),
-            network.answerGetsThrough(from: receiver.localAddress, to: localAddress, verb: message.verb)
-        else { return .noAnswer }
+    /// The request delivered after the fate's delay, and the answer back after its own.
+    private func deliverRequest(_ message: InboundMessage, to receiver: InMemoryTransport,
+                                fate: MessageFate) async -> RaceOutcome {
+        let clock = network.clock
+        do {
+            if fate.delay > .zero { try await clock.sleep(for: fate.delay) }
+        } catch {
+            return .cancelled
+        }
+        guard let reply = await receiver.answer(message) else { return .noAnswer }
+        let answerFate = network.answerFate(from: receiver.localAddress, to: localAddress, verb: message.verb)
+        guard !answerFate.isLost else { return .noAnswer }
+        do {
+            if answerFate.delay > .zero { try await clock.sleep(for: answerFate.delay) }
+        } catch {
+            return .cancelled
+        }
         return .answered(reply)
     }
 }

@@ -34,7 +34,7 @@ final class InboundTaskSet: Sendable {
             let number = state.nextTaskNumber
             state.nextTaskNumber += 1
             // The task cannot finish before it is recorded: `finish` waits for this lock.
-            state.tasks[number] = Task {
+            state.tasks[number] = Task.preferringInheritedExecutor {
                 await work()
                 self.finish(number)
             }

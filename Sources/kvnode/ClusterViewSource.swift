@@ -3,7 +3,6 @@ import Gossip
 import KVCore
 import Logging
 import Messaging
-import Ring
 import Synchronization
 
 /// The coordinator's picture of the cluster, rebuilt from gossip a few times a second so a
@@ -34,29 +33,12 @@ final class ClusterViewSource: Sendable {
     }
 
     func refresh() async {
-        let snapshot = await gossip.snapshot()
-        var members: [(node: RingNode, tokens: [Token])] = []
-        var addresses: [HostID: NodeAddress] = [:]
-        var alive = Set<HostID>()
-        for entry in snapshot {
-            let state = entry.state
-            // Joining nodes own no data yet (their ranges are pending); a node that shut
-            // down still owns its ranges and is simply not alive.
-            let status = state[.status].flatMap(NodeStatus.init(value:))
-            guard status == .normal || status == .shutdown || status == .leaving,
-                  !state.isInDeadState, let id = state[.hostID].flatMap(HostID.init(uuidString:)),
-                  let tokens = state[.tokens].flatMap({ TokenListValue.tokens(from: $0) }), !tokens.isEmpty else { continue }
-            members.append((RingNode(id: id, datacenter: state[.datacenter] ?? "dc1", rack: state[.rack] ?? "rack1"),
-                            tokens.map(Token.init)))
-            addresses[id] = NodeAddress(host: entry.endpoint.host, port: Int(entry.endpoint.port))
-            if entry.isAlive || entry.endpoint == localEndpoint { alive.insert(id) }
-        }
+        let members = await gossip.snapshot().map { GossipMember(endpoint: $0.endpoint, state: $0.state, isAlive: $0.isAlive) }
         do {
-            let ring = try TokenRing(members)
-            current.withLock { view in
-                view = ClusterView(ring: ring, addresses: addresses, alive: alive, localHost: view.localHost,
-                                   localDatacenter: view.localDatacenter)
-            }
+            let localHost = view.localHost, datacenter = view.localDatacenter
+            let rebuilt = try ClusterView(gossip: members, localEndpoint: localEndpoint, localHost: localHost,
+                                          localDatacenter: datacenter)
+            current.withLock { $0 = rebuilt }
         } catch {
             logger.warning("gossip describes an inconsistent ring (\(error)); keeping the previous view")
         }

@@ -66,7 +66,7 @@ final class NodeRunner: Sendable {
                                             datacenter: configuration.datacenter, logger: logger)
         await clusterView.refresh()
         let clusterViewTask = Task { await clusterView.run() }
-        let replica = LocalReplica(store: store)
+        let replica = LSMReplicaStorage(store: store)
         let hints = try openHints()
         let speculation = configuration.speculativeRetryMs > 0 ? Duration.milliseconds(configuration.speculativeRetryMs) : nil
         let coordinator = StorageCoordinator(transport: transport, storage: replica, clock: clock, hints: hints,

@@ -86,7 +86,7 @@ import Testing
         network.updateFaults { $0.droppingFrom.insert(a) }
         nodes[0].send([2], verb: .gossipDigestAck, to: c)
         network.updateFaults { $0.healAll() }
-        network.setFilter { _, _, verb in verb != .gossipDigestAck }
+        network.setFilter { _, _, verb in verb != .gossipDigestAck ? .deliver : .lost }
         nodes[1].send([3], verb: .gossipDigestAck, to: c)
         network.setFilter(nil)
         nodes[1].send([4], verb: .gossipDigestAck, to: c)

@@ -198,8 +198,9 @@ public final class LSMStore: Sendable {
     }
 
     /// Stops the workers without flushing or closing anything, as if the process died
-    /// (tests use it before simulating a power loss). The store is unusable afterwards.
-    func stopAsIfKilled() {
+    /// (tests and the simulator use it before simulating a power loss). The store is
+    /// unusable afterwards.
+    public func stopAsIfKilled() {
         guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         context.fail("the store was stopped as if killed")
         context.background.stop()

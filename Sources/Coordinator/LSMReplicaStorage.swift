@@ -1,18 +1,19 @@
-import Coordinator
 import KVCore
 import LSMStore
 
-/// This node's replica for the coordinator: writes and reads on the local LSMStore.
-struct LocalReplica: ReplicaStorage {
-    let store: LSMStore
+/// A node's replica for the coordinator: writes and reads on its local LSMStore.
+public struct LSMReplicaStorage: ReplicaStorage {
+    public let store: LSMStore
     /// Bounds one replica answer, so a page of tombstones cannot grow without limit.
-    static let maxResponseBytes = 4 << 20
+    public static let maxResponseBytes = 4 << 20
 
-    func apply(_ mutation: Mutation) throws {
+    public init(store: LSMStore) { self.store = store }
+
+    public func apply(_ mutation: Mutation) throws {
         try table(mutation.table).apply(mutation.update)
     }
 
-    func read(_ command: ReadCommand) throws -> ReadResponse {
+    public func read(_ command: ReadCommand) throws -> ReadResponse {
         let table = try table(command.table)
         var range: ScanRange
         switch command.selection {
@@ -28,18 +29,18 @@ struct LocalReplica: ReplicaStorage {
         return ReadResponse(partitions: result.partitions, isExhausted: result.isExhausted)
     }
 
-    func truncate(_ table: TableID) throws {
-        guard store.table(table) != nil else { throw LocalReplicaError.unknownTable(table) }
+    public func truncate(_ table: TableID) throws {
+        guard store.table(table) != nil else { throw LSMReplicaStorageError.unknownTable(table) }
         try store.truncateTable(table)
     }
 
     private func table(_ id: TableID) throws -> LSMTable {
-        guard let table = store.table(id) else { throw LocalReplicaError.unknownTable(id) }
+        guard let table = store.table(id) else { throw LSMReplicaStorageError.unknownTable(id) }
         return table
     }
 }
 
-enum LocalReplicaError: Error, CustomStringConvertible {
+enum LSMReplicaStorageError: Error, CustomStringConvertible {
     case unknownTable(TableID)
 
     var description: String {
