@@ -5,7 +5,7 @@ PYTHON ?= python3
 # Python packages the integration tests use, installed into $(VENV).
 PYTHON_PACKAGES := pytest cassandra-driver cqlsh
 
-.PHONY: deps venv build release test test-swift test-integration cluster bench-rocksdb clean
+.PHONY: deps venv build release test test-swift test-sim test-integration cluster bench-rocksdb clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -31,6 +31,12 @@ test: test-swift test-integration
 test-swift: deps
 	$(SWIFT) build --build-tests
 	SWIFT=$(SWIFT) scripts/run-swift-tests.sh
+
+## The cluster simulator alone. SEED=n replays one seed (SIM_WORKLOAD=unique-inserts or
+## registers picks one workload); SIM_SEEDS=n runs n seeds per workload (default 100).
+test-sim: deps
+	$(SWIFT) build --build-tests
+	SWIFT_DETERMINISTIC_HASHING=1 $(SWIFT) test --skip-build --filter 'SimulationTests\.'
 
 test-integration: deps venv
 	$(SWIFT) build --product kvnode

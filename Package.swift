@@ -65,6 +65,11 @@ let package = Package(
             dependencies: ["KVCore", "Ring", "Messaging", "Gossip", "LSMStore"],
             exclude: ["FORMAT.md"]
         ),
+        // The deterministic cluster simulator (DESIGN §10): test support, not shipped.
+        .target(
+            name: "Simulation",
+            dependencies: ["KVCore", "LSMStore", "Ring", "Gossip", "Messaging", "Coordinator"]
+        ),
         // The Swift driver: connection pools, token-aware routing, prepared statements, paging.
         .target(
             name: "KVClient",
@@ -108,6 +113,7 @@ let package = Package(
             name: "CQLTests",
             dependencies: ["CQL", "KVCore", .product(name: "NIOCore", package: "swift-nio")]
         ),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Coordinator", "Messaging", "KVCore"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Messaging", "Ring", "KVCore"]),
         .testTarget(
             name: "KVClientTests",

@@ -1,3 +1,4 @@
+import Coordinator
 import Gossip
 import KVCore
 import Logging
@@ -65,7 +66,7 @@ actor GossipService {
         for action in actions {
             switch action {
             case let .send(message, endpoint):
-                transport.send(message.encode(), verb: Self.verb(of: message),
+                transport.send(message.encode(), verb: message.verb,
                                to: NodeAddress(host: endpoint.host, port: Int(endpoint.port)))
             case let .markedUp(endpoint):
                 logger.info("node \(endpoint) is up")
@@ -85,15 +86,6 @@ actor GossipService {
             case .stateChanged:
                 onEvent(action)
             }
-        }
-    }
-
-    static func verb(of message: GossipMessage) -> Verb {
-        switch message {
-        case .syn: .gossipDigestSyn
-        case .ack: .gossipDigestAck
-        case .ack2: .gossipDigestAck2
-        case .shutdown: .gossipShutdown
         }
     }
 
