@@ -10,3 +10,14 @@ public struct KeyspaceReplication: Sendable {
         self.strategy = strategy
     }
 }
+
+extension KeyspaceReplication {
+    /// The replicas the keyspace asks for in each datacenter: what consistency levels count
+    /// against, as in Cassandra, whether or not the ring (or a coordinator's view of it,
+    /// right after a restart) has that many nodes. SimpleStrategy knows no datacenters; its
+    /// factor counts as the coordinator's own.
+    public func replicasPerDatacenter(ring: TokenRing, localDatacenter: String) -> [String: Int] {
+        if let topology = strategy as? NetworkTopologyStrategy { return topology.replicationFactors.filter { $0.value > 0 } }
+        return [localDatacenter: strategy.replicationFactor(in: ring)]
+    }
+}

@@ -3,8 +3,14 @@ import KVCore
 /// The internode payloads of the `mutation` and `read` verbs. Layout in FORMAT.md; every
 /// decoder checks lengths and counts against the bytes left, so a damaged or hostile
 /// payload is a `DecodeError`, never a trap or a large allocation.
+///
+/// Each payload is written in the lowest version that can express it, so a node of the
+/// previous release still understands everything but digest reads.
 public enum ReplicaMessageCodec {
+    /// The first version: every payload but the digest-read ones.
     public static let version: UInt8 = 1
+    /// Adds digest reads: a read command with a flags byte, a read reply with a kind byte.
+    public static let digestReadVersion: UInt8 = 2
 
     // MARK: Mutation
 
@@ -41,10 +47,18 @@ public enum ReplicaMessageCodec {
     static let rangeSelection: UInt8 = 1
     static let hasFrom: UInt8 = 0x01
     static let hasTo: UInt8 = 0x02
+    static let digestOnlyFlag: UInt8 = 0x01
 
+    /// Version 1 for a data read (byte for byte what version 1 wrote), version 2 with the
+    /// digest-only flag for a digest read.
     public static func encode(_ command: ReadCommand) -> [UInt8] {
         var writer = ByteWriter(capacity: 64)
-        writer.writeUInt8(version)
+        if command.isDigestOnly {
+            writer.writeUInt8(digestReadVersion)
+            writer.writeUInt8(digestOnlyFlag)
+        } else {
+            writer.writeUInt8(version)
+        }
         write(command.table, to: &writer)
         switch command.selection {
         case let .partition(key, start, end):
@@ -68,7 +82,8 @@ public enum ReplicaMessageCodec {
     }
 
     public static func decodeReadCommand(_ bytes: [UInt8]) throws(DecodeError) -> ReadCommand {
-        try decode(bytes) { reader throws(DecodeError) in
+        try decode(bytes, versions: version...digestReadVersion) { reader, found throws(DecodeError) in
+            let isDigestOnly = found == version ? false : try readCommandFlags(&reader)
             let table = try readTable(&reader)
             let selection: ReadSelection
             let kindOffset = reader.offset
@@ -89,12 +104,55 @@ public enum ReplicaMessageCodec {
                 after = RowPosition(partitionKey: try reader.readLengthPrefixed(), clustering: try reader.readLengthPrefixed())
             }
             let limit = try reader.readLength(limit: Int(Int32.max))
-            return ReadCommand(table: table, selection: selection, after: after, maxLiveRows: limit)
+            return ReadCommand(table: table, selection: selection, after: after, maxLiveRows: limit,
+                               isDigestOnly: isDigestOnly)
         }
+    }
+
+    /// Whether a version 2 command is digest-only; unknown flags are refused, as a reader
+    /// that ignored them would answer a different question than was asked.
+    private static func readCommandFlags(_ reader: inout ByteReader) throws(DecodeError) -> Bool {
+        let offset = reader.offset
+        let flags = try reader.readUInt8()
+        guard flags & ~digestOnlyFlag == 0 else { throw .malformed(offset: offset, reason: "unknown read flags \(flags)") }
+        return flags & digestOnlyFlag != 0
     }
 
     // MARK: Read response
 
+    static let dataReplyKind: UInt8 = 0
+    static let digestReplyKind: UInt8 = 1
+
+    /// Data in version 1 (also the canonical bytes a `ReadDigest` hashes), a digest in
+    /// version 2.
+    public static func encode(_ reply: ReadReply) -> [UInt8] {
+        switch reply {
+        case .data(let response):
+            return encode(response)
+        case .digest(let digest):
+            var writer = ByteWriter(capacity: 18)
+            writer.writeUInt8(digestReadVersion)
+            writer.writeUInt8(digestReplyKind)
+            writer.writeUInt64(digest.high)
+            writer.writeUInt64(digest.low)
+            return writer.bytes
+        }
+    }
+
+    /// A data reply (version 1, or version 2 kind 0) or a digest reply (version 2 kind 1).
+    public static func decodeReadReply(_ bytes: [UInt8]) throws(DecodeError) -> ReadReply {
+        try decode(bytes, versions: version...digestReadVersion) { reader, found throws(DecodeError) in
+            guard found == digestReadVersion else { return .data(try readResponseBody(&reader)) }
+            let kindOffset = reader.offset
+            switch try reader.readUInt8() {
+            case dataReplyKind: return .data(try readResponseBody(&reader))
+            case digestReplyKind: return .digest(ReadDigest(high: try reader.readUInt64(), low: try reader.readUInt64()))
+            case let other: throw .malformed(offset: kindOffset, reason: "unknown read reply kind \(other)")
+            }
+        }
+    }
+
+    /// The version 1 data reply, the canonical bytes of `response`.
     public static func encode(_ response: ReadResponse) -> [UInt8] {
         var writer = ByteWriter(capacity: 256)
         writer.writeUInt8(version)
@@ -104,25 +162,40 @@ public enum ReplicaMessageCodec {
         return writer.bytes
     }
 
+    /// A data reply; a digest reply is an error here.
     public static func decodeReadResponse(_ bytes: [UInt8]) throws(DecodeError) -> ReadResponse {
-        try decode(bytes) { reader throws(DecodeError) in
-            let exhausted = try reader.readUInt8() != 0
-            let count = try reader.readLength(limit: reader.remaining)
-            var partitions: [PartitionUpdate] = []
-            for _ in 0..<count { partitions.append(try readUpdate(&reader)) }
-            return ReadResponse(partitions: partitions, isExhausted: exhausted)
+        switch try decodeReadReply(bytes) {
+        case .data(let response): return response
+        case .digest: throw .malformed(offset: 1, reason: "a digest reply where data was expected")
         }
+    }
+
+    private static func readResponseBody(_ reader: inout ByteReader) throws(DecodeError) -> ReadResponse {
+        let exhausted = try reader.readUInt8() != 0
+        let count = try reader.readLength(limit: reader.remaining)
+        var partitions: [PartitionUpdate] = []
+        for _ in 0..<count { partitions.append(try readUpdate(&reader)) }
+        return ReadResponse(partitions: partitions, isExhausted: exhausted)
     }
 
     // MARK: Parts
 
     private static func decode<T>(_ bytes: [UInt8], _ body: (inout ByteReader) throws(DecodeError) -> T) throws(DecodeError) -> T {
+        try decode(bytes, versions: version...version) { reader, _ throws(DecodeError) in try body(&reader) }
+    }
+
+    /// Decodes a payload whose version byte lies in `versions`, which `body` is told.
+    private static func decode<T>(_ bytes: [UInt8], versions: ClosedRange<UInt8>,
+                                  _ body: (inout ByteReader, UInt8) throws(DecodeError) -> T) throws(DecodeError) -> T {
         let result = bytes.withUnsafeBytes { buffer -> Result<T, DecodeError> in
             do throws(DecodeError) {
                 var reader = ByteReader(buffer)
                 let found = try reader.readUInt8()
-                guard found == version else { throw .malformed(offset: 0, reason: "message version \(found), expected \(version)") }
-                let value = try body(&reader)
+                guard versions.contains(found) else {
+                    let expected = versions.count == 1 ? "\(versions.lowerBound)" : "\(versions.lowerBound)...\(versions.upperBound)"
+                    throw .malformed(offset: 0, reason: "message version \(found), expected \(expected)")
+                }
+                let value = try body(&reader, found)
                 guard reader.isAtEnd else { throw .malformed(offset: reader.offset, reason: "\(reader.remaining) trailing bytes") }
                 return .success(value)
             } catch {

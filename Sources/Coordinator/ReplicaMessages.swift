@@ -48,13 +48,32 @@ public struct ReadCommand: Sendable, Equatable {
     public var after: RowPosition?
     /// The replica stops after this many rows with live data.
     public var maxLiveRows: Int
+    /// The replica answers with the `ReadDigest` of its answer instead of the answer
+    /// (a digest read, DESIGN §6).
+    public var isDigestOnly: Bool
 
-    public init(table: TableID, selection: ReadSelection, after: RowPosition? = nil, maxLiveRows: Int) {
+    public init(table: TableID, selection: ReadSelection, after: RowPosition? = nil, maxLiveRows: Int,
+                isDigestOnly: Bool = false) {
         self.table = table
         self.selection = selection
         self.after = after
         self.maxLiveRows = maxLiveRows
+        self.isDigestOnly = isDigestOnly
     }
+
+    /// This command asking for data (`false`) or a digest (`true`).
+    public func digestOnly(_ isDigestOnly: Bool) -> ReadCommand {
+        var copy = self
+        copy.isDigestOnly = isDigestOnly
+        return copy
+    }
+}
+
+/// What a replica sends back for a `ReadCommand`: the data, or for a digest-only command the
+/// digest of the data.
+public enum ReadReply: Sendable, Equatable {
+    case data(ReadResponse)
+    case digest(ReadDigest)
 }
 
 /// A replica's answer to a read: what it holds, tombstones included, in storage order.

@@ -17,9 +17,12 @@ struct ReplicaSelection {
     private let datacenters: [HostID: String]
 
     /// Chooses among `replicas` (ring order); throws Unavailable when too few are alive.
-    init(replicas: [HostID], consistency: ConsistencyLevel, view: ClusterView) throws(CoordinatorError) {
-        var replicasPerDatacenter: [String: Int] = [:]
-        for replica in replicas { replicasPerDatacenter[view.datacenter(of: replica), default: 0] += 1 }
+    /// The level's block-for comes from the keyspace's replication factors, not from how
+    /// many replicas the view places: a coordinator that knows only part of the ring (just
+    /// restarted, gossip not yet heard) must not count a quorum of the part.
+    init(replicas: [HostID], consistency: ConsistencyLevel, view: ClusterView,
+         replication: KeyspaceReplication) throws(CoordinatorError) {
+        let replicasPerDatacenter = replication.replicasPerDatacenter(ring: view.ring, localDatacenter: view.localDatacenter)
         let blockFor = consistency.blockFor(replicasPerDatacenter: replicasPerDatacenter,
                                             localDatacenter: view.localDatacenter)
         let counted = consistency.isDatacenterLocal

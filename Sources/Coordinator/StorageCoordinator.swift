@@ -8,28 +8,32 @@ import Synchronization
 /// It also serves the replica side of those verbs for other coordinators.
 ///
 /// Written against `Transport`, `Clock` and `ReplicaStorage`, so the simulator and the real
-/// node run the same code. Hints, read repair and speculative retries are the next layer.
+/// node run the same code. Single-partition reads ask one replica for data and the others
+/// for digests (`StorageCoordinator+DigestRead`, in Reads/).
 public final class StorageCoordinator: Sendable {
-    private let transport: any Transport
-    private let storage: any ReplicaStorage
-    private let clock: any Clock
+    let transport: any Transport
+    let storage: any ReplicaStorage
+    let clock: any Clock
     private let view: @Sendable () -> ClusterView
     private let lastTimestamp = Mutex<Int64>(0)
     private let replicaMaps = Mutex<[String: ReplicaMap]>([:])
-    private let readRepairs = Atomic<Int>(0)
+    let readRepairs = Atomic<Int>(0)
+    let digestMismatches = Atomic<Int>(0)
 
     private let hints: HintStore?
-    private let speculativeRetryDelay: Duration?
-    private let speculativeRetries = Atomic<Int>(0)
-    private let sleepClock: any _Concurrency.Clock<Duration>
+    let speculativeRetry: SpeculativeRetryPolicy
+    let speculativeRetries = Atomic<Int>(0)
+    let readLatencies = Mutex(ReadLatencyWindow())
+    let sleepClock: any _Concurrency.Clock<Duration>
 
     /// `view` returns the current cluster view; it is called once per request. With `hints`,
-    /// a write that misses a replica (down, or timed out) leaves a hint for it there. With
-    /// `speculativeRetryDelay`, a read still short of its level after that long also asks the
-    /// next replica instead of waiting for a slow one's timeout; that delay is waited on
-    /// `sleepClock` (a virtual clock in the simulator).
+    /// a write that misses a replica (down, or timed out) leaves a hint for it there. Under
+    /// `speculativeRetry`, a read still short of its level after the policy's delay also
+    /// asks the next replica instead of waiting for a slow one's timeout; that delay is
+    /// waited on `sleepClock` (a virtual clock in the simulator), and replica latencies for
+    /// a percentile policy are measured with `clock`.
     public init(transport: any Transport, storage: any ReplicaStorage, clock: any Clock, hints: HintStore? = nil,
-                speculativeRetryDelay: Duration? = nil,
+                speculativeRetry: SpeculativeRetryPolicy = .none,
                 sleepClock: any _Concurrency.Clock<Duration> = ContinuousClock(),
                 view: @escaping @Sendable () -> ClusterView) {
         self.sleepClock = sleepClock
@@ -37,12 +41,16 @@ public final class StorageCoordinator: Sendable {
         self.storage = storage
         self.clock = clock
         self.hints = hints
-        self.speculativeRetryDelay = speculativeRetryDelay
+        self.speculativeRetry = speculativeRetry
         self.view = view
     }
 
     /// How many reads asked an extra replica because one was slow, since start.
     public var speculativeRetryCount: Int { speculativeRetries.load(ordering: .relaxed) }
+
+    /// How many digest reads found a replica's digest differing from the data, since start
+    /// (each one then read full data from every replica that answered).
+    public var digestMismatchCount: Int { digestMismatches.load(ordering: .relaxed) }
 
     /// Serves `mutation` and `read` requests from other coordinators.
     public func installReplicaHandlers() {
@@ -64,7 +72,9 @@ public final class StorageCoordinator: Sendable {
         }
         let read: MessageHandler = { [storage] message in
             do {
-                let response = try storage.read(try ReplicaMessageCodec.decodeReadCommand(message.payload))
+                let command = try ReplicaMessageCodec.decodeReadCommand(message.payload)
+                let response = try storage.read(command.digestOnly(false))
+                if command.isDigestOnly { return .success(ReplicaMessageCodec.encode(.digest(.of(response)))) }
                 return .success(ReplicaMessageCodec.encode(response))
             } catch {
                 return .failure("\(error)")
@@ -96,7 +106,7 @@ public final class StorageCoordinator: Sendable {
         for mutation in mutations {
             let replicas = map.replicas(for: mutation.token)
             do {
-                plans.append((mutation, try ReplicaSelection(replicas: replicas, consistency: consistency, view: view)))
+                plans.append((mutation, try ReplicaSelection(replicas: replicas, consistency: consistency, view: view, replication: replication)))
             } catch {
                 // ANY is met by hints alone when no replica is alive.
                 guard consistency == .any, hints != nil, !replicas.isEmpty else { throw error }
@@ -155,7 +165,7 @@ public final class StorageCoordinator: Sendable {
                             reason: real[0])
     }
 
-    private static let timedOut = "timed out"
+    static let timedOut = "timed out"
 
     /// Leaves a hint for a replica that missed `mutation`; a refused hint (the host's cap) is
     /// counted by the store, and read repair is then what brings the replica up to date.
@@ -165,7 +175,7 @@ public final class StorageCoordinator: Sendable {
     }
 
     /// Nil on success, else why it failed (starting with `timedOut` for a timeout).
-    private func send(_ mutation: Mutation, payload: [UInt8], to replica: HostID, view: ClusterView) async -> String? {
+    func send(_ mutation: Mutation, payload: [UInt8], to replica: HostID, view: ClusterView) async -> String? {
         if replica == view.localHost {
             do {
                 try storage.apply(mutation)
@@ -183,7 +193,7 @@ public final class StorageCoordinator: Sendable {
         }
     }
 
-    private static func describe(_ error: MessagingError) -> String {
+    static func describe(_ error: MessagingError) -> String {
         switch error {
         case .timeout, .unreachable, .connectionLost, .queueFull, .cancelled, .closed: "\(timedOut): \(error)"
         case .remoteError(let message): message
@@ -234,8 +244,8 @@ public final class StorageCoordinator: Sendable {
         }
         let view = self.view()
         let replicas = replicaMap(replication, view: view).replicas(for: StoragePartitionKey.token(of: key))
-        let selection = try ReplicaSelection(replicas: replicas, consistency: consistency, view: view)
-        let merged = try await read(command, from: selection, consistency: consistency, view: view)
+        let selection = try ReplicaSelection(replicas: replicas, consistency: consistency, view: view, replication: replication)
+        let merged = try await digestRead(command.digestOnly(false), from: selection, consistency: consistency, view: view)
         return liveResult(merged, after: command.after)
     }
 
@@ -252,7 +262,7 @@ public final class StorageCoordinator: Sendable {
         for segment in RingSegments.segments(of: map, clippedTo: from, to) {
             if let position, let to = segment.to, !position.partitionKey.lexicographicallyPrecedes(to) { continue }
             if collected >= pageSize, let position { return ReadResult(partitions: partitions, nextPosition: position) }
-            let selection = try ReplicaSelection(replicas: segment.replicas, consistency: consistency, view: view)
+            let selection = try ReplicaSelection(replicas: segment.replicas, consistency: consistency, view: view, replication: replication)
             while true {
                 let room = pageSize - collected
                 let command = ReadCommand(table: table, selection: .partitionRange(from: segment.from, to: segment.to),
@@ -305,129 +315,6 @@ public final class StorageCoordinator: Sendable {
         // A replica stopped at its limit: continue after the last row everyone has covered.
         guard let last = merged.lastPosition, last != after else { return ReadResult(partitions: live, nextPosition: nil) }
         return ReadResult(partitions: live, nextPosition: last)
-    }
-
-    /// Sends `command` to `blockFor` candidates, replacing any that fails with the next one,
-    /// and reconciles the answers.
-    private func read(_ command: ReadCommand, from selection: ReplicaSelection, consistency: ConsistencyLevel,
-                      view: ClusterView) async throws(CoordinatorError) -> ReadResponse {
-        let payload = ReplicaMessageCodec.encode(command)
-        let outcome = await withTaskGroup(of: (HostID, Result<ReadResponse, ReadFailure>)?.self) { group in
-            var unused = selection.candidates
-            func start(_ replica: HostID) {
-                unused.removeAll { $0 == replica }
-                group.addTask { (replica, await self.fetch(command, payload: payload, from: replica, view: view)) }
-            }
-            for replica in selection.initialReadTargets { start(replica) }
-            if let delay = speculativeRetryDelay, !unused.isEmpty {
-                // Speculative retry: if the level is not met by then, ask one more replica.
-                group.addTask { [sleepClock] in
-                    try? await sleepClock.sleep(for: delay)
-                    return nil
-                }
-            }
-            var answered: [HostID] = []
-            var responses: [ReadResponse] = []
-            var failures: [ReadFailure] = []
-            for await event in group {
-                guard let (replica, result) = event else {
-                    if !Task.isCancelled, !selection.isSatisfied(by: answered), let next = unused.first {
-                        speculativeRetries.wrappingAdd(1, ordering: .relaxed)
-                        start(next)
-                    }
-                    continue
-                }
-                switch result {
-                case .success(let response):
-                    responses.append(response)
-                    answered.append(replica)
-                case .failure(let failure):
-                    failures.append(failure)
-                    // Replace it, from its own datacenter when EACH_QUORUM needs that.
-                    let datacenter = view.datacenter(of: replica)
-                    if let next = unused.first(where: { view.datacenter(of: $0) == datacenter }) ?? unused.first {
-                        start(next)
-                    }
-                }
-                if selection.isSatisfied(by: answered) { break }
-            }
-            group.cancelAll()
-            return (responses, failures, selection.isSatisfied(by: answered), answered)
-        }
-        guard outcome.2 else {
-            let real = outcome.1.filter { !$0.isTimeout }
-            if let first = real.first {
-                throw .readFailure(consistency, received: outcome.0.count, blockFor: selection.blockFor,
-                                   failures: real.count, reason: first.reason)
-            }
-            throw .readTimeout(consistency, received: outcome.0.count, blockFor: selection.blockFor,
-                               dataPresent: !outcome.0.isEmpty)
-        }
-        let merged = ReadReconciler.merge(outcome.0)
-        if outcome.0.count > 1 {
-            try await repair(Array(zip(outcome.3, outcome.0)), toMatch: merged, table: command.table,
-                             consistency: consistency, blockFor: selection.blockFor, view: view)
-        }
-        return merged
-    }
-
-    /// Blocking read repair (DESIGN §6): each replica whose answer differs from the
-    /// reconciled one is sent the reconciled partitions it lacks, and the read answers only
-    /// once they are applied, so a later QUORUM read cannot see older data than this one.
-    private func repair(_ answers: [(HostID, ReadResponse)], toMatch merged: ReadResponse, table: TableID,
-                        consistency: ConsistencyLevel, blockFor: Int, view: ClusterView) async throws(CoordinatorError) {
-        var repairs: [(HostID, [Mutation])] = []
-        for (replica, response) in answers {
-            let stale = ReadReconciler.partitionsDiffering(response, from: merged)
-            if !stale.isEmpty { repairs.append((replica, stale.map { Mutation(table: table, update: $0) })) }
-        }
-        guard !repairs.isEmpty else { return }
-        readRepairs.wrappingAdd(repairs.count, ordering: .relaxed)
-        let failed = await withTaskGroup(of: Bool.self) { group -> Bool in
-            for (replica, mutations) in repairs {
-                for mutation in mutations {
-                    group.addTask {
-                        await self.send(mutation, payload: ReplicaMessageCodec.encode(mutation), to: replica, view: view) != nil
-                    }
-                }
-            }
-            for await failed in group where failed { return true }
-            return false
-        }
-        // A repair that does not complete leaves the read unconfirmed, as a timeout would.
-        if failed { throw .readTimeout(consistency, received: blockFor - 1, blockFor: blockFor, dataPresent: true) }
-    }
-
-    /// How many replicas reads have repaired since start.
-    public var readRepairCount: Int { readRepairs.load(ordering: .relaxed) }
-
-    struct ReadFailure: Error {
-        var reason: String
-        var isTimeout: Bool
-    }
-
-    private func fetch(_ command: ReadCommand, payload: [UInt8], from replica: HostID,
-                       view: ClusterView) async -> Result<ReadResponse, ReadFailure> {
-        if replica == view.localHost {
-            do {
-                return .success(try storage.read(command))
-            } catch {
-                return .failure(ReadFailure(reason: "\(error)", isTimeout: false))
-            }
-        }
-        guard let address = view.addresses[replica] else {
-            return .failure(ReadFailure(reason: "no address for \(replica)", isTimeout: true))
-        }
-        do {
-            let verb: Verb = if case .partition = command.selection { .read } else { .rangeRead }
-            let bytes = try await transport.request(payload, verb: verb, to: address)
-            return .success(try ReplicaMessageCodec.decodeReadResponse(bytes))
-        } catch let error as MessagingError {
-            let reason = Self.describe(error)
-            return .failure(ReadFailure(reason: reason, isTimeout: reason.hasPrefix(Self.timedOut)))
-        } catch {
-            return .failure(ReadFailure(reason: "bad read response from \(address): \(error)", isTimeout: false))
-        }
     }
 
     // MARK: Replica maps

@@ -86,7 +86,7 @@ public final class SimulatedNode: Sendable {
                                                localDatacenter: "dc1"))
         let coordinator = StorageCoordinator(
             transport: transport, storage: replica, clock: clock, hints: hints,
-            speculativeRetryDelay: .milliseconds(50), sleepClock: environment.virtualClock,
+            speculativeRetry: .percentile(99), sleepClock: environment.virtualClock,
             view: {
                 let current = view.value
                 ViewProbe.current?.record(current)

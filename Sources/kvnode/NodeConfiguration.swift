@@ -1,3 +1,4 @@
+import Coordinator
 import Foundation
 import KVCore
 import LSMStore
@@ -34,9 +35,12 @@ struct NodeConfiguration: Sendable, Equatable {
     var writeRequestTimeoutMs = 2000
     var readRequestTimeoutMs = 5000
     var rangeRequestTimeoutMs = 10_000
-    /// A read still short of its consistency level after this long also asks the next
-    /// replica; 0 turns speculative retry off.
-    var speculativeRetryMs = 50
+    /// When a read still short of its consistency level also asks the next replica:
+    /// `speculative_retry` in Cassandra's syntax (`NONE`, `<n>ms`, `<n>p`, `<n>PERCENTILE`);
+    /// nil: the default, `99p`.
+    var speculativeRetry: SpeculativeRetryPolicy?
+    /// Deprecated alias: a fixed delay in ms, 0 for none. Nil unless the file sets it.
+    var speculativeRetryMs: Int?
     /// Writes that miss a replica leave a hint, replayed when it is back, unless older
     /// than the window (then read repair must catch it up).
     var hintedHandoffEnabled = true
@@ -49,7 +53,7 @@ struct NodeConfiguration: Sendable, Equatable {
         "commitlog_sync", "commitlog_sync_period_ms", "commitlog_sync_group_window_ms",
         "phi_convict_threshold", "memtable_size_mb", "log_level",
         "write_request_timeout_ms", "read_request_timeout_ms", "range_request_timeout_ms",
-        "hinted_handoff_enabled", "max_hint_window_ms", "speculative_retry_ms",
+        "hinted_handoff_enabled", "max_hint_window_ms", "speculative_retry", "speculative_retry_ms",
     ]
 }
 
@@ -107,6 +111,7 @@ extension NodeConfiguration {
         case "range_request_timeout_ms": rangeRequestTimeoutMs = try reader.integer()
         case "hinted_handoff_enabled": hintedHandoffEnabled = try reader.boolean()
         case "max_hint_window_ms": maxHintWindowMs = try reader.integer()
+        case "speculative_retry": speculativeRetry = try reader.speculativeRetryPolicy()
         case "speculative_retry_ms": speculativeRetryMs = try reader.integer()
         default: throw ConfigurationError(description: "\(source): unknown key '\(key)'")
         }
@@ -140,10 +145,28 @@ extension NodeConfiguration {
             throw ConfigurationError(description: "\(key): \(value) is outside 1-600000")
         }
         guard maxHintWindowMs >= 0 else { throw ConfigurationError(description: "max_hint_window_ms must be >= 0") }
-        guard speculativeRetryMs >= 0 else { throw ConfigurationError(description: "speculative_retry_ms must be >= 0") }
+        try validateSpeculativeRetry()
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
             throw ConfigurationError(description: "log_level: '\(logLevel)' is not a log level")
         }
+    }
+
+    private func validateSpeculativeRetry() throws {
+        guard let speculativeRetryMs else { return }
+        guard speculativeRetry == nil else {
+            throw ConfigurationError(description: "speculative_retry_ms is a deprecated alias of speculative_retry: set only speculative_retry")
+        }
+        guard (0...Int(SpeculativeRetryPolicy.fixedDelayMsMax)).contains(speculativeRetryMs) else {
+            throw ConfigurationError(description: "speculative_retry_ms: \(speculativeRetryMs) is outside 0-600000")
+        }
+    }
+
+    /// The speculative retry policy in force: `speculative_retry`, else the deprecated
+    /// `speculative_retry_ms` (0: none), else `99p`.
+    var speculativeRetryPolicy: SpeculativeRetryPolicy {
+        if let speculativeRetry { return speculativeRetry }
+        guard let speculativeRetryMs else { return .default }
+        return speculativeRetryMs > 0 ? .fixed(.milliseconds(speculativeRetryMs)) : .none
     }
 
     /// A seed as (host, port), the storage port implied when absent.
@@ -203,6 +226,15 @@ struct YAMLValueReader {
         if let number = value as? Double { return number }
         if let number = value as? Int { return Double(number) }
         throw mismatch("a number")
+    }
+
+    /// A `speculative_retry` value (`NONE`, `50ms`, `99p`, `99.9PERCENTILE`).
+    func speculativeRetryPolicy() throws -> SpeculativeRetryPolicy {
+        do {
+            return try SpeculativeRetryPolicy(parsing: try string())
+        } catch let error as SpeculativeRetryPolicy.ParseError {
+            throw ConfigurationError(description: "\(source): '\(key)': \(error.description)")
+        }
     }
 
     func stringList() throws -> [String] {

@@ -68,9 +68,9 @@ final class NodeRunner: Sendable {
         let clusterViewTask = Task { await clusterView.run() }
         let replica = LSMReplicaStorage(store: store)
         let hints = try openHints()
-        let speculation = configuration.speculativeRetryMs > 0 ? Duration.milliseconds(configuration.speculativeRetryMs) : nil
         let coordinator = StorageCoordinator(transport: transport, storage: replica, clock: clock, hints: hints,
-                                             speculativeRetryDelay: speculation, view: { clusterView.view })
+                                             speculativeRetry: configuration.speculativeRetryPolicy,
+                                             view: { clusterView.view })
         coordinator.installReplicaHandlers()
         HintDispatcher.installReceiver(on: transport) { mutation in try replica.apply(mutation) }
         let hintTask = hints.map { hints in

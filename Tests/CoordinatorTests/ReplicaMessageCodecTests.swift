@@ -94,7 +94,9 @@ import Testing
         for _ in 0..<5 {
             let messages = [ReplicaMessageCodec.encode(generator.mutation()),
                             ReplicaMessageCodec.encode(generator.command()),
-                            ReplicaMessageCodec.encode(generator.response())]
+                            ReplicaMessageCodec.encode(generator.response()),
+                            ReplicaMessageCodec.encode(generator.command().digestOnly(true)),
+                            ReplicaMessageCodec.encode(generator.reply())]
             for (kind, bytes) in messages.enumerated() {
                 for length in 0..<bytes.count {
                     let prefix = Array(bytes[..<length])
@@ -112,10 +114,12 @@ import Testing
     func randomCorruptionNeverTraps(seed: UInt64) {
         let generator = MessageGenerator(seed: 400 + seed)
         for _ in 0..<400 {
-            let kind = generator.random.next(in: 0..<3)
+            let kind = generator.random.next(in: 0..<5)
             var bytes = [ReplicaMessageCodec.encode(generator.mutation()),
                          ReplicaMessageCodec.encode(generator.command()),
-                         ReplicaMessageCodec.encode(generator.response())][kind]
+                         ReplicaMessageCodec.encode(generator.response()),
+                         ReplicaMessageCodec.encode(generator.command().digestOnly(true)),
+                         ReplicaMessageCodec.encode(generator.reply())][kind]
             for _ in 0..<generator.random.next(in: 1..<4) {
                 let index = generator.random.next(in: 0..<bytes.count)
                 if generator.random.chance(0.5) {
@@ -132,20 +136,50 @@ import Testing
         }
     }
 
+    /// Mutations and truncates exist only in version 1; read commands and replies in 1 and 2.
     @Test func wrongVersionIsRefused() {
         let messages = [ReplicaMessageCodec.encode(Fixtures.mutation(Fixtures.partition([1]))),
                         ReplicaMessageCodec.encode(Fixtures.wholePartition([1])),
                         ReplicaMessageCodec.encode(ReadResponse(partitions: [], isExhausted: true))]
         for (kind, valid) in messages.enumerated() {
             #expect(valid[0] == ReplicaMessageCodec.version)
-            for version: UInt8 in [0, 2, 0xFF] {
+            let expected = kind == 0 ? "1" : "1...2"
+            for version: UInt8 in [0, kind == 0 ? 2 : 3, 0xFF] {
                 var bytes = valid
                 bytes[0] = version
-                #expect(throws: DecodeError.malformed(offset: 0, reason: "message version \(version), expected 1")) {
+                #expect(throws: DecodeError.malformed(offset: 0, reason: "message version \(version), expected \(expected)")) {
                     try Self.decode(kind, bytes)
                 }
             }
         }
+    }
+
+    @Test(arguments: 0..<4 as Range<UInt64>)
+    func randomDigestCommandsAndRepliesRoundTrip(seed: UInt64) throws {
+        let generator = MessageGenerator(seed: 500 + seed)
+        for _ in 0..<50 {
+            let command = generator.command().digestOnly(true)
+            let bytes = ReplicaMessageCodec.encode(command)
+            #expect(bytes[0] == ReplicaMessageCodec.digestReadVersion)
+            #expect(try ReplicaMessageCodec.decodeReadCommand(bytes) == command)
+            let reply = generator.reply()
+            #expect(try ReplicaMessageCodec.decodeReadReply(ReplicaMessageCodec.encode(reply)) == reply)
+        }
+    }
+
+    @Test func unknownReadFlagsAndReplyKindsAreRefused() {
+        var command = ReplicaMessageCodec.encode(Fixtures.wholePartition([1]).digestOnly(true))
+        command[1] = 0x03
+        #expect(throws: DecodeError.malformed(offset: 1, reason: "unknown read flags 3")) {
+            try ReplicaMessageCodec.decodeReadCommand(command)
+        }
+        var reply = ReplicaMessageCodec.encode(ReadReply.digest(ReadDigest(high: 1, low: 2)))
+        reply[1] = 2
+        #expect(throws: DecodeError.malformed(offset: 1, reason: "unknown read reply kind 2")) {
+            try ReplicaMessageCodec.decodeReadReply(reply)
+        }
+        let digest = ReplicaMessageCodec.encode(ReadReply.digest(ReadDigest(high: 1, low: 2)))
+        #expect(throws: DecodeError.self) { try ReplicaMessageCodec.decodeReadResponse(digest) }
     }
 
     @Test func trailingBytesAndUnknownTagsAreRefused() {
@@ -195,12 +229,15 @@ import Testing
         case 0:
             let value = try ReplicaMessageCodec.decodeMutation(bytes)
             #expect(try ReplicaMessageCodec.decodeMutation(ReplicaMessageCodec.encode(value)) == value)
-        case 1:
+        case 1, 3:
             let value = try ReplicaMessageCodec.decodeReadCommand(bytes)
             #expect(try ReplicaMessageCodec.decodeReadCommand(ReplicaMessageCodec.encode(value)) == value)
-        default:
+        case 2:
             let value = try ReplicaMessageCodec.decodeReadResponse(bytes)
             #expect(try ReplicaMessageCodec.decodeReadResponse(ReplicaMessageCodec.encode(value)) == value)
+        default:
+            let value = try ReplicaMessageCodec.decodeReadReply(bytes)
+            #expect(try ReplicaMessageCodec.decodeReadReply(ReplicaMessageCodec.encode(value)) == value)
         }
     }
 }

@@ -45,6 +45,26 @@ import Testing
         #expect(selection.blockFor == 2)
     }
 
+    /// Found by the simulator: a node just restarted knows only itself until gossip reaches
+    /// it. With RF 3 it must not acknowledge a QUORUM write with its own copy alone.
+    @Test func blockForComesFromTheReplicationFactorNotFromTheKnownRing() throws {
+        let alone = try ClusterView(ring: TokenRing([(node: RingNode(id: Self.host(1), datacenter: "dc1", rack: "r"),
+                                                      tokens: [Token(1000)])]),
+                                    addresses: [:], alive: [Self.host(1)], localHost: Self.host(1), localDatacenter: "dc1")
+        let rf3 = KeyspaceReplication(keyspace: "ks", strategy: try SimpleStrategy(replicationFactor: 3))
+        #expect(throws: CoordinatorError.unavailable(.quorum, required: 2, alive: 1)) {
+            try ReplicaSelection(replicas: [Self.host(1)], consistency: .quorum, view: alone, replication: rf3)
+        }
+        #expect(throws: CoordinatorError.unavailable(.all, required: 3, alive: 1)) {
+            try ReplicaSelection(replicas: [Self.host(1)], consistency: .all, view: alone, replication: rf3)
+        }
+        #expect(try ReplicaSelection(replicas: [Self.host(1)], consistency: .one, view: alone, replication: rf3).blockFor == 1)
+        let topology = KeyspaceReplication(keyspace: "ks", strategy: try NetworkTopologyStrategy(["dc1": 3, "dc2": 3]))
+        #expect(throws: CoordinatorError.unavailable(.localQuorum, required: 2, alive: 1)) {
+            try ReplicaSelection(replicas: [Self.host(1)], consistency: .localQuorum, view: alone, replication: topology)
+        }
+    }
+
     @Test func tooFewAliveIsUnavailable() throws {
         let replicas = Self.hosts([1, 2, 3])
         #expect(throws: CoordinatorError.unavailable(.quorum, required: 2, alive: 1)) {

@@ -32,6 +32,18 @@ def test_bad_request_timeout_is_named():
     assert "read_request_timeout_ms" in result.stderr
 
 
+def test_bad_speculative_retry_is_named():
+    result = run_kvnode(BASE + "speculative_retry: 150p\n")
+    assert result.returncode != 0
+    assert "speculative_retry" in result.stderr and "150p" in result.stderr
+
+
+def test_speculative_retry_and_its_deprecated_alias_conflict():
+    result = run_kvnode(BASE + "speculative_retry: 99p\nspeculative_retry_ms: 50\n")
+    assert result.returncode != 0
+    assert "speculative_retry_ms" in result.stderr
+
+
 def test_bad_address_is_named():
     result = run_kvnode(BASE.replace("listen_address: 127.0.0.9", "listen_address: 300.1.2.3"))
     assert result.returncode != 0

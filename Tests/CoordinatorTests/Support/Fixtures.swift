@@ -130,4 +130,9 @@ struct MessageGenerator {
     func response() -> ReadResponse {
         ReadResponse(partitions: (0..<random.next(in: 0..<4)).map { _ in update() }, isExhausted: random.chance(0.5))
     }
+
+    /// A data or a digest reply, half and half.
+    func reply() -> ReadReply {
+        random.chance(0.5) ? .data(response()) : .digest(ReadDigest(high: random.nextUInt64(), low: random.nextUInt64()))
+    }
 }

@@ -31,9 +31,10 @@ final class TestCluster: Sendable {
     private let liveness: Liveness
 
     /// `datacenters[i]` is node i's datacenter; each node gets `tokensPerNode` random tokens.
-    /// With `hints`, every node keeps a hint store on `hintFileSystem` (in `/hints/<i>`).
+    /// With `hints`, every node keeps a hint store on `hintFileSystem` (in `/hints/<i>`); every
+    /// coordinator speculates under `speculativeRetry`.
     init(datacenters: [String], tokensPerNode: Int = 4, seed: UInt64 = 1,
-         hintFileSystem: SimulatedFileSystem? = nil, speculativeRetryDelay: Duration? = nil) throws {
+         hintFileSystem: SimulatedFileSystem? = nil, speculativeRetry: SpeculativeRetryPolicy = .none) throws {
         var configuration = MessagingConfiguration()
         configuration.verbTimeouts[.mutation] = Self.verbTimeout
         configuration.verbTimeouts[.read] = Self.verbTimeout
@@ -80,7 +81,7 @@ final class TestCluster: Sendable {
                                       maxHintWindowMillis: 3_600_000, maxBytesPerHost: 1 << 20)
             }
             let coordinator = StorageCoordinator(transport: transport, storage: storage, clock: clock, hints: hints,
-                                                 speculativeRetryDelay: speculativeRetryDelay, view: view)
+                                                 speculativeRetry: speculativeRetry, view: view)
             nodes.append(Node(id: member.node.id, address: address, datacenter: member.node.datacenter,
                               transport: transport, storage: storage, coordinator: coordinator, hints: hints))
         }
@@ -128,10 +129,14 @@ final class Liveness: Sendable {
 
 /// An `InMemoryTransport` whose requests to chosen peers wait first, as a request queued
 /// behind a slow connection does; like `NIOTransport`, a request whose task is cancelled
-/// while it waits is never sent.
+/// while it waits is never sent. It counts the data and digest replies to `read` requests.
 final class DelayingTransport: Transport {
     private let inner: InMemoryTransport
     private let delays = Mutex<[NodeAddress: Duration]>([:])
+    private let replies = Mutex<(data: Int, digest: Int)>((0, 0))
+
+    /// Data and digest replies this node received for single-partition reads.
+    var readReplies: (data: Int, digest: Int) { replies.withLock { $0 } }
 
     init(_ inner: InMemoryTransport) { self.inner = inner }
 
@@ -154,7 +159,13 @@ final class DelayingTransport: Transport {
         if let delay = delays.withLock({ $0[destination] }) {
             do { try await Task.sleep(for: delay) } catch { throw .cancelled }
         }
-        return try await inner.request(payload, verb: verb, to: destination, timeout: timeout)
+        let reply = try await inner.request(payload, verb: verb, to: destination, timeout: timeout)
+        if verb == .read, let decoded = try? ReplicaMessageCodec.decodeReadReply(reply) {
+            replies.withLock { counts in
+                if case .digest = decoded { counts.digest += 1 } else { counts.data += 1 }
+            }
+        }
+        return reply
     }
 
     func shutdown() async { await inner.shutdown() }
