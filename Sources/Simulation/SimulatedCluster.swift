@@ -68,10 +68,22 @@ public final class SimulatedCluster: Sendable {
         }
     }
 
-    /// How many partitions are not identical on every node.
+    /// The replica map of the whole cluster, as every node sees it once gossip has converged.
+    var replicaMap: ReplicaMap {
+        let members = nodes.map { (node: RingNode(id: $0.hostID, datacenter: "dc1", rack: "rack1"), tokens: $0.tokens.map(Token.init)) }
+        guard let ring = try? TokenRing(members) else { preconditionFailure("the simulator chose clashing tokens") }
+        return ReplicaMap(ring: ring, strategy: environment.replication.strategy)
+    }
+
+    /// How many partitions are not identical on all of their replicas.
     func partitionsDiffering() -> Int {
         let byNode = partitionsByNode().map { Dictionary($0.map { ($0.partitionKey, $0) }, uniquingKeysWith: { $1 }) }
+        let indexByHost = Dictionary(uniqueKeysWithValues: nodes.map { ($0.hostID, $0.index) })
+        let map = replicaMap
         let keys = Set(byNode.flatMap(\.keys))
-        return keys.filter { key in Set(byNode.map { $0[key] }).count > 1 }.count
+        return keys.filter { key in
+            let replicas = map.replicas(for: StoragePartitionKey.token(of: key)).compactMap { indexByHost[$0] }
+            return Set(replicas.map { byNode[$0][key] }).count > 1
+        }.count
     }
 }

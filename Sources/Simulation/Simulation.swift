@@ -41,8 +41,13 @@ public enum Simulation {
     /// Runs `workload` with `options` and reports what it found.
     public static func run(_ workload: SimulationWorkload, options: SimulationOptions) throws -> SimulationReport {
         let cluster = try SimulatedCluster(options: options)
-        let counters = try cluster.environment.executor.run(limit: .seconds(3600)) {
-            await execute(workload, on: cluster, options: options)
+        var counters: [String: Int] = [:]
+        do {
+            counters = try cluster.environment.executor.run(limit: .seconds(3600)) {
+                await execute(workload, on: cluster, options: options)
+            }
+        } catch {
+            cluster.log.violation("\(error)")
         }
         return SimulationReport(workload: workload, seed: options.seed, violations: cluster.log.violations,
                                 events: cluster.log.events, counters: counters)

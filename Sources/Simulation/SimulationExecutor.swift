@@ -26,7 +26,13 @@ public final class SimulationExecutor: TaskExecutor, @unchecked Sendable {
         var cancelledWhileStarting: Set<UInt64> = []
         var lastSleeperID: UInt64 = 0
         var jobsRun = 0
+        /// Jobs run since virtual time last moved.
+        var jobsAtThisInstant = 0
     }
+
+    /// Jobs that may run without virtual time moving before the run counts as a livelock
+    /// (tasks that keep waking each other and never wait for time).
+    static let maxJobsPerInstant = 1_000_000
 
     private let state = Mutex(State())
 
@@ -56,6 +62,7 @@ public final class SimulationExecutor: TaskExecutor, @unchecked Sendable {
         while true {
             if let job = nextJob() {
                 job.runSynchronously(on: asUnownedTaskExecutor())
+                if state.withLock({ $0.jobsAtThisInstant }) > Self.maxJobsPerInstant { throw .livelock(at: now) }
                 continue
             }
             if let value = result.withLock({ $0 }) { return value }
@@ -71,6 +78,7 @@ public final class SimulationExecutor: TaskExecutor, @unchecked Sendable {
             let job = state.jobs[state.nextJob]
             state.nextJob += 1
             state.jobsRun += 1
+            state.jobsAtThisInstant += 1
             if state.nextJob > 4096, state.nextJob * 2 > state.jobs.count {
                 state.jobs.removeFirst(state.nextJob)
                 state.nextJob = 0
@@ -85,7 +93,10 @@ public final class SimulationExecutor: TaskExecutor, @unchecked Sendable {
             guard let (id, sleeper) = state.sleepers.min(by: { ($0.value.deadline, $0.key) < ($1.value.deadline, $1.key) })
             else { return nil }
             state.sleepers[id] = nil
-            state.now = max(state.now, sleeper.deadline)
+            if sleeper.deadline > state.now {
+                state.now = sleeper.deadline
+                state.jobsAtThisInstant = 0
+            }
             return (sleeper.deadline, sleeper.continuation)
         }
     }
@@ -126,12 +137,16 @@ public enum SimulationError: Error, Equatable, CustomStringConvertible {
     case stalled(at: Duration)
     /// Virtual time would pass the run's limit.
     case timeLimitExceeded(Duration)
+    /// Tasks kept running without ever waiting for time.
+    case livelock(at: Duration)
 
     public var description: String {
         switch self {
         case .stalled(let time):
             "the simulation stalled at \(time): no task can run and none is sleeping (a deadlock, or a task escaped the simulation executor)"
         case .timeLimitExceeded(let limit): "the simulation ran past its virtual time limit of \(limit)"
+        case .livelock(let time):
+            "the simulation livelocked at \(time): \(SimulationExecutor.maxJobsPerInstant) jobs ran without virtual time moving"
         }
     }
 }

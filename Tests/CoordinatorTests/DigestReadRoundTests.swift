@@ -70,6 +70,18 @@ import Testing
         #expect(!round.isComplete, "QUORUM needs two")
     }
 
+    /// Found by the simulator (a livelock): a promoted replica that then fails (it crashed
+    /// after its digest) is not promoted again; the round gives up instead.
+    @Test func aPromotedReplicaThatFailsIsNotAskedAgain() throws {
+        var round = try round(.quorum)
+        _ = round.start()
+        #expect(round.fail(Self.timeout, from: hosts[1], request: .digest) == [.init(replica: hosts[2], request: .digest)])
+        round.receive(.digest(.of(answer)), from: hosts[2])
+        #expect(round.fail(Self.timeout, from: hosts[0], request: .data) == [.init(replica: hosts[2], request: .data)])
+        #expect(round.fail(Self.timeout, from: hosts[2], request: .data) == [])
+        #expect(!round.isComplete)
+    }
+
     @Test func speculationAsksForDataWhileTheDataIsLate() throws {
         var round = try round(.one)
         _ = round.start()

@@ -13,7 +13,7 @@ struct SimulationWorkloadTests {
         var totals: [String: Int] = [:]
         let seeds = SimulationSeeds.seeds
         for seed in seeds {
-            let report = try Simulation.run(workload, options: SimulationOptions(seed: seed))
+            let report = try Simulation.run(workload, options: SimulationSeeds.options(seed: seed))
             if SimulationSeeds.isVerbose { print(report.summary) }
             if !report.violations.isEmpty { failing.append(report) }
             totals.merge(report.counters) { $0 + $1 }

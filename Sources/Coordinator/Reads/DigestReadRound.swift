@@ -21,6 +21,9 @@ struct DigestReadRound {
     private var unused: [HostID]
     private var pendingData: Set<HostID> = []
     private var pendingDigests: Set<HostID> = []
+    /// Replicas a request to failed: never asked again in this round (one that crashed after
+    /// answering a digest would otherwise be promoted again and again).
+    private var failed: Set<HostID> = []
     /// The first data answer: what the read returns when every digest agrees.
     private(set) var data: (replica: HostID, response: ReadResponse)?
     /// Every other answer as a digest (a later data answer too), to compare with `data`.
@@ -83,6 +86,7 @@ struct DigestReadRound {
     /// promoted and asked for data.
     mutating func fail(_ failure: StorageCoordinator.ReadFailure, from replica: HostID, request: Request) -> [Ask] {
         failures.append(failure)
+        failed.insert(replica)
         switch request {
         case .data: pendingData.remove(replica)
         case .digest: pendingDigests.remove(replica)
@@ -93,7 +97,9 @@ struct DigestReadRound {
         if let next = unused.first(where: { view.datacenter(of: $0) == datacenter }) ?? unused.first {
             return [take(Ask(replica: next, request: needsData ? .data : .digest))]
         }
-        guard needsData, let promoted = answered.first ?? pendingDigests.min() else {
+        guard needsData,
+              let promoted = answered.first(where: { !failed.contains($0) }) ?? pendingDigests.subtracting(failed).min()
+        else {
             return []
         }
         return [take(Ask(replica: promoted, request: .data))]
