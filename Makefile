@@ -33,7 +33,8 @@ test-swift: deps
 	SWIFT=$(SWIFT) scripts/run-swift-tests.sh
 
 ## The cluster simulator alone. SEED=n replays one seed (SIM_WORKLOAD=unique-inserts or
-## registers picks one workload); SIM_SEEDS=n runs n seeds per workload (default 100).
+## registers and SIM_NODES=3 or 5 pick one run); SIM_SEEDS=n runs n seeds per workload and
+## cluster size (default 75).
 test-sim: deps
 	$(SWIFT) build --build-tests
 	SWIFT_DETERMINISTIC_HASHING=1 $(SWIFT) test --skip-build --filter 'SimulationTests\.'

@@ -147,7 +147,9 @@ public final class StorageCoordinator: Sendable {
             let counts = selection.candidates.contains(replica)
             Task.preferringInheritedExecutor {
                 let failure = await self.send(mutation, payload: payload, to: replica, view: view)
-                if let failure, failure.hasPrefix(Self.timedOut) { self.storeHint(mutation, for: replica) }
+                // Any miss leaves a hint, a refusal too: a replica that refused (still
+                // starting, schema not yet there, a disk error) takes the write when it replays.
+                if failure != nil, replica != view.localHost { self.storeHint(mutation, for: replica) }
                 if counts { continuation.yield((replica, failure)) }
             }
         }

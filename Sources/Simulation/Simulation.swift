@@ -13,6 +13,7 @@ public enum SimulationWorkload: String, CaseIterable, Sendable {
 public struct SimulationReport: Sendable {
     public var workload: SimulationWorkload
     public var seed: UInt64
+    public var nodeCount: Int
     /// Broken invariants, with virtual times; empty when the run passed.
     public var violations: [String]
     /// Faults, restarts and phases, with virtual times.
@@ -21,13 +22,15 @@ public struct SimulationReport: Sendable {
     public var counters: [String: Int]
 
     /// The command that replays this run exactly.
-    public var replayCommand: String { "SEED=\(seed) SIM_WORKLOAD=\(workload.rawValue) make test-sim" }
+    public var replayCommand: String {
+        "SEED=\(seed) SIM_WORKLOAD=\(workload.rawValue) SIM_NODES=\(nodeCount) make test-sim"
+    }
 
     /// A multi-line account for a failing seed.
     public var summary: String {
         let counts = counters.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
         return """
-            \(workload.rawValue) seed \(seed): \(violations.count) violation(s); replay with: \(replayCommand)
+            \(workload.rawValue) seed \(seed), \(nodeCount) nodes: \(violations.count) violation(s); replay with: \(replayCommand)
             counts: \(counts)
             \(events.joined(separator: "\n"))
             """
@@ -49,7 +52,7 @@ public enum Simulation {
         } catch {
             cluster.log.violation("\(error)")
         }
-        return SimulationReport(workload: workload, seed: options.seed, violations: cluster.log.violations,
+        return SimulationReport(workload: workload, seed: options.seed, nodeCount: options.nodeCount, violations: cluster.log.violations,
                                 events: cluster.log.events, counters: counters)
     }
 

@@ -47,32 +47,37 @@ final class NodeRunner: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let transport = try await startTransport(group: group)
         let gossip = try makeGossip(identity: identity, transport: transport, schemaVersion: await schema.version)
+        guard let hostID = HostID(uuidString: identity.hostID) else {
+            throw ConfigurationError(description: "bad host id \(identity.hostID)")
+        }
+        let clusterView = ClusterViewSource(gossip: gossip, localEndpoint: listenEndpoint, localHost: hostID,
+                                            datacenter: configuration.datacenter, logger: logger)
+        let replica = LSMReplicaStorage(store: store)
+        let hints = try openHints()
+        let coordinator = StorageCoordinator(transport: transport, storage: replica, clock: clock, hints: hints,
+                                             speculativeRetry: configuration.speculativeRetryPolicy,
+                                             view: { clusterView.view })
+        // Serve the replica side before gossip makes this node look alive: a peer's write or
+        // hint that reached a node without handlers would be refused, and a refused write
+        // leaves no hint.
+        coordinator.installReplicaHandlers()
+        HintDispatcher.installReceiver(on: transport) { mutation in try replica.apply(mutation) }
         await gossip.start()
         await schema.start(transport: transport, gossip: gossip, localEndpoint: listenEndpoint)
         if identity.tokens.isEmpty {
             identity.tokens = try await chooseTokens(gossip: gossip, hostID: identity.hostID)
             try saveIdentity(identity)
             await gossip.setApplicationStates([.tokens: TokenListValue.string(from: identity.tokens)])
+        } else {
+            try await waitForGossipToSettle(gossip)
         }
         // Listen for clients before announcing NORMAL: whoever sees this node up (kvcli,
         // drivers reading system.peers) can connect to it at once.
         let statusTask = Task { await self.refreshStatus(gossip: gossip, store: store) }
         let admin = try await AdminServer.start(host: configuration.listenAddress, port: configuration.adminPort,
                                                 group: group, logger: logger) { [self] path in route(path) }
-        guard let hostID = HostID(uuidString: identity.hostID) else {
-            throw ConfigurationError(description: "bad host id \(identity.hostID)")
-        }
-        let clusterView = ClusterViewSource(gossip: gossip, localEndpoint: listenEndpoint, localHost: hostID,
-                                            datacenter: configuration.datacenter, logger: logger)
         await clusterView.refresh()
         let clusterViewTask = Task { await clusterView.run() }
-        let replica = LSMReplicaStorage(store: store)
-        let hints = try openHints()
-        let coordinator = StorageCoordinator(transport: transport, storage: replica, clock: clock, hints: hints,
-                                             speculativeRetry: configuration.speculativeRetryPolicy,
-                                             view: { clusterView.view })
-        coordinator.installReplicaHandlers()
-        HintDispatcher.installReceiver(on: transport) { mutation in try replica.apply(mutation) }
         let hintTask = hints.map { hints in
             Task {
                 await HintDispatcher(store: hints, transport: transport, isAlive: { clusterView.view.alive.contains($0) },
@@ -176,7 +181,11 @@ final class NodeRunner: Sendable {
             .hostID: identity.hostID, .datacenter: configuration.datacenter, .rack: configuration.rack,
             .releaseVersion: Self.releaseVersion, .nativeAddress: configuration.nativeAddress,
             .nativePort: String(configuration.nativePort), .internodeAddress: listenEndpoint.description,
-            .load: "0", .status: NodeStatus.joining.value, .schemaVersion: schemaVersion,
+            .load: "0", .schemaVersion: schemaVersion,
+            // A restarted node owns its tokens already: it is NORMAL at once, as in Cassandra.
+            // Announcing JOINING would take it out of every peer's ring until it is ready, and
+            // writes meanwhile would go to the other replicas only, without hints for it.
+            .status: (identity.tokens.isEmpty ? NodeStatus.joining : NodeStatus.normal).value,
         ]
         if !identity.tokens.isEmpty { states[.tokens] = TokenListValue.string(from: identity.tokens) }
         let gossiper = Gossiper(localEndpoint: listenEndpoint, generation: identity.generation, seeds: seeds,
@@ -184,12 +193,36 @@ final class NodeRunner: Sendable {
         return GossipService(gossiper: gossiper, transport: transport, clock: clock, logger: logger)
     }
 
+    /// A restarted node learns the ring again from gossip. Until it has, its view holds only
+    /// itself (so every QUORUM request would be Unavailable), so clients are let in only
+    /// once gossip has settled, as Cassandra's `waitToSettle`: some peer has been heard (or
+    /// none answered for `quietSeconds`) and the known endpoints stayed the same for two
+    /// polls in a row. Bounded by `ringDiscoverySeconds`.
+    private func waitForGossipToSettle(_ gossip: GossipService) async throws {
+        guard hasOtherSeeds else { return }
+        let poll = Duration.milliseconds(500)
+        let quietPolls = 6, maxPolls = Self.ringDiscoverySeconds * 2
+        var known = await gossip.snapshot().count
+        var stablePolls = 0
+        for polls in 1...maxPolls {
+            try await Task.sleep(for: poll)
+            let now = await gossip.snapshot().count
+            stablePolls = now == known ? stablePolls + 1 : 0
+            known = now
+            if stablePolls >= 2, known > 1 || polls >= quietPolls { break }
+        }
+        logger.info("gossip settled: \(known) endpoint(s) known")
+    }
+
+    private var hasOtherSeeds: Bool {
+        configuration.seeds.contains { (try? configuration.parseSeed($0))?.host != configuration.listenAddress
+            || (try? configuration.parseSeed($0))?.port != configuration.storagePort }
+    }
+
     /// Learns the ring from the seeds (unless this node is the only one it knows of), then
     /// picks tokens that keep ownership even.
     private func chooseTokens(gossip: GossipService, hostID: String) async throws -> [Int64] {
-        let otherSeeds = configuration.seeds.filter { (try? configuration.parseSeed($0))?.host != configuration.listenAddress
-            || (try? configuration.parseSeed($0))?.port != configuration.storagePort }
-        if !otherSeeds.isEmpty {
+        if hasOtherSeeds {
             for _ in 0..<(Self.ringDiscoverySeconds * 4) {
                 if await ringView(gossip: gossip).count > 0 { break }
                 try await Task.sleep(for: .milliseconds(250))

@@ -35,6 +35,22 @@ import Testing
         #expect(Fixtures.values(one.partitions) == ["missed"])
     }
 
+    /// A replica that refuses a write (here a failing disk; on a real node also one still
+    /// starting, without handlers yet) gets a hint too, so it catches up when it replays.
+    @Test func aReplicaThatRefusesTheWriteGetsAHint() async throws {
+        let cluster = try TestCluster(datacenters: ["dc1", "dc1", "dc1"], hintFileSystem: SimulatedFileSystem())
+        let replication = try Fixtures.simple(3)
+        let replicas = cluster.replicaIndices(of: Self.key, replication)
+        let (refusing, coordinator) = (replicas[2], replicas[0])
+        cluster.nodes[refusing].storage.setFailing(writes: true, reads: false)
+        try await cluster.write([Fixtures.partition(Self.key, rows: [Fixtures.row([1], "refused", at: 5)])],
+                                at: .quorum, via: coordinator, replication)
+        let hints = try #require(cluster.nodes[coordinator].hints)
+        let refusingID = cluster.nodes[refusing].id
+        #expect(await eventually { hints.pending(for: refusingID) == 1 })
+        #expect(hints.pending(for: cluster.nodes[replicas[1]].id) == 0)
+    }
+
     @Test func anyIsMetByHintsAloneWhenNoReplicaIsAlive() async throws {
         let cluster = try TestCluster(datacenters: ["dc1", "dc1", "dc1"], hintFileSystem: SimulatedFileSystem())
         let replication = try Fixtures.simple(1)

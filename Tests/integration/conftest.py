@@ -59,6 +59,20 @@ class LocalCluster:
     def address(index):
         return f"127.0.0.{index}"
 
+    def set_node_config(self, index, **settings):
+        """Sets keys in node `index`'s kvnode.yaml (written by `kvcli cluster start` and kept
+        across restarts), replacing any line that already sets them; the node reads them at
+        its next start. Values are Python bools, ints or strings."""
+        path = os.path.join(self.directory, f"node{index}", "kvnode.yaml")
+        with open(path) as file:
+            lines = [line for line in file.read().splitlines()
+                     if line.split(":", 1)[0].strip() not in settings]
+        for key, value in settings.items():
+            text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+            lines.append(f"{key}: {text}")
+        with open(path, "w") as file:
+            file.write("\n".join(lines) + "\n")
+
     def identity(self, index):
         """The node's persisted identity as {key: value} (host_id, tokens, generation)."""
         with open(os.path.join(self.directory, f"node{index}", "data", "node-identity")) as file:
