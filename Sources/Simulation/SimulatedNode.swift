@@ -114,25 +114,27 @@ public final class SimulatedNode: Sendable {
     /// Kills the node as `kill -9` and a power cut would: its tasks and connections stop,
     /// and its disk keeps only what was synced (plus a random prefix of each unsynced tail).
     func crash() async {
-        guard let node = running.withLock({ running in
-            defer { running = nil }
-            return running
-        }) else { return }
-        for task in node.tasks { task.cancel() }
-        await node.transport.shutdown()
-        node.store.stopAsIfKilled()
+        guard await halt() else { return }
         fileSystem.crash(unsynced: .keepRandomPrefix(environment.random))
     }
 
     /// Stops the node at the end of a run, keeping its disk as it is.
     func stop() async {
+        await halt()
+    }
+
+    /// Cancels the node's tasks, leaves the network and stops the store without flushing.
+    /// Returns false when the node was not running.
+    @discardableResult
+    private func halt() async -> Bool {
         guard let node = running.withLock({ running in
             defer { running = nil }
             return running
-        }) else { return }
+        }) else { return false }
         for task in node.tasks { task.cancel() }
         await node.transport.shutdown()
         node.store.stopAsIfKilled()
+        return true
     }
 
     /// Every partition of the workload table this node holds, reconciled, with tombstones.
