@@ -43,6 +43,13 @@ private func lex(_ text: String) throws -> [(CQLTokenKind, String)] {
         ("12mo3d", .duration, "12mo3d"),
         ("500ms", .duration, "500ms"),
         ("-2w", .duration, "-2w"),
+        ("P1Y2M3DT4H5M6S", .duration, "P1Y2M3DT4H5M6S"),
+        ("PT5S", .duration, "PT5S"),
+        ("P2W", .duration, "P2W"),
+        ("P1DT", .duration, "P1DT"),
+        ("P0001-02-03T04:05:06", .duration, "P0001-02-03T04:05:06"),
+        ("-P1D", .duration, "-P1D"),
+        ("-P0001-02-03T04:05:06", .duration, "-P0001-02-03T04:05:06"),
     ])
     func literal(text: String, kind: CQLTokenKind, value: String) throws {
         let tokens = try lex(text)
@@ -56,6 +63,17 @@ private func lex(_ text: String) throws -> [(CQLTokenKind, String)] {
         #expect(try lex("c - 1").map(\.1) == ["c", "-", "1"])
         #expect(try lex("= -1").map(\.1) == ["=", "-1"])
         #expect(try lex("(-1, -2)").map(\.1) == ["(", "-1", ",", "-2", ")"])
+    }
+
+    @Test func isoDurationsNeedAnUpperCasePAndAnAmount() throws {
+        #expect(try lex("p1d").map(\.0) == [.identifier])
+        #expect(try lex("P").map(\.0) == [.identifier])
+        #expect(try lex("PT").map(\.0) == [.identifier])
+        #expect(try lex("P1Dx").map(\.0) == [.identifier])
+        #expect(try lex("Place").map(\.0) == [.identifier])
+        #expect(try lex("(P1D, -P2W)").map(\.1) == ["(", "P1D", ",", "-P2W", ")"])
+        #expect(try lex("c -P1D").map(\.1) == ["c", "-", "P1D"])
+        #expect(try lex("P0001-02-03").map(\.1) == ["p0001", "-", "02", "-", "03"])
     }
 
     @Test func operatorsAndBindMarkers() throws {

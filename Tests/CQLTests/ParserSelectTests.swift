@@ -83,6 +83,55 @@ private func column(_ name: String) -> CQLSelector { CQLSelector(.column(name)) 
     func parses(text: String, expected: CQLSelect) throws {
         #expect(try CQLParser.parseStatement(text) == .select(expected))
     }
+
+    /// Aggregates, DISTINCT and GROUP BY (issue 6, reads): the parser keeps aggregates as
+    /// plain function calls; the planner decides which names are aggregates.
+    static let aggregateCases: [(String, CQLSelect)] = [
+        (
+            "SELECT DISTINCT k1, k2, s FROM t WHERE token(k1, k2) > 0 LIMIT 5",
+            CQLSelect(
+                isDistinct: true, selection: .selectors([column("k1"), column("k2"), column("s")]), table: t,
+                whereClause: .relation(.compare(.token(["k1", "k2"]), .greaterThan, .integer("0"))), limit: .integer("5"))
+        ),
+        (
+            "SELECT k, count(*), COUNT(v), min(v) AS lo, system.max(v), sum(v), avg(v) FROM t GROUP BY k",
+            CQLSelect(
+                selection: .selectors([
+                    column("k"), CQLSelector(.countAll),
+                    CQLSelector(.functionCall(CQLQualifiedName("count"), [.column("v")])),
+                    CQLSelector(.functionCall(CQLQualifiedName("min"), [.column("v")]), alias: "lo"),
+                    CQLSelector(.functionCall(CQLQualifiedName(keyspace: "system", "max"), [.column("v")])),
+                    CQLSelector(.functionCall(CQLQualifiedName("sum"), [.column("v")])),
+                    CQLSelector(.functionCall(CQLQualifiedName("avg"), [.column("v")])),
+                ]),
+                table: t, groupBy: ["k"])
+        ),
+        (
+            "SELECT k, c1, max(v) FROM t WHERE k = ? GROUP BY k, c1 ORDER BY c1 DESC LIMIT 3",
+            CQLSelect(
+                selection: .selectors([column("k"), column("c1"), CQLSelector(.functionCall(CQLQualifiedName("max"), [.column("v")]))]),
+                table: t, whereClause: .relation(.compare(.column("k"), .equal, .bindMarker)), groupBy: ["k", "c1"],
+                orderBy: [.init(column: "c1", isDescending: true)], limit: .integer("3"))
+        ),
+        ("SELECT distinct FROM t", CQLSelect(selection: .selectors([column("distinct")]), table: t)),
+    ]
+
+    @Test(arguments: aggregateCases)
+    func parsesAggregates(text: String, expected: CQLSelect) throws {
+        #expect(try CQLParser.parseStatement(text) == .select(expected))
+    }
+
+    @Test(arguments: [
+        "SELECT k FROM t GROUP k",
+        "SELECT k FROM t GROUP BY",
+        "SELECT k FROM t GROUP BY k,",
+        "SELECT count( FROM t",
+        "SELECT DISTINCT FROM t WHERE",
+        "SELECT max(v FROM t",
+    ])
+    func rejectsMalformedAggregates(text: String) {
+        #expect(throws: CQLSyntaxError.self) { try CQLParser.parseStatement(text) }
+    }
 }
 
 @Suite struct ParserWhereTests {

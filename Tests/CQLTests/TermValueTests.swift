@@ -68,4 +68,24 @@ import Testing
         #expect(throws: CQLTermError.self) { try value(.list([.null]), .list(.int)) }
         #expect(throws: CQLTermError.self) { try value(.tuple([.integer("1"), .integer("2")]), .tuple([.int])) }
     }
+
+    @Test func isoDurationsConvertAsCassandraDoes() throws {
+        let hms: Int64 = (4 * 3600 + 5 * 60 + 6) * 1_000_000_000
+        #expect(try value(.duration("P1Y2M3DT4H5M6S"), .duration) == .duration(CQLDuration(months: 14, days: 3, nanoseconds: hms)))
+        #expect(try value(.duration("P0001-02-03T04:05:06"), .duration) == .duration(CQLDuration(months: 14, days: 3, nanoseconds: hms)))
+        #expect(try value(.duration("P2W"), .duration) == .duration(CQLDuration(months: 0, days: 14, nanoseconds: 0)))
+        #expect(try value(.duration("-P1D"), .duration) == .duration(CQLDuration(months: 0, days: -1, nanoseconds: 0)))
+        #expect(try value(.duration("PT90M"), .duration) == .duration(CQLDuration(months: 0, days: 0, nanoseconds: 5_400_000_000_000)))
+        #expect(try value(.duration("P1M"), .duration) == .duration(CQLDuration(months: 1, days: 0, nanoseconds: 0)))
+        #expect(try value(.duration("PT1M"), .duration) == .duration(CQLDuration(months: 0, days: 0, nanoseconds: 60_000_000_000)))
+        #expect(try value(.duration("-P0000-00-01T00:00:01"), .duration)
+            == .duration(CQLDuration(months: 0, days: -1, nanoseconds: -1_000_000_000)))
+    }
+
+    @Test func isoDurationsRejectBadFormsAndOverflow() throws {
+        for text in ["P1D2Y", "P1Y1Y", "PT1D", "P1H", "P1W2D", "P0001-02-03", "P178956971Y", "P2147483648D", "PT2562048H"] {
+            #expect(throws: CQLTermError.self, "\(text)") { try value(.duration(text), .duration) }
+        }
+        #expect(try value(.duration("P178956970Y7M"), .duration) == .duration(CQLDuration(months: Int32.max, days: 0, nanoseconds: 0)))
+    }
 }

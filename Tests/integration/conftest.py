@@ -35,6 +35,11 @@ def states_seen_by(address):
     return {} if report is None else {node["address"]: node["state"] for node in report["nodes"]}
 
 
+def all_up(addresses=("127.0.0.1", "127.0.0.2", "127.0.0.3")):
+    """True when every node of a 3-node test cluster sees every node up and normal (UN)."""
+    return all(all(states_seen_by(o).get(a) == "UN" for a in addresses) for o in addresses)
+
+
 def wait_until(predicate, timeout_seconds, interval=0.25):
     """Polls until predicate() is true; returns the seconds it took, or raises after the timeout."""
     start = time.monotonic()

@@ -36,7 +36,7 @@ import time
 
 import pytest
 
-from conftest import states_seen_by, wait_until
+from conftest import all_up, states_seen_by, wait_until
 
 cassandra = pytest.importorskip("cassandra")
 from cassandra import (ConsistencyLevel, OperationTimedOut, ReadFailure, ReadTimeout, Unavailable,  # noqa: E402
@@ -83,10 +83,6 @@ class CountingRetryPolicy(RetryPolicy):
 
 
 RETRIES = CountingRetryPolicy()
-
-
-def all_up():
-    return all(all(states_seen_by(o).get(a) == "UN" for a in ADDRESSES) for o in ADDRESSES)
 
 
 def reconfigure(cluster, **settings):

@@ -10,12 +10,11 @@ import time
 
 import pytest
 
-from conftest import states_seen_by, wait_until
+from conftest import all_up, wait_until
 
 cassandra = pytest.importorskip("cassandra")
 from cassandra.cluster import Cluster  # noqa: E402
 
-ADDRESSES = ["127.0.0.1", "127.0.0.2", "127.0.0.3"]
 NATIVE_PORT = 9042
 OP_STARTUP, OP_READY, OP_REGISTER, OP_EVENT = 0x01, 0x02, 0x0B, 0x0C
 
@@ -103,10 +102,6 @@ def decode_event(body):
         (port,) = struct.unpack_from(">i", body, offset + 1 + size)
         fields.append(f"{address}:{port}")
     return tuple(fields)
-
-
-def all_up():
-    return all(all(states_seen_by(o).get(a) == "UN" for a in ADDRESSES) for o in ADDRESSES)
 
 
 @pytest.fixture(scope="module")

@@ -82,6 +82,7 @@ extension CQLLexer {
     /// `negative`. `-NaN` and `-Infinity` are handled here too.
     mutating func lexNumber(negative: Bool) throws(CQLSyntaxError) -> (CQLTokenKind, String) {
         let sign = negative ? "-" : ""
+        if let length = isoDurationLength(at: offset) { return (.duration, sign + consume(length)) }
         if let scalar = peek(), CQLLexer.isLetter(scalar) {
             let (kind, value) = lexWord()
             return (kind, sign + value)

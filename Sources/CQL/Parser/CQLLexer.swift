@@ -50,6 +50,7 @@ public struct CQLLexer: Sendable {
             advance()
             return try lexNumber(negative: true)
         }
+        if let length = isoDurationLength(at: offset) { return (.duration, consume(length)) }
         if CQLLexer.isLetter(scalar) { return lexWord() }
         if let symbol = lexSymbol() { return (.symbol, symbol) }
         throw recognitionError(String(Character(scalar)))
@@ -58,9 +59,8 @@ public struct CQLLexer: Sendable {
     /// Whether a `-` followed by `next` begins a negative number rather than a minus sign:
     /// only where an operand is expected (so `c - 1` and `c -1` still subtract).
     func minusStartsNumber(_ next: Unicode.Scalar) -> Bool {
-        let startsNumber = CQLLexer.isDigit(next) || lowercasedWord(from: offset + 1).map {
-            $0 == "nan" || $0 == "infinity"
-        } == true
+        let startsNumber = CQLLexer.isDigit(next) || isoDurationLength(at: offset + 1) != nil
+            || lowercasedWord(from: offset + 1).map { $0 == "nan" || $0 == "infinity" } == true
         guard startsNumber, let previous = tokens.last else { return startsNumber }
         switch previous.kind {
         case .symbol:

@@ -16,7 +16,7 @@ public enum CQLTokenKind: Sendable, Equatable {
     case uuid
     /// A blob literal `0x...`; `value` is the hex digits after `0x`, lower case.
     case hexBlob
-    /// A duration literal such as `1h30m`; `value` is its text.
+    /// A duration literal such as `1h30m` or ISO 8601 `P1DT2H`; `value` is its text.
     case duration
     /// Punctuation or an operator (`(`, `<=`, `?`, `:` ...); `value` is the symbol.
     case symbol

@@ -15,8 +15,10 @@ enum CQLTextValues {
     }
 
     /// A duration in CQL's unit form, e.g. `1h30m`, `-1mo2d3ns`, `2w` (units `y mo w d h m s
-    /// ms us µs ns`).
+    /// ms us µs ns`). ISO 8601 forms (`P1Y2M3DT4H5M6S`, `P2W`, `P0001-02-03T04:05:06`, optionally negated
+    /// with a leading `-`) are taken too, as Cassandra's `Duration.from` takes them.
     static func duration(_ text: String) -> CQLDuration? {
+        if text.hasPrefix("P") || text.hasPrefix("-P") { return isoDuration(text) }
         var rest = Substring(text.lowercased())
         let negative = rest.first == "-"
         if negative { rest = rest.dropFirst() }

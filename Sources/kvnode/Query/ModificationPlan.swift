@@ -128,8 +128,12 @@ struct ModificationPlan: Sendable {
                                 timeToLive: nil, timestamp: timestamp, markers: analyzer.markers)
     }
 
+    /// Refuses `IF EXISTS`, `IF NOT EXISTS` and `IF <condition>` before anything is written:
+    /// applying such a statement unconditionally would break the caller's invariant.
     private static let unsupportedConditions = ErrorResponse(
-        .invalid, message: "Conditional updates (IF ...) need lightweight transactions, which are not supported")
+        .invalid,
+        message: "Conditional updates (IF EXISTS, IF NOT EXISTS, IF <condition>) need lightweight transactions, "
+            + "which are not supported yet")
 
     private static func checkWritable(_ column: SchemaColumn) throws(ErrorResponse) {
         if case .counter = column.type { throw ErrorResponse(.invalid, message: "Counters are not supported") }
@@ -166,10 +170,7 @@ struct ModificationPlan: Sendable {
     func mutations(_ bindings: Bindings, writeTimestamp: Int64, nowSeconds: Int64) throws(ErrorResponse) -> [Mutation] {
         let timestamp = try bindings.integer(self.timestamp, what: "timestamp") ?? writeTimestamp
         guard timestamp != Int64.min else { throw ErrorResponse(.invalid, message: "Invalid timestamp") }
-        let ttl = try bindings.integer(timeToLive, what: "ttl").map { Int32(clamping: $0) } ?? layout.schema.defaultTimeToLive
-        guard ttl >= 0, ttl <= 630_720_000 else {
-            throw ErrorResponse(.invalid, message: "ttl is out of range [0, 630720000]: \(ttl)")
-        }
+        let ttl = try timeToLiveSeconds(bindings)
         let partitions = try keys.partitionKeys(layout, bindings)
         let prefixes = try keys.clusteringPrefixes(layout, bindings)
         var updates: [Mutation] = []
@@ -184,6 +185,20 @@ struct ModificationPlan: Sendable {
             updates.append(Mutation(table: layout.schema.id, update: update))
         }
         return updates
+    }
+
+    /// The TTL of this execution's cells: the table's `default_time_to_live` when the
+    /// statement names none or its marker is unset; `USING TTL 0` means no TTL at all, as in
+    /// Cassandra. A null TTL is refused, as Cassandra refuses it.
+    private func timeToLiveSeconds(_ bindings: Bindings) throws(ErrorResponse) -> Int32 {
+        if let timeToLive, case .value(nil) = try bindings.resolve(timeToLive) {
+            throw ErrorResponse(.invalid, message: "Invalid null value of TTL")
+        }
+        let ttl = try bindings.integer(timeToLive, what: "ttl").map { Int32(clamping: $0) } ?? layout.schema.defaultTimeToLive
+        guard ttl >= 0, ttl <= 630_720_000 else {
+            throw ErrorResponse(.invalid, message: "ttl is out of range [0, 630720000]: \(ttl)")
+        }
+        return ttl
     }
 
     private func cell(_ column: SchemaColumn, _ value: [UInt8]?, timestamp: Int64, ttl: Int32, now: Int64) -> Cell {

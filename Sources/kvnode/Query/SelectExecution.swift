@@ -12,18 +12,32 @@ struct SelectExecution {
     let consistency: ConsistencyLevel
     let nowSeconds: Int64
 
+    /// Rows a DISTINCT range scan reads per coordinator call (it keeps one per partition).
+    static let distinctRowsPerReadMax = 100
+
     /// Rows of one page and the state of the next (nil when done).
     struct Page {
         var rows: [[[UInt8]?]] = []
         var next: PagingState?
     }
 
+    /// The next page of result rows. Aggregates read everything and answer one row, GROUP BY
+    /// pages by groups; DISTINCT reads one row per partition.
     func page(size pageSize: Int, from previous: PagingState?) async throws(ErrorResponse) -> Page {
-        var state: PagingState
+        if let aggregation = plan.aggregation { return try await aggregatedPage(aggregation, size: pageSize, from: previous) }
+        let state: PagingState
         if let previous { state = previous } else { state = PagingState(remaining: try limit()) }
-        var page = Page()
-        let perPartition = try bindings.integer(plan.perPartitionLimit, what: "per partition limit").map { Int($0) } ?? Int.max
+        var perPartition = try bindings.integer(plan.perPartitionLimit, what: "per partition limit").map { Int($0) } ?? Int.max
         guard perPartition > 0 else { throw ErrorResponse(.invalid, message: "PER PARTITION LIMIT must be strictly positive") }
+        // DISTINCT is one row per partition: its key columns and statics are the same on all.
+        if plan.isDistinct { perPartition = 1 }
+        return try await rowPage(size: pageSize, state: state, perPartition: perPartition)
+    }
+
+    /// Up to `pageSize` raw rows from `state` on, and the state after them (nil when done).
+    func rowPage(size pageSize: Int, state start: PagingState, perPartition: Int) async throws(ErrorResponse) -> Page {
+        var state = start
+        var page = Page()
         if plan.keys.restrictsPartition {
             try await readPartitions(pageSize: pageSize, perPartition: perPartition, state: &state, page: &page)
         } else {
@@ -32,7 +46,8 @@ struct SelectExecution {
         return page
     }
 
-    private func limit() throws(ErrorResponse) -> Int {
+    /// LIMIT's value (Int.max without one); it counts result rows, groups for GROUP BY.
+    func limit() throws(ErrorResponse) -> Int {
         guard let value = try bindings.integer(plan.limit, what: "limit") else { return Int.max }
         guard value > 0 else { throw ErrorResponse(.invalid, message: "LIMIT must be strictly positive") }
         return Int(value)
@@ -137,9 +152,12 @@ struct SelectExecution {
             let room = min(pageSize - page.rows.count, state.remaining)
             guard room > 0 else { break }
             let after = state.position
+            // DISTINCT keeps one row of each partition: a full page of rows could all come from
+            // the first, large partition, so read fewer at a time.
+            let readSize = plan.isDistinct ? min(room, Self.distinctRowsPerReadMax) : room
             let result = try await coordinated { () async throws(CoordinatorError) in
                 try await coordinator.readRange(table: plan.layout.schema.id, from: from, to: to, after: after,
-                                                pageSize: room, replication: replication, consistency: consistency)
+                                                pageSize: readSize, replication: replication, consistency: consistency)
             }
             var trimmed = false
             for partition in result.partitions {

@@ -16,8 +16,15 @@ struct SelectPlan: Sendable {
     }
 
     let layout: TableLayout
+    /// What each raw row read holds (the builder's output). Equal to the result columns
+    /// unless `aggregation` folds raw rows into result rows.
     let selected: [Selected]
+    /// The result columns.
     let specifications: [ColumnSpecification]
+    /// Set for aggregates and GROUP BY.
+    let aggregation: AggregationPlan?
+    /// SELECT DISTINCT: one row per partition.
+    let isDistinct: Bool
     let keys: KeyRestrictions
     let limit: Operand?
     let perPartitionLimit: Operand?
@@ -26,13 +33,11 @@ struct SelectPlan: Sendable {
     let isReversed: Bool
     let markers: [ColumnSpecification]
 
-    var isCount: Bool { selected.count == 1 && { if case .countAll = selected[0] { true } else { false } }() }
-
     static func analyze(_ select: CQLSelect, layout: TableLayout, context: TermContext) throws(ErrorResponse) -> SelectPlan {
-        if select.isJSON || select.isDistinct || !select.groupBy.isEmpty {
-            throw ErrorResponse(.invalid, message: "SELECT JSON, DISTINCT and GROUP BY are not supported yet")
+        if select.isJSON {
+            throw ErrorResponse(.invalid, message: "SELECT JSON is not supported yet")
         }
-        let (selected, specifications) = try selection(select.selection, layout: layout)
+        let (selected, specifications, aggregates) = try selection(select.selection, layout: layout)
         var analyzer = OperandAnalyzer(layout: layout, context: context)
         let keys = try KeyRestrictions.analyze(select.whereClause, layout: layout, forSelect: true, analyzer: &analyzer)
         if !keys.restrictsPartition && (!keys.clusteringEquals.isEmpty || keys.hasSlice) && !select.allowFiltering {
@@ -46,21 +51,54 @@ struct SelectPlan: Sendable {
         }
         let limit = try select.limit.map { term throws(ErrorResponse) in try analyzer.operand(term, type: .int, name: "[limit]") }
         let reversed = try ordering(select.orderBy, layout: layout, keys: keys)
-        return SelectPlan(layout: layout, selected: selected, specifications: specifications, keys: keys, limit: limit,
+        let groupColumns = try AggregationPlan.groupColumns(select.groupBy, layout: layout, keys: keys)
+        let aggregation = try AggregationPlan.make(aggregates: aggregates, groupColumnCount: groupColumns.count,
+                                                   isDistinct: select.isDistinct, hasPerPartitionLimit: perPartitionLimit != nil)
+        if select.isDistinct { try validateDistinct(selected, layout: layout, keys: keys) }
+        return SelectPlan(layout: layout, selected: selected + groupColumns.map(Selected.column), specifications: specifications,
+                          aggregation: aggregation, isDistinct: select.isDistinct, keys: keys, limit: limit,
                           perPartitionLimit: perPartitionLimit, isReversed: reversed, markers: analyzer.markers)
     }
 
+    /// Cassandra's checks on SELECT DISTINCT: only partition key and static columns, all the
+    /// partition key columns unless partitions are named, no clustering restriction.
+    private static func validateDistinct(_ selected: [Selected], layout: TableLayout,
+                                         keys: KeyRestrictions) throws(ErrorResponse) {
+        var requested: Set<String> = []
+        for item in selected {
+            switch item {
+            case .column(let column) where column.kind == .partitionKey || column.kind == .staticColumn:
+                requested.insert(column.name)
+            case .token:
+                requested.formUnion(layout.partitionKey.map(\.name))
+            case .column(let column), .writeTime(let column), .timeToLive(let column):
+                throw ErrorResponse(.invalid, message: "SELECT DISTINCT queries must only request partition key columns and/or static columns (not \(column.name))")
+            case .countAll:
+                throw ErrorResponse(.invalid, message: "SELECT DISTINCT with aggregates or GROUP BY is not supported yet")
+            }
+        }
+        if !keys.clusteringEquals.isEmpty || keys.hasSlice {
+            throw ErrorResponse(.invalid, message: "SELECT DISTINCT with WHERE clause only supports restriction by partition key and/or static columns.")
+        }
+        guard !keys.restrictsPartition else { return }
+        if let missing = layout.partitionKey.first(where: { !requested.contains($0.name) }) {
+            throw ErrorResponse(.invalid, message: "SELECT DISTINCT queries must request all the partition key columns (missing \(missing.name))")
+        }
+    }
+
     private static func selection(_ selection: CQLSelection,
-                                  layout: TableLayout) throws(ErrorResponse) -> ([Selected], [ColumnSpecification]) {
+                                  layout: TableLayout) throws(ErrorResponse) -> ([Selected], [ColumnSpecification], [AggregateFunction?]) {
         guard case .selectors(let selectors) = selection else {
             let columns = layout.schema.orderedColumns
-            return (columns.map(Selected.column), columns.map { layout.specification($0) })
+            return (columns.map(Selected.column), columns.map { layout.specification($0) }, columns.map { _ in nil })
         }
         var selected: [Selected] = []
         var specifications: [ColumnSpecification] = []
+        var aggregates: [AggregateFunction?] = []
         for selector in selectors {
             let item: Selected
             let spec: ColumnSpecification
+            var aggregate: AggregateFunction?
             switch selector.expression {
             case .column(let name):
                 let column = try layout.column(name)
@@ -81,11 +119,12 @@ struct SelectPlan: Sendable {
                                                name: selector.alias ?? "ttl(\(name))", type: .int)
                 }
             case .countAll:
-                guard selectors.count == 1 else {
-                    throw ErrorResponse(.invalid, message: "count(*) cannot be combined with other selectors yet")
-                }
                 item = .countAll
+                aggregate = AggregateFunction(kind: .countRows, argumentType: .bigint)
                 spec = ColumnSpecification(keyspace: layout.keyspace, table: layout.name, name: selector.alias ?? "count", type: .bigint)
+            case .functionCall(let name, let arguments) where arguments.count == 1 && AggregateFunction.isAggregate(name):
+                let call = try aggregateCall(name, argument: arguments[0], alias: selector.alias, layout: layout)
+                (item, spec, aggregate) = (.column(call.column), call.specification, call.function)
             case .functionCall(let name, let arguments) where name.name.lowercased() == "token":
                 let names = arguments.compactMap { argument -> String? in
                     if case .column(let column) = argument { column } else { nil }
@@ -101,8 +140,24 @@ struct SelectPlan: Sendable {
             }
             selected.append(item)
             specifications.append(spec)
+            aggregates.append(aggregate)
         }
-        return (selected, specifications)
+        return (selected, specifications, aggregates)
+    }
+
+    /// `count(c)`, `min(c)`, ...: the raw rows carry the argument column, folded by the
+    /// aggregate into the result column Cassandra names `system.<name>(c)`.
+    private static func aggregateCall(_ name: CQLQualifiedName, argument: CQLSelectorExpression, alias: String?,
+                                      layout: TableLayout) throws(ErrorResponse) -> (column: SchemaColumn, function: AggregateFunction, specification: ColumnSpecification) {
+        guard case .column(let argumentName) = argument else {
+            throw ErrorResponse(.invalid, message: "Aggregates over \(argument) are not supported yet; pass a column")
+        }
+        let column = try layout.column(argumentName)
+        let function = try AggregateFunction.named(name, argumentType: column.type)
+        let specification = ColumnSpecification(keyspace: layout.keyspace, table: layout.name,
+                                                name: alias ?? function.columnName(argument: argumentName),
+                                                type: DataTypeOption(function.resultType))
+        return (column, function, specification)
     }
 
     private static func functionName(_ expression: CQLSelectorExpression) -> String {

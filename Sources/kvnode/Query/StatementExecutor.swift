@@ -266,7 +266,6 @@ final class StatementExecutor: Sendable {
             }
             previous = state
         }
-        if plan.isCount { return try await count(execution, plan: plan) }
         let pageSize = parameters.pageSize.map(Int.init) ?? 0
         if pageSize > 0 {
             let page = try await execution.page(size: pageSize, from: previous)
@@ -283,17 +282,6 @@ final class StatementExecutor: Sendable {
             previous = next
         }
         return rowsResult(plan, rows: rows, pagingState: nil, skipMetadata: parameters.skipMetadata)
-    }
-
-    private func count(_ execution: SelectExecution, plan: SelectPlan) async throws(ErrorResponse) -> RowsResult {
-        var total: Int64 = 0
-        var previous: PagingState?
-        repeat {
-            let page = try await execution.page(size: Self.unpagedChunk, from: previous)
-            total += Int64(page.rows.count)
-            previous = page.next
-        } while previous != nil
-        return rowsResult(plan, rows: [[ResultRowBuilder.bigint(total)]], pagingState: nil, skipMetadata: false)
     }
 
     private func rowsResult(_ plan: SelectPlan, rows: [[[UInt8]?]], pagingState: [UInt8]?, skipMetadata: Bool) -> RowsResult {

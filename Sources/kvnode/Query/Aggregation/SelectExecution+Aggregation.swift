@@ -1,0 +1,54 @@
+import CQL
+
+/// Bounds of aggregated reads, in one place.
+enum AggregationLimits {
+    /// Raw rows read from the coordinator per internal page.
+    static let rowsPerReadChunk = 5_000
+}
+
+extension SelectExecution {
+    /// The next page of an aggregate or GROUP BY query. Rows are read internally in chunks
+    /// whatever the client's page size; LIMIT counts result rows (groups), and is not applied
+    /// to the rows read, as in Cassandra.
+    ///
+    /// Without GROUP BY the answer is one row and never pages. With GROUP BY a page holds up
+    /// to `pageSize` groups, and its paging state is the row position just after the page's
+    /// last group (its `remaining` counting groups), so the next page starts on a group boundary.
+    func aggregatedPage(_ aggregation: AggregationPlan, size pageSize: Int,
+                        from previous: PagingState?) async throws(ErrorResponse) -> Page {
+        var folder = GroupFolder(aggregation)
+        let isGrouped = !aggregation.groupIndices.isEmpty
+        var groupsRemaining = try limit()
+        var state = PagingState()
+        if isGrouped, let previous {
+            groupsRemaining = previous.remaining
+            state = previous
+            state.remaining = Int.max
+        }
+        let groupsWanted = isGrouped ? min(pageSize, groupsRemaining) : 1
+        var page = Page()
+        while true {
+            let chunkStart = state
+            let chunk = try await rowPage(size: AggregationLimits.rowsPerReadChunk, state: chunkStart, perPartition: Int.max)
+            for (index, row) in chunk.rows.enumerated() {
+                guard let finished = try folder.add(row) else { continue }
+                page.rows.append(finished)
+                guard page.rows.count == groupsWanted else { continue }
+                // Row `index` opened a group this page has no room for: resume just before it.
+                let resume = index == 0 ? chunkStart : try await rowPage(size: index, state: chunkStart, perPartition: Int.max).next
+                page.next = groupsRemaining > groupsWanted ? resume.map { Self.groupState($0, groupsRemaining - groupsWanted) } : nil
+                return page
+            }
+            guard let next = chunk.next else { break }
+            state = next
+        }
+        if let last = folder.finish() { page.rows.append(last) }
+        return page
+    }
+
+    private static func groupState(_ rowState: PagingState, _ groupsRemaining: Int) -> PagingState {
+        var state = rowState
+        state.remaining = groupsRemaining
+        return state
+    }
+}
