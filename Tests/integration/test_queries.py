@@ -768,7 +768,11 @@ def test_every_consistency_level_works_with_all_nodes_up(session):
     for index, level in enumerate(CONSISTENCY_LEVELS):
         session.execute(SimpleStatement(f"INSERT INTO q_rf3.t (k, v) VALUES ({index}, {index})", consistency_level=level))
         read_level = ConsistencyLevel.LOCAL_QUORUM if level == ConsistencyLevel.EACH_QUORUM else level
-        assert rows(session, f"SELECT v FROM q_rf3.t WHERE k = {index}", consistency_level=read_level) == [(index,)]
+        # Reading your write is guaranteed only when the two levels overlap (W + R > RF): a
+        # ONE read may reach a replica the ONE write has not reached yet. Such a read must
+        # see the write within moments.
+        wait_until(lambda: rows(session, f"SELECT v FROM q_rf3.t WHERE k = {index}",
+                                consistency_level=read_level) == [(index,)], 10)
     with pytest.raises(InvalidRequest, match="ANY ConsistencyLevel is only supported for writes"):
         rows(session, "SELECT v FROM q_rf3.t WHERE k = 0", consistency_level=ConsistencyLevel.ANY)
     with pytest.raises(InvalidRequest, match="conditional updates"):
