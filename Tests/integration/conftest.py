@@ -1,4 +1,5 @@
 """Fixtures for real-process tests: a local cluster started with `kvcli cluster start`."""
+import contextlib
 import json
 import os
 import subprocess
@@ -38,6 +39,33 @@ def states_seen_by(address):
 def all_up(addresses=("127.0.0.1", "127.0.0.2", "127.0.0.3")):
     """True when every node of a 3-node test cluster sees every node up and normal (UN)."""
     return all(all(states_seen_by(o).get(a) == "UN" for a in addresses) for o in addresses)
+
+
+@contextlib.contextmanager
+def quorum_session(keyspace, row_factory=None):
+    """A driver session on a fresh RF 3 keyspace of the 3-node test cluster, dropped after.
+    Reads and writes default to QUORUM, so every read sees the writes acknowledged before."""
+    from cassandra import ConsistencyLevel
+    from cassandra.cluster import Cluster
+    wait_until(all_up, 30)
+    connection = Cluster(["127.0.0.1"])
+    try:
+        session = connection.connect()
+        profile = connection.profile_manager.default
+        profile.consistency_level = ConsistencyLevel.QUORUM
+        if row_factory is not None:
+            profile.row_factory = row_factory
+        session.execute(f"DROP KEYSPACE IF EXISTS {keyspace}")
+        session.execute(f"CREATE KEYSPACE {keyspace} WITH replication = "
+                        "{'class': 'SimpleStrategy', 'replication_factor': 3}")
+        session.set_keyspace(keyspace)
+        yield session
+        try:
+            session.execute(f"DROP KEYSPACE IF EXISTS {keyspace}")
+        except Exception as error:  # a failed drop must not hide the test result
+            print(f"could not drop {keyspace}: {error}")
+    finally:
+        connection.shutdown()
 
 
 def wait_until(predicate, timeout_seconds, interval=0.25):

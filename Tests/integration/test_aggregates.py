@@ -9,11 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import all_up, wait_until
+from conftest import quorum_session
 
 cassandra = pytest.importorskip("cassandra")
-from cassandra import ConsistencyLevel, InvalidRequest  # noqa: E402
-from cassandra.cluster import Cluster  # noqa: E402
+from cassandra import InvalidRequest  # noqa: E402
 from cassandra.query import SimpleStatement, tuple_factory  # noqa: E402
 
 KEYSPACE = "q_aggregates"
@@ -22,22 +21,10 @@ PARTITIONS, C1_VALUES, C2_VALUES = 10, 5, 6  # 300 rows
 
 @pytest.fixture(scope="module")
 def session(cluster):
-    wait_until(all_up, 30)
-    connection = Cluster(["127.0.0.1"])
-    try:
-        session = connection.connect()
-        connection.profile_manager.default.consistency_level = ConsistencyLevel.QUORUM
-        # Plain tuples: aggregate column names such as system.max(v) are not identifiers.
-        connection.profile_manager.default.row_factory = tuple_factory
-        session.execute(f"DROP KEYSPACE IF EXISTS {KEYSPACE}")
-        session.execute(f"CREATE KEYSPACE {KEYSPACE} WITH replication = "
-                        "{'class': 'SimpleStrategy', 'replication_factor': 3}")
-        session.set_keyspace(KEYSPACE)
+    # Plain tuples: aggregate column names such as system.max(v) are not identifiers.
+    with quorum_session(KEYSPACE, row_factory=tuple_factory) as session:
         load(session)
         yield session
-        session.execute(f"DROP KEYSPACE IF EXISTS {KEYSPACE}")
-    finally:
-        connection.shutdown()
 
 
 VARINTS = [2 ** 70, -(2 ** 65) + 3, 12345, -7, 0, 10 ** 30, -1]

@@ -10,11 +10,10 @@ import time
 
 import pytest
 
-from conftest import all_up, wait_until
+from conftest import quorum_session
 
 cassandra = pytest.importorskip("cassandra")
-from cassandra import ConsistencyLevel, InvalidRequest  # noqa: E402
-from cassandra.cluster import Cluster  # noqa: E402
+from cassandra import InvalidRequest  # noqa: E402
 from cassandra.query import UNSET_VALUE, BatchStatement, SimpleStatement  # noqa: E402
 
 KEYSPACE = "w_semantics"
@@ -24,22 +23,8 @@ LWT_MESSAGE = "lightweight transactions, which are not supported yet"
 
 @pytest.fixture(scope="module")
 def session(cluster):
-    wait_until(all_up, 30)
-    connection = Cluster(["127.0.0.1"])
-    try:
-        session = connection.connect()
-        # QUORUM writes and reads, so that every read sees the write before it.
-        connection.profile_manager.default.consistency_level = ConsistencyLevel.QUORUM
-        session.execute(f"DROP KEYSPACE IF EXISTS {KEYSPACE}")
-        session.execute(f"CREATE KEYSPACE {KEYSPACE} WITH replication = "
-                        "{'class': 'SimpleStrategy', 'replication_factor': 3}")
+    with quorum_session(KEYSPACE) as session:
         yield session
-        try:
-            session.execute(f"DROP KEYSPACE IF EXISTS {KEYSPACE}")
-        except Exception as error:  # a failed drop must not hide the test result
-            print(f"could not drop {KEYSPACE}: {error}")
-    finally:
-        connection.shutdown()
 
 
 def rows(session, query, parameters=None):
