@@ -406,6 +406,17 @@ def test_kill_9_one_node_under_quorum_writes_loses_nothing_and_replicas_converge
     check_start = time.monotonic()
     seconds, stale = wait_until_replicas_hold(session, connection, "under_kill", load.acked,
                                               CONVERGENCE_BOUND_SECONDS)
+    repaired = []
+    if stale and "scan failed" not in stale.values():
+        # Node 3 coordinated writes too. One it acknowledged just as it was killed may have
+        # reached the others only in part, and its hints died with it: as in Cassandra, only
+        # a read (repair) brings those together. Any other difference is a failure.
+        differing = sorted({k for entry in stale.values() for k in entry[0] + entry[1]})
+        near_kill = [k for k in differing if k in load.timings and abs(load.timings[k][0] - marks["kill"]) < 1.0]
+        if len(near_kill) == len(differing):
+            read_keys(session, selects[ConsistencyLevel.ALL], near_kill)
+            repaired = near_kill
+            seconds, stale = wait_until_replicas_hold(session, connection, "under_kill", load.acked, 10)
     if stale:
         wrong_keys = sorted({k for entry in stale.values() if entry != "scan failed" for k in entry[0] + entry[1]})
         report = replica_report(session, selects[ConsistencyLevel.ONE], wrong_keys[:20], connection)
@@ -422,6 +433,8 @@ def test_kill_9_one_node_under_quorum_writes_loses_nothing_and_replicas_converge
     print(f"  replicas equal {equal_at - node3_up:.1f} s after node 3 was back up ({equal_at - stopped_at:.1f} s "
           f"after the load stopped; full scans at ONE on each node alone, {len(keys)} rows each; seconds per node "
           f"from the first scan: {', '.join(f'{a} {s:.1f}' for a, s in seconds.items())})")
+    if repaired:
+        print(f"  {len(repaired)} write(s) acknowledged as node 3 was killed converged only after a read at ALL: {repaired}")
 
     # Every acknowledged write is read back at ALL.
     values, errors = read_keys(session, selects[ConsistencyLevel.ALL], keys)
