@@ -1,0 +1,134 @@
+import KVCore
+import Messaging
+
+/// Replays the batches of this node's batchlog whose coordinator did not remove them in time
+/// (it died, or a mutation failed): Cassandra's `BatchlogManager.replayFailedBatches`.
+///
+/// A pass takes every batch stored at least `replayTimeoutMillis` ago (Cassandra: twice the
+/// write timeout, so a coordinator still applying it has finished or given up), writes each
+/// of its mutations to every replica of the current ring (a hint for a replica that is down
+/// or does not acknowledge), and then deletes the batch. A batch with a mutation that reached
+/// neither its replica nor a hint for it (hints off, or refused) stays for the next pass. A
+/// keyspace dropped since is skipped. Thread-safe; owns no task: run `run()` in a service
+/// group and cancel it to stop.
+public final class BatchlogReplayer: Sendable {
+    /// Cassandra's replay interval.
+    public static let defaultInterval = Duration.seconds(10)
+
+    private let store: BatchlogStore
+    private let coordinator: StorageCoordinator
+    private let replayTimeoutMillis: Int64
+    private let interval: Duration
+    private let sleepClock: any _Concurrency.Clock<Duration>
+    private let replication: @Sendable (String) async -> KeyspaceReplication?
+    private let onProblem: @Sendable (String) -> Void
+
+    /// - Parameters:
+    ///   - coordinator: writes the mutations (with its hint store for missed replicas).
+    ///   - replication: the current replication of a keyspace; nil when it no longer exists.
+    ///   - sleepClock: what `run()` sleeps on between passes (a virtual clock in the simulator).
+    public init(store: BatchlogStore, coordinator: StorageCoordinator, replayTimeoutMillis: Int64,
+                interval: Duration = BatchlogReplayer.defaultInterval,
+                sleepClock: any _Concurrency.Clock<Duration> = ContinuousClock(),
+                replication: @escaping @Sendable (String) async -> KeyspaceReplication?,
+                onProblem: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.store = store
+        self.coordinator = coordinator
+        self.replayTimeoutMillis = replayTimeoutMillis
+        self.interval = interval
+        self.sleepClock = sleepClock
+        self.replication = replication
+        self.onProblem = onProblem
+    }
+
+    /// A pass every `interval`, the first at once, until the task is cancelled.
+    public func run() async {
+        while !Task.isCancelled {
+            await replayOnce()
+            do { try await sleepClock.sleep(for: interval) } catch { return }
+        }
+    }
+
+    /// One pass over the batches that are due, oldest first.
+    @discardableResult
+    public func replayOnce() async -> BatchlogReplayReport {
+        var report = BatchlogReplayReport()
+        for id in store.ids(olderThanMillis: replayTimeoutMillis) {
+            guard !Task.isCancelled else { break }
+            switch await replay(id) {
+            case .replayed: report.replayed += 1
+            case .kept: report.kept += 1
+            case .setAside: report.setAside += 1
+            case .gone: break
+            }
+        }
+        return report
+    }
+
+    enum Outcome { case replayed, kept, setAside, gone }
+
+    private func replay(_ id: BatchID) async -> Outcome {
+        let batch: LoggedBatch
+        do {
+            batch = try BatchlogCodec.decodeBatch(try store.payload(of: id))
+        } catch let error as BatchlogStoreError {
+            if case .notFound = error { return .gone }  // removed by its coordinator meanwhile
+            if case .corrupt = error { return .setAside }
+            onProblem("batchlog: cannot read batch \(id): \(error)")
+            return .kept
+        } catch {
+            store.setAside(id, reason: "undecodable: \(error)")
+            return .setAside
+        }
+        var complete = true
+        for group in batch.groups {
+            guard let replication = await replication(group.keyspace) else { continue }
+            for mutation in group.mutations where !(await coordinator.writeToAllReplicas(mutation, replication: replication)) {
+                complete = false
+            }
+        }
+        guard complete else { return .kept }
+        do { try store.remove(id) } catch { onProblem("batchlog: cannot remove replayed batch \(id): \(error)") }
+        return .replayed
+    }
+}
+
+/// What one replay pass did.
+public struct BatchlogReplayReport: Sendable, Equatable {
+    /// Batches whose every mutation reached every replica or a hint for it, then deleted.
+    public var replayed = 0
+    /// Batches kept for the next pass (a replica neither acknowledged nor got a hint).
+    public var kept = 0
+    /// Damaged or undecodable batches renamed `.corrupt`.
+    public var setAside = 0
+
+    public init(replayed: Int = 0, kept: Int = 0, setAside: Int = 0) {
+        self.replayed = replayed
+        self.kept = kept
+        self.setAside = setAside
+    }
+}
+
+extension StorageCoordinator {
+    /// Writes `mutation` to every replica of its partition, waiting for each (up to the verb
+    /// timeout); a replica that is down, or fails, gets a hint. True when every replica
+    /// acknowledged or has a hint stored for it.
+    func writeToAllReplicas(_ mutation: Mutation, replication: KeyspaceReplication) async -> Bool {
+        let view = self.view()
+        let replicas = replicaMap(replication, view: view).replicas(for: mutation.token)
+        let payload = ReplicaMessageCodec.encode(mutation)
+        return await withTaskGroup(of: Bool.self) { group -> Bool in
+            for replica in replicas {
+                group.addTask {
+                    if view.alive.contains(replica), await self.send(mutation, payload: payload, to: replica, view: view) == nil {
+                        return true
+                    }
+                    return replica != view.localHost && self.storeHint(mutation, for: replica)
+                }
+            }
+            var complete = true
+            for await delivered in group { complete = complete && delivered }
+            return complete
+        }
+    }
+}
