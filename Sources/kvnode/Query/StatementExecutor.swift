@@ -270,11 +270,11 @@ final class StatementExecutor: Sendable {
         }
         let tableNames = Dictionary(statements.map { ($0.0.layout.schema.id, "\($0.0.layout.keyspace).\($0.0.layout.name)") },
                                     uniquingKeysWith: { first, _ in first })
-        let warnings = try batchLimits.check(groups, tableNames: tableNames, logged: batch == .logged)
-        try await coordinated { () async throws(CoordinatorError) in
+        return try await coordinated { () async throws(CoordinatorError) -> [String] in
+            let warnings = try batchLimits.check(groups, tableNames: tableNames, logged: batch == .logged)
             try await coordinator.writeBatch(groups, logged: batch == .logged, consistency: consistency)
+            return warnings
         }
-        return warnings
     }
 
     private func read(_ plan: SelectPlan, bindings: Bindings, parameters: QueryParameters) async throws(ErrorResponse) -> RowsResult {
