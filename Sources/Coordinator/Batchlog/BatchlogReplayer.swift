@@ -8,7 +8,8 @@ import Messaging
 /// write timeout, so a coordinator still applying it has finished or given up), writes each
 /// of its mutations to every replica of the current ring (a hint for a replica that is down
 /// or does not acknowledge), and then deletes the batch. A batch with a mutation that reached
-/// neither its replica nor a hint for it (hints off, or refused) stays for the next pass. A
+/// neither its replica nor a hint for it (hints off, or refused), or whose replicas the
+/// node's view of the ring does not all place yet, stays for the next pass. A
 /// keyspace dropped since is skipped. Thread-safe; owns no task: run `run()` in a service
 /// group and cancel it to stop.
 public final class BatchlogReplayer: Sendable {
@@ -113,9 +114,17 @@ extension StorageCoordinator {
     /// Writes `mutation` to every replica of its partition, waiting for each (up to the verb
     /// timeout); a replica that is down, or fails, gets a hint. True when every replica
     /// acknowledged or has a hint stored for it.
+    ///
+    /// False at once, sending nothing, while the view's ring places fewer replicas than the
+    /// keyspace asks for: a node just restarted knows only itself until gossip brings it the
+    /// ring, and a replay then would write the partition to itself alone and delete the batch
+    /// (the simulator found this). The cost: in a cluster smaller than the replication factor,
+    /// batches are never replayed.
     func writeToAllReplicas(_ mutation: Mutation, replication: KeyspaceReplication) async -> Bool {
         let view = self.view()
         let replicas = replicaMap(replication, view: view).replicas(for: mutation.token)
+        let expected = replication.replicasPerDatacenter(ring: view.ring, localDatacenter: view.localDatacenter).values.reduce(0, +)
+        guard replicas.count >= expected else { return false }
         let payload = ReplicaMessageCodec.encode(mutation)
         return await withTaskGroup(of: Bool.self) { group -> Bool in
             for replica in replicas {
