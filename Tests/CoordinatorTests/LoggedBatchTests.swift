@@ -1,5 +1,6 @@
 import KVCore
 import Messaging
+import Ring
 import Synchronization
 import Testing
 
@@ -136,4 +137,32 @@ final class BatchlogProbe: Sendable {
 
     /// One entry per logged batch that went through the batchlog.
     var countsAfterBatchlogWrites: [[Int]] { samples.withLock { $0 } }
+}
+
+/// A node that restarted knows only itself until gossip brings it the ring; replaying then
+/// would write every partition to itself alone and delete the batch.
+@Suite struct BatchlogReplayRingTests {
+    @Test func aReplayWaitsUntilTheRingPlacesEveryReplica() async throws {
+        let clock = ManualClock()
+        let network = InMemoryNetwork(configuration: MessagingConfiguration())
+        let address = NodeAddress(host: "10.0.0.1", port: 7000)
+        let transport = try network.join(at: address)
+        let local = HostID(high: 0xA, low: 1)
+        let ring = try TokenRing([(RingNode(id: local, datacenter: "dc1", rack: "rack1"), [Token(1)])])
+        let storage = MemoryReplicaStorage(nowSeconds: { clock.nowSeconds() })
+        let batchlog = try BatchlogStore(directory: "/batchlog", fileSystem: SimulatedFileSystem(), clock: clock, maxTotalBytes: 1 << 20)
+        let coordinator = StorageCoordinator(transport: transport, storage: storage, clock: clock, batchlog: batchlog) {
+            ClusterView(ring: ring, addresses: [local: address], alive: [local], localHost: local, localDatacenter: "dc1")
+        }
+        let batch = LoggedBatch(id: BatchID(high: 1, low: 1),
+                                groups: [.init(keyspace: "ks", mutations: LoggedBatchTests.groups()[0].mutations)])
+        try batchlog.store(batch.id, payload: BatchlogCodec.encode(batch))
+        clock.advance(micros: 5_000_000)
+        let replayer = BatchlogReplayer(store: batchlog, coordinator: coordinator, replayTimeoutMillis: 4000,
+                                        replication: { _ in LoggedBatchTests.replication })
+        #expect(await replayer.replayOnce() == BatchlogReplayReport(kept: 1))
+        #expect(storage.appliedCount == 0)
+        #expect(batchlog.count == 1)
+        await transport.shutdown()
+    }
 }
