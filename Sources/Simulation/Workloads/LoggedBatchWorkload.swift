@@ -64,7 +64,7 @@ final class LoggedBatchWorkload: Workload {
     func check() async {
         await waitForBatchlogReplays()
         let (attempted, acknowledged) = state.withLock { ($0.attempted, $0.acknowledged) }
-        var partial = 0, lost = 0
+        var partial = 0, lost = 0, completedUnacknowledged = 0
         for batch in attempted.values.sorted(by: { $0.value < $1.value }) {
             var present: [String] = []
             for key in batch.keys {
@@ -78,8 +78,11 @@ final class LoggedBatchWorkload: Workload {
             } else if present.isEmpty, acknowledged.contains(batch.value) {
                 lost += 1
                 cluster.log.violation("acknowledged batch \(batch.value) lost: none of \(batch.keys) at ALL")
+            } else if !present.isEmpty, !acknowledged.contains(batch.value) {
+                completedUnacknowledged += 1  // finished after its answer, or by a batchlog replay
             }
         }
+        outcomes.add("unacknowledged batches found whole", completedUnacknowledged)
         outcomes.add("batches applied in part", partial)
         outcomes.add("acknowledged batches lost", lost)
     }
