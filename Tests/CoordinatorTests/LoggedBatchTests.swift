@@ -114,6 +114,40 @@ import Testing
         await cluster.shutdown()
     }
 
+    @Test func unloggedBatchFailuresNameUnloggedBatchOnlyOverSeveralPartitions() async throws {
+        let cluster = try Self.cluster()
+        cluster.nodes[1].storage.setFailing(writes: true, reads: false)
+        cluster.nodes[2].storage.setFailing(writes: true, reads: false)
+        let spread = await coordinatorError {
+            try await cluster.nodes[0].coordinator.writeBatch(Self.groups(), logged: false, consistency: .quorum)
+        }
+        guard case .batch(.unloggedBatch, .writeFailure)? = spread else {
+            Issue.record("expected an UNLOGGED_BATCH write failure, got \(String(describing: spread))")
+            return
+        }
+        let single = await coordinatorError {
+            try await cluster.nodes[0].coordinator.writeBatch(Self.groups([Self.keys[0]]), logged: false, consistency: .quorum)
+        }
+        guard case .writeFailure? = single else {
+            Issue.record("expected a plain (SIMPLE) write failure, got \(String(describing: single))")
+            return
+        }
+        await cluster.shutdown()
+    }
+
+    @Test func aDamagedBatchStoreIsRefusedAndStoresNothing() async throws {
+        let cluster = try Self.cluster()
+        var payload = BatchlogCodec.encode(LoggedBatch(id: BatchID(high: 3, low: 3), groups: Self.groups().map {
+            LoggedBatch.Group(keyspace: "ks", mutations: $0.mutations)
+        }))
+        payload.removeLast()
+        await #expect(throws: MessagingError.self) {
+            _ = try await cluster.nodes[0].transport.request(payload, verb: .batchStore, to: cluster.nodes[1].address)
+        }
+        #expect(cluster.nodes[1].batchlog?.count == 0)
+        await cluster.shutdown()
+    }
+
     static func replayer(_ cluster: TestCluster, node: Int) -> BatchlogReplayer {
         BatchlogReplayer(store: cluster.nodes[node].batchlog!, coordinator: cluster.nodes[node].coordinator,
                          replayTimeoutMillis: 4000, replication: { _ in Self.replication })
