@@ -120,6 +120,28 @@ def test_a_batch_timestamp_applies_to_every_statement(session):
     assert values(session, "kv", [300, 301]) == {300: "newer", 301: "middle"}
 
 
+def test_a_logged_batch_may_span_keyspaces(session, cluster):
+    session.execute("DROP KEYSPACE IF EXISTS batches_other")
+    session.execute("CREATE KEYSPACE batches_other WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 2}")
+    try:
+        session.execute("CREATE TABLE batches_other.kv (k int PRIMARY KEY, v text)")
+        session.execute("BEGIN BATCH INSERT INTO kv (k, v) VALUES (310, 'here'); "
+                        "INSERT INTO batches_other.kv (k, v) VALUES (311, 'there'); APPLY BATCH")
+        assert values(session, "kv", [310]) == {310: "here"}
+        assert values(session, "batches_other.kv", [311]) == {311: "there"}
+        wait_until(lambda: no_batchlog_entries(cluster), 10)
+    finally:
+        session.execute("DROP KEYSPACE IF EXISTS batches_other")
+
+
+def test_counter_and_conditional_batches_are_refused(session):
+    with pytest.raises(InvalidRequest, match="Counters are not supported"):
+        session.execute(BatchStatement(batch_type=BatchType.COUNTER))
+    with pytest.raises(InvalidRequest):
+        session.execute("BEGIN BATCH INSERT INTO kv (k, v) VALUES (320, 'x') IF NOT EXISTS; APPLY BATCH")
+    assert values(session, "kv", [320]) == {}
+
+
 # MARK: Size limits
 
 def text_of(size):
