@@ -91,6 +91,9 @@ final class NodeRunner: Sendable {
                                    replayTimeoutMillis: Int64(configuration.batchlogReplayTimeout),
                                    interval: .milliseconds(configuration.batchlogReplayIntervalMs),
                                    replication: { keyspace in await Self.replication(of: keyspace, schema: schema) },
+                                   gcGraceSeconds: { table in
+                                       await schema.schema.liveTables.first { $0.id == table }.map { Int64($0.gcGraceSeconds) }
+                                   },
                                    onProblem: { [logger] problem in logger.warning("\(problem)") }).run()
         }
         let executor = StatementExecutor(schema: schema, coordinator: coordinator, batchLimits: configuration.batchLimits,

@@ -148,6 +148,26 @@ import Testing
         await cluster.shutdown()
     }
 
+    @Test func replaySkipsDroppedTablesAndBatchesOlderThanGCGrace() async throws {
+        let failpoint = BatchFailpoint(mutationsBeforeHalt: 0) { () throws(CoordinatorError) in throw .invalid("died") }
+        let cluster = try Self.cluster(failpoint: failpoint)
+        _ = await coordinatorError {
+            try await cluster.nodes[0].coordinator.writeBatch(Self.groups(), logged: true, consistency: .quorum)
+        }
+        cluster.clock.advance(micros: 10_000_000)
+        let dropped = BatchlogReplayer(store: cluster.nodes[1].batchlog!, coordinator: cluster.nodes[1].coordinator,
+                                       replayTimeoutMillis: 4000, replication: { _ in Self.replication },
+                                       gcGraceSeconds: { _ in nil })
+        #expect(await dropped.replayOnce() == BatchlogReplayReport(replayed: 1))
+        let tooOld = BatchlogReplayer(store: cluster.nodes[2].batchlog!, coordinator: cluster.nodes[2].coordinator,
+                                      replayTimeoutMillis: 4000, replication: { _ in Self.replication },
+                                      gcGraceSeconds: { _ in 10 })
+        #expect(await tooOld.replayOnce() == BatchlogReplayReport(replayed: 1))
+        #expect(Self.keys.allSatisfy { Self.holders(cluster, $0) == 0 }, "nothing replayed")
+        #expect(cluster.nodes.allSatisfy { $0.batchlog?.count == 0 })
+        await cluster.shutdown()
+    }
+
     static func replayer(_ cluster: TestCluster, node: Int) -> BatchlogReplayer {
         BatchlogReplayer(store: cluster.nodes[node].batchlog!, coordinator: cluster.nodes[node].coordinator,
                          replayTimeoutMillis: 4000, replication: { _ in Self.replication })

@@ -9,9 +9,11 @@ import Messaging
 /// of its mutations to every replica of the current ring (a hint for a replica that is down
 /// or does not acknowledge), and then deletes the batch. A batch with a mutation that reached
 /// neither its replica nor a hint for it (hints off, or refused), or whose replicas the
-/// node's view of the ring does not all place yet, stays for the next pass. A
-/// keyspace dropped since is skipped. Thread-safe; owns no task: run `run()` in a service
-/// group and cancel it to stop.
+/// node's view of the ring does not all place yet, stays for the next pass. As in Cassandra,
+/// mutations of keyspaces or tables dropped since are skipped, and so are those of a batch
+/// stored longer ago than its table's `gc_grace_seconds` (replaying them could resurrect data
+/// whose tombstones compaction has purged). Thread-safe; owns no task: run `run()` in a
+/// service group and cancel it to stop.
 public final class BatchlogReplayer: Sendable {
     /// Cassandra's replay interval.
     public static let defaultInterval = Duration.seconds(10)
@@ -22,16 +24,19 @@ public final class BatchlogReplayer: Sendable {
     private let interval: Duration
     private let sleepClock: any _Concurrency.Clock<Duration>
     private let replication: @Sendable (String) async -> KeyspaceReplication?
+    private let gcGraceSeconds: @Sendable (TableID) async -> Int64?
     private let onProblem: @Sendable (String) -> Void
 
     /// - Parameters:
     ///   - coordinator: writes the mutations (with its hint store for missed replicas).
     ///   - replication: the current replication of a keyspace; nil when it no longer exists.
+    ///   - gcGraceSeconds: a table's `gc_grace_seconds`; nil when it no longer exists.
     ///   - sleepClock: what `run()` sleeps on between passes (a virtual clock in the simulator).
     public init(store: BatchlogStore, coordinator: StorageCoordinator, replayTimeoutMillis: Int64,
                 interval: Duration = BatchlogReplayer.defaultInterval,
                 sleepClock: any _Concurrency.Clock<Duration> = ContinuousClock(),
                 replication: @escaping @Sendable (String) async -> KeyspaceReplication?,
+                gcGraceSeconds: @escaping @Sendable (TableID) async -> Int64? = { _ in .max },
                 onProblem: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.coordinator = coordinator
@@ -39,6 +44,7 @@ public final class BatchlogReplayer: Sendable {
         self.interval = interval
         self.sleepClock = sleepClock
         self.replication = replication
+        self.gcGraceSeconds = gcGraceSeconds
         self.onProblem = onProblem
     }
 
@@ -81,11 +87,13 @@ public final class BatchlogReplayer: Sendable {
             store.setAside(id, reason: "undecodable: \(error)")
             return .setAside
         }
+        let ageSeconds = store.ageMillis(of: id).map { $0 / 1000 } ?? 0
         var complete = true
         for group in batch.groups {
             guard let replication = await replication(group.keyspace) else { continue }
-            for mutation in group.mutations where !(await coordinator.writeToAllReplicas(mutation, replication: replication)) {
-                complete = false
+            for mutation in group.mutations {
+                guard let grace = await gcGraceSeconds(mutation.table), ageSeconds < grace else { continue }
+                if !(await coordinator.writeToAllReplicas(mutation, replication: replication)) { complete = false }
             }
         }
         guard complete else { return .kept }

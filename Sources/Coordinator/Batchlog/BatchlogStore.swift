@@ -61,6 +61,12 @@ public final class BatchlogStore: Sendable {
         return due.sorted { ($0.value.storedAtMillis, $0.key) < ($1.value.storedAtMillis, $1.key) }.map(\.key)
     }
 
+    /// How long ago (by this node's wall clock) batch `id` was stored; nil when not stored.
+    public func ageMillis(of id: BatchID) -> Int64? {
+        guard let entry = entries.withLock({ $0[id] }) else { return nil }
+        return clock.nowMicros() / 1000 - entry.storedAtMillis
+    }
+
     /// Durably stores `payload` (a `batchStore` payload) as batch `id`, stamped with the
     /// current wall time; storing an id again replaces it. When this returns, the batch
     /// survives a crash.
