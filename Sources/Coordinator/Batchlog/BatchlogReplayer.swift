@@ -23,8 +23,8 @@ public final class BatchlogReplayer: Sendable {
     private let replayTimeoutMillis: Int64
     private let interval: Duration
     private let sleepClock: any _Concurrency.Clock<Duration>
-    private let replication: @Sendable (String) async -> KeyspaceReplication?
-    private let gcGraceSeconds: @Sendable (TableID) async -> Int64?
+    let replication: @Sendable (String) async -> KeyspaceReplication?
+    let gcGraceSeconds: @Sendable (TableID) async -> Int64?
     private let onProblem: @Sendable (String) -> Void
 
     /// - Parameters:
@@ -87,18 +87,36 @@ public final class BatchlogReplayer: Sendable {
             store.setAside(id, reason: "undecodable: \(error)")
             return .setAside
         }
-        let ageSeconds = store.ageMillis(of: id).map { $0 / 1000 } ?? 0
-        var complete = true
-        for group in batch.groups {
-            guard let replication = await replication(group.keyspace) else { continue }
-            for mutation in group.mutations {
-                guard let grace = await gcGraceSeconds(mutation.table), ageSeconds < grace else { continue }
-                if !(await coordinator.writeToAllReplicas(mutation, replication: replication)) { complete = false }
+        let writes = await replayable(batch, ageSeconds: store.ageMillis(of: id).map { $0 / 1000 } ?? 0)
+        // All mutations at once, as Cassandra sends them: one slow replica costs one timeout
+        // per batch, not one per mutation. A batch is bounded by batch_size_fail_threshold.
+        let complete = await withTaskGroup(of: Bool.self) { group -> Bool in
+            for (mutation, replication) in writes {
+                group.addTask { await self.coordinator.writeToAllReplicas(mutation, replication: replication) }
             }
+            var complete = true
+            for await delivered in group { complete = complete && delivered }
+            return complete
         }
         guard complete else { return .kept }
         do { try store.remove(id) } catch { onProblem("batchlog: cannot remove replayed batch \(id): \(error)") }
         return .replayed
+    }
+}
+
+extension BatchlogReplayer {
+    /// The batch's mutations to write, each with its keyspace's replication: those of dropped
+    /// keyspaces and tables, and those older than their table's gc grace, left out.
+    func replayable(_ batch: LoggedBatch, ageSeconds: Int64) async -> [(Mutation, KeyspaceReplication)] {
+        var writes: [(Mutation, KeyspaceReplication)] = []
+        for group in batch.groups {
+            guard let replication = await replication(group.keyspace) else { continue }
+            for mutation in group.mutations {
+                guard let grace = await gcGraceSeconds(mutation.table), ageSeconds < grace else { continue }
+                writes.append((mutation, replication))
+            }
+        }
+        return writes
     }
 }
 
