@@ -92,7 +92,7 @@ public final class SimulatedNode: Sendable {
         let batchlog = try openBatchlog()
         let coordinator = StorageCoordinator(
             transport: transport, storage: replica, clock: clock, hints: hints,
-            batchlog: batchlog, random: environment.random,
+            batchlog: batchlog, random: environment.random, batchFailpoint: batchFailpoint,
             speculativeRetry: .percentile(99), sleepClock: environment.virtualClock,
             view: {
                 let current = view.value
@@ -133,6 +133,17 @@ public final class SimulatedNode: Sendable {
         guard environment.usesBatchlogs else { return nil }
         return try BatchlogStore(directory: Self.directory + "/batchlog", fileSystem: fileSystem, clock: clock,
                                  maxTotalBytes: 64 << 20)
+    }
+
+    /// With batchlogs, some logged batches stop after their first mutation, as if their
+    /// coordinator died there (its other requests go on: only that batch is abandoned).
+    private var batchFailpoint: BatchFailpoint? {
+        guard environment.usesBatchlogs else { return nil }
+        return BatchFailpoint(mutationsBeforeHalt: 1) { [random = environment.random] () throws(CoordinatorError) in
+            if random.chance(SimulationEnvironment.batchCoordinatorDeathChance) {
+                throw .invalid(SimulationEnvironment.batchCoordinatorDeath)
+            }
+        }
     }
 
     /// Kills the node as `kill -9` and a power cut would: its tasks and connections stop,

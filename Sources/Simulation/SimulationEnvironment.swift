@@ -30,6 +30,11 @@ public final class SimulationEnvironment: Sendable {
     /// write timeout.
     static let batchlogReplayTimeoutMillis = Int64(2 * (requestTimeout / .milliseconds(1)))
     static let batchlogReplayInterval = Duration.seconds(1)
+    /// In the batch workload, this share of logged batches see their coordinator stop dead
+    /// after the batchlog write and the first mutation (`BatchFailpoint`), so that only the
+    /// batchlog replay can complete them.
+    static let batchCoordinatorDeathChance = 0.1
+    static let batchCoordinatorDeath = "the coordinator died in the middle of the batch (simulated)"
 
     init(seed: UInt64, nodeCount: Int, replicationFactor: Int, usesBatchlogs: Bool = false) throws {
         self.usesBatchlogs = usesBatchlogs

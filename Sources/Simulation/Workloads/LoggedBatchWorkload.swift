@@ -3,7 +3,9 @@ import KVCore
 import Synchronization
 
 /// Clients write logged batches at QUORUM, each setting `keysPerBatch` fresh keys (each its
-/// own partition) to one value, while coordinators crash and links fail. Once the cluster is
+/// own partition) to one value, while coordinators crash and links fail, and a share of the
+/// batches are abandoned by their coordinator after the first mutation (see
+/// `SimulationEnvironment.batchCoordinatorDeathChance`). Once the cluster is
 /// healed and every batchlog has been replayed, reads at ALL must find every batch whole or
 /// not at all, and every acknowledged batch whole; a batch answered Unavailable must be on
 /// no replica.
@@ -124,6 +126,8 @@ extension SimulatedCluster {
             try await coordinator.writeBatch([KeyspaceMutations(replication: environment.replication, mutations: mutations)],
                                              logged: true, consistency: .quorum)
             outcome = .succeeded(())
+        } catch .invalid(SimulationEnvironment.batchCoordinatorDeath) {
+            return .unknown  // its client saw the connection drop
         } catch {
             outcome = .failed(error.unwrapped)
         }
