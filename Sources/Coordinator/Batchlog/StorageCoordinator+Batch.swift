@@ -6,8 +6,10 @@ import Messaging
 /// write of its mutations, whose timeouts name UNLOGGED_BATCH when it spans partitions.
 extension StorageCoordinator {
     /// Writes a batch of mutations at `consistency`, atomically when `logged` and it spans
-    /// more than one partition (and this node has a batchlog): then either every mutation is
-    /// eventually applied on every replica or, if the batchlog write fails, none is.
+    /// more than one partition (and this node has a batchlog): then its mutations are applied
+    /// all or none. An error before the batchlog write (Unavailable) applies none; once a
+    /// batchlog holds the batch, every mutation eventually reaches every replica, whatever
+    /// happens to this node. A BATCH_LOG timeout can mean either (one batchlog may hold it).
     public func writeBatch(_ groups: [KeyspaceMutations], logged: Bool,
                            consistency: ConsistencyLevel) async throws(CoordinatorError) {
         let partitions = KeyspaceMutations.partitionCount(groups)
