@@ -48,8 +48,8 @@ struct ResultRowBuilder {
                 case .clustering:
                     let position = Int(column.position)
                     return position < clusteringValues.count ? clusteringValues[position] : nil
-                case .staticColumn: return cell(column, in: staticRow)?.value
-                case .regular: return cell(column, in: row)?.value
+                case .staticColumn: return value(of: column, in: staticRow)
+                case .regular: return value(of: column, in: row)
                 }
             case .writeTime(let column):
                 return cell(column, in: column.kind == .staticColumn ? staticRow : row).map { Self.bigint($0.timestamp) }
@@ -62,6 +62,14 @@ struct ResultRowBuilder {
                 return nil
             }
         }
+    }
+
+    /// A column's value: its cell's, or a non-frozen collection assembled from its elements.
+    private func value(of column: SchemaColumn, in row: Row?) -> [UInt8]? {
+        guard CollectionCells.isMultiCell(column.type) else { return cell(column, in: row)?.value }
+        guard let row else { return nil }
+        return CollectionCells.value(of: row.cells.lazy.filter { $0.column == column.id && !$0.path.isEmpty },
+                                     type: column.type)
     }
 
     private func cell(_ column: SchemaColumn, in row: Row?) -> Cell? {

@@ -109,6 +109,10 @@ struct SelectPlan: Sendable {
                 guard column.kind == .regular || column.kind == .staticColumn else {
                     throw ErrorResponse(.invalid, message: "Cannot use selection function \(Self.functionName(selector.expression)) on PRIMARY KEY part \(name)")
                 }
+                // A non-frozen collection has a timestamp and TTL per element, not one.
+                guard !CollectionCells.isMultiCell(column.type) else {
+                    throw ErrorResponse(.invalid, message: "Cannot use selection function \(Self.functionName(selector.expression)) on collections")
+                }
                 if case .writeTime = selector.expression {
                     item = .writeTime(column)
                     spec = ColumnSpecification(keyspace: layout.keyspace, table: layout.name,
