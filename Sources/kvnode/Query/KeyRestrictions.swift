@@ -55,19 +55,32 @@ struct KeyRestrictions: Sendable {
     var hasSlice: Bool { sliceLower != nil || sliceUpper != nil }
     var hasToken: Bool { tokenLower != nil || tokenUpper != nil }
 
-    /// `forSelect`: a partly restricted partition key is a scan with a filter (Cassandra's
-    /// ALLOW FILTERING answer) rather than a missing key part.
-    static func analyze(_ whereClause: CQLWhereExpression?, layout: TableLayout, forSelect: Bool = false,
+    /// The WHERE clause of an UPDATE or DELETE: key restrictions only.
+    static func analyze(_ whereClause: CQLWhereExpression?, layout: TableLayout,
                         analyzer: inout OperandAnalyzer) throws(ErrorResponse) -> KeyRestrictions {
-        guard let whereClause else { return KeyRestrictions() }
-        guard let relations = whereClause.conjunction else {
-            throw ErrorResponse(.invalid, message: "OR and NOT are only supported by the row-filter API, not in CQL WHERE clauses")
-        }
+        try analyze(whereClause, layout: layout, forSelect: false, allowFiltering: false, analyzer: &analyzer).keys
+    }
+
+    /// `forSelect`: a partly restricted partition key is a scan with a filter (Cassandra's
+    /// ALLOW FILTERING answer) rather than a missing key part. With `allowFiltering`, what
+    /// the keys cannot serve (`FilterSplit`) becomes the row filter; without it, Cassandra's
+    /// errors. Bind markers are numbered in text order across both.
+    static func analyze(_ whereClause: CQLWhereExpression?, layout: TableLayout, forSelect: Bool, allowFiltering: Bool,
+                        analyzer: inout OperandAnalyzer) throws(ErrorResponse) -> (keys: KeyRestrictions, filter: RowFilter?) {
+        guard let whereClause else { return (KeyRestrictions(), nil) }
+        let conjuncts = whereClause.topLevelConjuncts
+        let filtered = allowFiltering ? FilterSplit.filteredConjuncts(conjuncts, layout: layout) : []
+        var filters: [RowFilter] = []
         var partition: [Int: KeyValues] = [:]
         var clustering: [Int: KeyValues] = [:]
         var slices: [Int: (lower: RangeEnd?, upper: RangeEnd?)] = [:]
         var result = KeyRestrictions()
-        for relation in relations {
+        for (index, conjunct) in conjuncts.enumerated() {
+            if filtered.contains(index) {
+                filters.append(try RowFilter.analyze(conjunct, layout: layout, analyzer: &analyzer))
+                continue
+            }
+            guard case .relation(let relation) = conjunct else { throw filteringRefused }
             switch relation {
             case let .compare(.column(name), op, term):
                 let column = try layout.column(name)
@@ -115,6 +128,7 @@ struct KeyRestrictions: Sendable {
             }
         }
         if forSelect && !partition.isEmpty && partition.count < layout.partitionKey.count { throw filteringRefused }
+        let filter: RowFilter? = filters.isEmpty ? nil : (filters.count == 1 ? filters[0] : .and(filters))
         result.partition = try Self.ordered(partition, columns: layout.partitionKey, partial: false)
         if !result.partition.isEmpty && result.hasToken {
             throw ErrorResponse(.invalid, message: "Columns of the partition key cannot be restricted by both token() and a value")
@@ -128,7 +142,7 @@ struct KeyRestrictions: Sendable {
             result.sliceLower = slice.lower
             result.sliceUpper = slice.upper
         }
-        return result
+        return (result, filter)
     }
 
     /// Cassandra's answer to a WHERE clause that would need a scan and a filter (the

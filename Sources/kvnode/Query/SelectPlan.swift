@@ -26,6 +26,8 @@ struct SelectPlan: Sendable {
     /// SELECT DISTINCT: one row per partition.
     let isDistinct: Bool
     let keys: KeyRestrictions
+    /// What ALLOW FILTERING evaluates on each row read.
+    let filter: RowFilter?
     let limit: Operand?
     let perPartitionLimit: Operand?
     /// Rows within a partition come in reverse clustering order (`ORDER BY ... DESC` on an
@@ -39,12 +41,10 @@ struct SelectPlan: Sendable {
         }
         let (selected, specifications, aggregates) = try selection(select.selection, layout: layout)
         var analyzer = OperandAnalyzer(layout: layout, context: context)
-        let keys = try KeyRestrictions.analyze(select.whereClause, layout: layout, forSelect: true, analyzer: &analyzer)
-        if !keys.restrictsPartition && (!keys.clusteringEquals.isEmpty || keys.hasSlice) && !select.allowFiltering {
-            throw ErrorResponse(.invalid, message: "Cannot execute this query as it might involve data filtering and thus may have unpredictable performance. If you want to execute this query despite the performance unpredictability, use ALLOW FILTERING")
-        }
+        let (keys, filter) = try KeyRestrictions.analyze(select.whereClause, layout: layout, forSelect: true,
+                                                         allowFiltering: select.allowFiltering, analyzer: &analyzer)
         if !keys.restrictsPartition && (!keys.clusteringEquals.isEmpty || keys.hasSlice) {
-            throw ErrorResponse(.invalid, message: "Restricting clustering columns without the partition key is not supported yet")
+            throw KeyRestrictions.filteringRefused
         }
         let perPartitionLimit = try select.perPartitionLimit.map { term throws(ErrorResponse) in
             try analyzer.operand(term, type: .int, name: "[per_partition_limit]")
@@ -56,7 +56,7 @@ struct SelectPlan: Sendable {
                                                    isDistinct: select.isDistinct, hasPerPartitionLimit: perPartitionLimit != nil)
         if select.isDistinct { try validateDistinct(selected, layout: layout, keys: keys) }
         return SelectPlan(layout: layout, selected: selected + groupColumns.map(Selected.column), specifications: specifications,
-                          aggregation: aggregation, isDistinct: select.isDistinct, keys: keys, limit: limit,
+                          aggregation: aggregation, isDistinct: select.isDistinct, keys: keys, filter: filter, limit: limit,
                           perPartitionLimit: perPartitionLimit, isReversed: reversed, markers: analyzer.markers)
     }
 
