@@ -17,13 +17,17 @@ struct ModificationPlan: Sendable {
     let timeToLive: Operand?
     let timestamp: Operand?
     let markers: [ColumnSpecification]
+    /// `INSERT ... JSON`: the document, expanded into columns per execution.
+    var json: JSONInsert? = nil
 
     // MARK: Analysis
 
     static func insert(_ insert: CQLInsert, layout: TableLayout, context: TermContext) throws(ErrorResponse) -> ModificationPlan {
         guard insert.condition == nil else { throw unsupportedConditions }
-        guard case let .columns(names, values) = insert.values else {
-            throw ErrorResponse(.invalid, message: "INSERT JSON is not supported yet")
+        let names: [String], values: [CQLTerm]
+        switch insert.values {
+        case let .columns(columnNames, columnValues): (names, values) = (columnNames, columnValues)
+        case .json(let document): return try json(document, insert: insert, layout: layout, context: context)
         }
         guard names.count == values.count else {
             throw ErrorResponse(.invalid, message: "Unmatched column names/values")
@@ -112,7 +116,7 @@ struct ModificationPlan: Sendable {
         if case .counter = column.type { throw ErrorResponse(.invalid, message: "Counters are not supported") }
     }
 
-    private static func using(_ using: CQLUsing, analyzer: inout OperandAnalyzer) throws(ErrorResponse) -> (Operand?, Operand?) {
+    static func using(_ using: CQLUsing, analyzer: inout OperandAnalyzer) throws(ErrorResponse) -> (Operand?, Operand?) {
         let ttl = try using.timeToLive.map { term throws(ErrorResponse) in try analyzer.operand(term, type: .int, name: "[ttl]") }
         let timestamp = try using.timestamp.map { term throws(ErrorResponse) in
             try analyzer.operand(term, type: .bigint, name: "[timestamp]")
@@ -163,6 +167,10 @@ struct ModificationPlan: Sendable {
     /// names its own. `currentRows` holds the live rows `rowsToRead` named.
     func mutations(_ bindings: Bindings, writeTimestamp: Int64, nowSeconds: Int64, uniquifier: UInt32 = 0,
                    currentRows: [RowAddress: Row] = [:]) throws(ErrorResponse) -> [Mutation] {
+        if let json {
+            return try expanded(json, bindings).mutations(bindings, writeTimestamp: writeTimestamp, nowSeconds: nowSeconds,
+                                                          uniquifier: uniquifier, currentRows: currentRows)
+        }
         let timestamp = try bindings.integer(self.timestamp, what: "timestamp") ?? writeTimestamp
         guard timestamp != Int64.min else { throw ErrorResponse(.invalid, message: "Invalid timestamp") }
         let writer = CellWriter(timestamp: timestamp, ttl: try timeToLiveSeconds(bindings), now: nowSeconds,

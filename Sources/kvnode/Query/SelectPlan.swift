@@ -25,6 +25,8 @@ struct SelectPlan: Sendable {
     let aggregation: AggregationPlan?
     /// SELECT DISTINCT: one row per partition.
     let isDistinct: Bool
+    /// SELECT JSON: each result row is one `[json]` text value, an object of the columns.
+    let isJSON: Bool
     let keys: KeyRestrictions
     /// What ALLOW FILTERING evaluates on each row read.
     let filter: RowFilter?
@@ -35,10 +37,24 @@ struct SelectPlan: Sendable {
     let isReversed: Bool
     let markers: [ColumnSpecification]
 
-    static func analyze(_ select: CQLSelect, layout: TableLayout, context: TermContext) throws(ErrorResponse) -> SelectPlan {
-        if select.isJSON {
-            throw ErrorResponse(.invalid, message: "SELECT JSON is not supported yet")
+    /// The columns clients see: `specifications`, or the one `[json]` column.
+    var resultSpecifications: [ColumnSpecification] {
+        guard isJSON else { return specifications }
+        return [ColumnSpecification(keyspace: layout.keyspace, table: layout.name, name: "[json]", type: .varchar)]
+    }
+
+    /// Result rows as clients see them: for SELECT JSON, each row as one JSON object.
+    func resultRows(_ rows: [[[UInt8]?]]) -> [[[UInt8]?]] {
+        guard isJSON else { return rows }
+        let names = specifications.map(\.name)
+        let types = specifications.map { $0.type.dataType }
+        return rows.map { row in
+            let values = zip(row, types).map { JSONFormatting.json($0, type: $1) }
+            return [Array(JSONFormatting.object(names: names, values: values).utf8)]
         }
+    }
+
+    static func analyze(_ select: CQLSelect, layout: TableLayout, context: TermContext) throws(ErrorResponse) -> SelectPlan {
         let (selected, specifications, aggregates) = try selection(select.selection, layout: layout)
         var analyzer = OperandAnalyzer(layout: layout, context: context)
         let (keys, filter) = try KeyRestrictions.analyze(select.whereClause, layout: layout, forSelect: true,
@@ -56,7 +72,7 @@ struct SelectPlan: Sendable {
                                                    isDistinct: select.isDistinct, hasPerPartitionLimit: perPartitionLimit != nil)
         if select.isDistinct { try validateDistinct(selected, layout: layout, keys: keys) }
         return SelectPlan(layout: layout, selected: selected + groupColumns.map(Selected.column), specifications: specifications,
-                          aggregation: aggregation, isDistinct: select.isDistinct, keys: keys, filter: filter, limit: limit,
+                          aggregation: aggregation, isDistinct: select.isDistinct, isJSON: select.isJSON, keys: keys, filter: filter, limit: limit,
                           perPartitionLimit: perPartitionLimit, isReversed: reversed, markers: analyzer.markers)
     }
 

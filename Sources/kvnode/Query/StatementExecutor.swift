@@ -180,7 +180,7 @@ final class StatementExecutor: Sendable {
     }
 
     private func resultColumns(_ plan: Plan) -> [ColumnSpecification] {
-        if case .select(let select) = plan { return select.specifications }
+        if case .select(let select) = plan { return select.resultSpecifications }
         return []
     }
 
@@ -311,10 +311,11 @@ final class StatementExecutor: Sendable {
     }
 
     private func rowsResult(_ plan: SelectPlan, rows: [[[UInt8]?]], pagingState: [UInt8]?, skipMetadata: Bool) -> RowsResult {
+        let columns = plan.resultSpecifications
         let metadata = skipMetadata
-            ? RowsMetadata(noMetadataColumnCount: plan.specifications.count, pagingState: pagingState)
-            : RowsMetadata(columns: plan.specifications, pagingState: pagingState)
-        return RowsResult(metadata: metadata, rows: rows)
+            ? RowsMetadata(noMetadataColumnCount: columns.count, pagingState: pagingState)
+            : RowsMetadata(columns: columns, pagingState: pagingState)
+        return RowsResult(metadata: metadata, rows: plan.resultRows(rows))
     }
 
     // MARK: Helpers
