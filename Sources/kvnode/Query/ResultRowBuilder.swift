@@ -80,6 +80,9 @@ struct ResultRowBuilder {
             case .timeToLive(let column):
                 guard let cell = cell(column, in: column.kind == .staticColumn ? staticRow : row), cell.kind == .expiring else { return nil }
                 return Self.int(Int32(clamping: max(0, cell.localSeconds - nowSeconds)))
+            case let .cast(column, target):
+                let value = value(of: column, row: row, staticRow: staticRow, keyValues: keyValues, clusteringValues: clusteringValues)
+                return CastConversion.convert(value, from: column.type, to: target)
             case .token:
                 return Self.bigint(token.value)
             case .countAll:

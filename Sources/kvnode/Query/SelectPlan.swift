@@ -11,6 +11,7 @@ struct SelectPlan: Sendable {
         case column(SchemaColumn)
         case writeTime(SchemaColumn)
         case timeToLive(SchemaColumn)
+        case cast(SchemaColumn, to: CQLDataType)
         case token
         case countAll
     }
@@ -87,7 +88,7 @@ struct SelectPlan: Sendable {
                 requested.insert(column.name)
             case .token:
                 requested.formUnion(layout.partitionKey.map(\.name))
-            case .column(let column), .writeTime(let column), .timeToLive(let column):
+            case .column(let column), .writeTime(let column), .timeToLive(let column), .cast(let column, _):
                 throw ErrorResponse(.invalid, message: "SELECT DISTINCT queries must only request partition key columns and/or static columns (not \(column.name))")
             case .countAll:
                 throw ErrorResponse(.invalid, message: "SELECT DISTINCT with aggregates or GROUP BY is not supported yet")
@@ -138,6 +139,13 @@ struct SelectPlan: Sendable {
                     spec = ColumnSpecification(keyspace: layout.keyspace, table: layout.name,
                                                name: selector.alias ?? "ttl(\(name))", type: .int)
                 }
+            case .cast(.column(let name), let targetType):
+                let column = try layout.column(name)
+                let target = try SchemaService.dataType(targetType)
+                try CastConversion.check(from: column.type, to: target, column: name)
+                item = .cast(column, to: target)
+                spec = ColumnSpecification(keyspace: layout.keyspace, table: layout.name,
+                                           name: selector.alias ?? "cast(\(name) as \(target))", type: DataTypeOption(target))
             case .countAll:
                 item = .countAll
                 aggregate = AggregateFunction(kind: .countRows, argumentType: .bigint)
