@@ -271,8 +271,8 @@ enum SliceBounds {
         guard prefix.count < layout.clustering.count else { return (start, end) }
         let descending = layout.clustering[prefix.count].descending
         func bound(_ rangeEnd: RangeEnd) throws(ErrorResponse) -> ClusteringBound {
-            let value = try bindings.required(rangeEnd.operand, what: "clustering column \(layout.clustering[prefix.count].name)")
-            return ClusteringBound(prefix: try layout.clusteringKey(prefix + [value]), isInclusive: rangeEnd.isInclusive)
+            let values = try rangeEnd.values.resolve(bindings, what: "clustering column \(layout.clustering[prefix.count].name)")
+            return ClusteringBound(prefix: try layout.clusteringKey(prefix + values), isInclusive: rangeEnd.isInclusive)
         }
         let storageLower = descending ? upper : lower
         let storageUpper = descending ? lower : upper
