@@ -396,6 +396,30 @@ def test_full_scans_page_through_every_row_once_in_token_order(session, keys_tab
     assert len(result) == len({(r.tenant, r.day, r.a, r.b) for r in result}) >= 60
 
 
+def test_paging_state_resumes_on_another_coordinator(session, keys_tables):
+    """Each page is fetched through a different node: the paging state is not tied to the
+    coordinator that made it, and no row repeats or goes missing."""
+    clusters = [Cluster([address], protocol_version=4) for address in ("127.0.0.1", "127.0.0.2", "127.0.0.3")]
+    try:
+        sessions = [c.connect() for c in clusters]
+        for query, fetch_size in (("SELECT k, c FROM q_keys.wide", 7), ("SELECT k, c FROM q_keys.wide WHERE k = 1", 9),
+                                  ("SELECT k, c FROM q_keys.wide WHERE c > 40 ALLOW FILTERING", 4)):
+            expected = sorted((r.k, r.c) for r in session.execute(query))
+            seen, paging_state, page = [], None, 0
+            while True:
+                statement = SimpleStatement(query, fetch_size=fetch_size)
+                result = sessions[page % 3].execute(statement, paging_state=paging_state)
+                seen += [(r.k, r.c) for r in result.current_rows]
+                paging_state, page = result.paging_state, page + 1
+                if paging_state is None:
+                    break
+            assert page > 3, query
+            assert sorted(seen) == expected and len(seen) == len(set(seen)), query
+    finally:
+        for c in clusters:
+            c.shutdown()
+
+
 def test_token_ranges_over_the_whole_ring_give_every_row_once(driver, keys_tables):
     connection, session = driver
     ring = sorted(token.value for token in connection.metadata.token_map.ring)

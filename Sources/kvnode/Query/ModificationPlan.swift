@@ -171,6 +171,9 @@ struct ModificationPlan: Sendable {
             return try expanded(json, bindings).mutations(bindings, writeTimestamp: writeTimestamp, nowSeconds: nowSeconds,
                                                           uniquifier: uniquifier, currentRows: currentRows)
         }
+        if let timestamp, case .value(nil) = try bindings.resolve(timestamp) {
+            throw ErrorResponse(.invalid, message: "Invalid null value of timestamp")
+        }
         let timestamp = try bindings.integer(self.timestamp, what: "timestamp") ?? writeTimestamp
         guard timestamp != Int64.min else { throw ErrorResponse(.invalid, message: "Invalid timestamp") }
         let writer = CellWriter(timestamp: timestamp, ttl: try timeToLiveSeconds(bindings), now: nowSeconds,
