@@ -59,16 +59,15 @@ enum CastConversion {
     /// takes the integer part.
     private static func numeric(_ value: CQLValue, to target: CQLDataType) -> CQLValue? {
         var text: String
-        switch value {
-        case .tinyint(let n): text = String(n)
-        case .smallint(let n): text = String(n)
-        case .int(let n): text = String(n)
-        case .bigint(let n), .counter(let n): text = String(n)
-        case .varint(let n): text = n.description
-        case .decimal(let n): text = CQLValueText.decimal(n)
-        case .double(let n): text = n.isFinite ? "\(n)" : ""
-        case .float(let n): text = n.isFinite ? "\(Double(n))" : ""
-        default: return nil
+        if let integer = CQLValueText.integer(value) {
+            text = integer
+        } else {
+            switch value {
+            case .decimal(let n): text = CQLValueText.decimal(n)
+            case .double(let n): text = n.isFinite ? "\(n)" : ""
+            case .float(let n): text = n.isFinite ? "\(Double(n))" : ""
+            default: return nil
+            }
         }
         if isIntegral(target), let point = text.firstIndex(where: { !$0.isNumber && $0 != "-" }) {
             switch value {
