@@ -166,10 +166,10 @@ struct ModificationPlan: Sendable {
     /// The partition updates of one execution, with `writeTimestamp` unless the statement
     /// names its own. `currentRows` holds the live rows `rowsToRead` named.
     func mutations(_ bindings: Bindings, writeTimestamp: Int64, nowSeconds: Int64, uniquifier: UInt32 = 0,
-                   currentRows: [RowAddress: Row] = [:]) throws(ErrorResponse) -> [Mutation] {
+                   statement: Int = 0, currentRows: [RowAddress: Row] = [:]) throws(ErrorResponse) -> [Mutation] {
         if let json {
             return try expanded(json, bindings).mutations(bindings, writeTimestamp: writeTimestamp, nowSeconds: nowSeconds,
-                                                          uniquifier: uniquifier, currentRows: currentRows)
+                                                          uniquifier: uniquifier, statement: statement, currentRows: currentRows)
         }
         if let timestamp, case .value(nil) = try bindings.resolve(timestamp) {
             throw ErrorResponse(.invalid, message: "Invalid null value of timestamp")
@@ -177,7 +177,7 @@ struct ModificationPlan: Sendable {
         let timestamp = try bindings.integer(self.timestamp, what: "timestamp") ?? writeTimestamp
         guard timestamp != Int64.min else { throw ErrorResponse(.invalid, message: "Invalid timestamp") }
         let writer = CellWriter(timestamp: timestamp, ttl: try timeToLiveSeconds(bindings), now: nowSeconds,
-                                uniquifier: uniquifier)
+                                uniquifier: uniquifier, statement: statement)
         let partitions = try keys.partitionKeys(layout, bindings)
         let prefixes = try keys.clusteringPrefixes(layout, bindings)
         var updates: [Mutation] = []

@@ -241,12 +241,12 @@ final class StatementExecutor: Sendable {
         var byKeyspace: [String: [Mutation]] = [:]
         var order: [String] = []
         let uniquifier = UInt32.random(in: .min ... .max)
-        for (plan, bindings) in statements {
+        for (index, (plan, bindings)) in statements.enumerated() {
             let keyspace = plan.layout.keyspace
             if byKeyspace[keyspace] == nil { order.append(keyspace) }
             let current = try await currentRows(plan, bindings: bindings, consistency: consistency)
             byKeyspace[keyspace, default: []] += try plan.mutations(bindings, writeTimestamp: timestamp, nowSeconds: now,
-                                                                   uniquifier: uniquifier, currentRows: current)
+                                                                   uniquifier: uniquifier, statement: index, currentRows: current)
         }
         for keyspace in order {
             let replication = try await self.replication(keyspace)
