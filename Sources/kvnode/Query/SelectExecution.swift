@@ -27,8 +27,7 @@ struct SelectExecution {
         if let aggregation = plan.aggregation { return try await aggregatedPage(aggregation, size: pageSize, from: previous) }
         let state: PagingState
         if let previous { state = previous } else { state = PagingState(remaining: try limit()) }
-        var perPartition = try bindings.integer(plan.perPartitionLimit, what: "per partition limit").map { Int($0) } ?? Int.max
-        guard perPartition > 0 else { throw ErrorResponse(.invalid, message: "PER PARTITION LIMIT must be strictly positive") }
+        var perPartition = try perPartitionLimit() ?? Int.max
         // DISTINCT is one row per partition: its key columns and statics are the same on all.
         if plan.isDistinct { perPartition = 1 }
         return try await rowPage(size: pageSize, state: state, perPartition: perPartition)
@@ -44,6 +43,13 @@ struct SelectExecution {
             try await readRange(pageSize: pageSize, perPartition: perPartition, state: &state, page: &page)
         }
         return page
+    }
+
+    /// PER PARTITION LIMIT's value, nil without one; it counts groups with GROUP BY.
+    func perPartitionLimit() throws(ErrorResponse) -> Int? {
+        guard let value = try bindings.integer(plan.perPartitionLimit, what: "per partition limit") else { return nil }
+        guard value > 0 else { throw ErrorResponse(.invalid, message: "PER PARTITION LIMIT must be strictly positive") }
+        return Int(value)
     }
 
     /// LIMIT's value (Int.max without one); it counts result rows, groups for GROUP BY.

@@ -69,8 +69,8 @@ struct SelectPlan: Sendable {
         let limit = try select.limit.map { term throws(ErrorResponse) in try analyzer.operand(term, type: .int, name: "[limit]") }
         let reversed = try ordering(select.orderBy, layout: layout, keys: keys)
         let groupColumns = try AggregationPlan.groupColumns(select.groupBy, layout: layout, keys: keys)
-        let aggregation = try AggregationPlan.make(aggregates: aggregates, groupColumnCount: groupColumns.count,
-                                                   isDistinct: select.isDistinct, hasPerPartitionLimit: perPartitionLimit != nil)
+        let aggregation = try AggregationPlan.make(aggregates: aggregates, groupColumns: groupColumns,
+                                                   isDistinct: select.isDistinct)
         if select.isDistinct { try validateDistinct(selected, layout: layout, keys: keys) }
         return SelectPlan(layout: layout, selected: selected + groupColumns.map(Selected.column), specifications: specifications,
                           aggregation: aggregation, isDistinct: select.isDistinct, isJSON: select.isJSON, keys: keys, filter: filter, limit: limit,
