@@ -696,6 +696,16 @@ def test_lightweight_transactions_are_refused(session, errors_table):
             session.execute(statement)
 
 
+def test_statements_of_missing_features_name_the_feature(session, errors_table):
+    for statement, feature in ((f"CREATE INDEX ON {errors_table} (v)", "Secondary indexes are not supported"),
+                               ("CREATE ROLE analyst", "Authentication and authorization"),
+                               (f"GRANT SELECT ON {errors_table} TO analyst", "Authentication and authorization"),
+                               ("CREATE FUNCTION q_errors.f (a int) RETURNS NULL ON NULL INPUT RETURNS int "
+                                "LANGUAGE java AS 'return a;'", "User-defined functions")):
+        with pytest.raises(InvalidRequest, match=feature):
+            session.execute(statement)
+
+
 def test_filtering_needs_allow_filtering(session, errors_table, keys_tables):
     message = "Cannot execute this query as it might involve data filtering"
     with pytest.raises(InvalidRequest, match=message):
