@@ -115,6 +115,8 @@ let package = Package(
         ),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Coordinator", "Messaging", "KVCore"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Messaging", "Ring", "KVCore"]),
+        // The node's query layer: pure parts (JSON, filters, casts) tested without a cluster.
+        .testTarget(name: "KVNodeTests", dependencies: ["kvnode", "CQL", "KVCore"]),
         .testTarget(
             name: "KVClientTests",
             dependencies: [

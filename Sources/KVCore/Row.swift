@@ -73,9 +73,30 @@ public struct Row: Sendable, Hashable {
         cells = merged
     }
 
-    /// Removes cells shadowed by `deletion` (and by the row's own deletion).
+    /// Removes cells shadowed by `deletion` (and by the row's own deletion), and the
+    /// elements of a collection shadowed by its column tombstone: a tombstone with an empty
+    /// path deletes every element of its column written at or before it (overwriting or
+    /// deleting a non-frozen collection writes one).
     public mutating func removeShadowed(by outer: DeletionTime?) {
-        guard let effective = DeletionTime.latest(deletion, outer) else { return }
-        cells.removeAll { effective.shadows($0.timestamp) }
+        if let effective = DeletionTime.latest(deletion, outer) {
+            cells.removeAll { effective.shadows($0.timestamp) }
+        }
+        removeElementsShadowedByColumnTombstones()
+    }
+
+    /// Cells are sorted by column then path, so a column's tombstone (empty path) comes
+    /// before its elements: one pass suffices.
+    private mutating func removeElementsShadowedByColumnTombstones() {
+        guard cells.contains(where: { $0.kind == .tombstone && $0.path.isEmpty }) else { return }
+        var column: UInt32?
+        var deletedAt = Int64.min
+        cells.removeAll { cell in
+            if cell.path.isEmpty {
+                column = cell.column
+                deletedAt = cell.kind == .tombstone ? cell.timestamp : Int64.min
+                return false
+            }
+            return cell.column == column && cell.timestamp <= deletedAt
+        }
     }
 }

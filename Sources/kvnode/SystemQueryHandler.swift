@@ -115,6 +115,8 @@ final class SystemQueryHandler: CQLRequestHandler {
                                             clusterName: local.configuration.clusterName)
         case .truncate(let name):
             return await executor.truncate(name, sessionKeyspace: keyspace)
+        case .unsupported(let message):
+            return .error(ErrorResponse(.invalid, message: message))
         default:
             if let response = await schema.execute(statement, sessionKeyspace: keyspace,
                                                    localDatacenter: local.configuration.datacenter) {

@@ -55,6 +55,15 @@ private func eq(_ column: String, _ term: CQLTerm) -> CQLWhereExpression {
             .insert(CQLInsert(table: t, values: .json(.string("{\"k\": 1}"))))
         ),
         (
+            "INSERT INTO t JSON ? DEFAULT UNSET USING TTL 5",
+            .insert(CQLInsert(table: t, values: .json(.bindMarker), using: CQLUsing(timeToLive: .integer("5")),
+                              jsonDefaultUnset: true))
+        ),
+        (
+            "INSERT INTO t JSON ? DEFAULT NULL",
+            .insert(CQLInsert(table: t, values: .json(.bindMarker)))
+        ),
+        (
             "UPDATE t SET v = 'x' WHERE k = 1",
             .update(CQLUpdate(table: t, assignments: [.set(column: "v", .string("x"))], whereClause: eq("k", .integer("1"))))
         ),

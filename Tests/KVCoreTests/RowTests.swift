@@ -89,6 +89,26 @@ import Testing
         #expect(untouched.cells.count == 1)
     }
 
+    @Test func columnTombstoneShadowsOnlyOlderElementsOfItsColumn() {
+        var row = Row(clustering: [], unsortedCells: [
+            .tombstone(column: 2, timestamp: 10, nowSeconds: 0),
+            .live(column: 2, path: [1], timestamp: 9, value: [1]),
+            .live(column: 2, path: [2], timestamp: 10, value: [2]),
+            .live(column: 2, path: [3], timestamp: 11, value: [3]),
+            .live(column: 1, path: [1], timestamp: 5, value: [4]),
+            .live(column: 3, path: [1], timestamp: 5, value: [5]),
+            .live(column: 3, timestamp: 5, value: [6]),
+        ])
+        row.removeShadowed(by: nil)
+        #expect(row.cells.map(\.value) == [[4], [], [3], [6], [5]],
+                "column 2's elements at or before 10 go, its tombstone stays; columns 1 and 3 keep theirs")
+        var live = Row(clustering: [], unsortedCells: [
+            .live(column: 2, timestamp: 20, value: [9]), .live(column: 2, path: [1], timestamp: 1, value: [1]),
+        ])
+        live.removeShadowed(by: nil)
+        #expect(live.cells.count == 2, "only a tombstone deletes elements")
+    }
+
     @Test func liveDataAndMaxTimestamp() {
         let row = Row(clustering: [], deletion: DeletionTime(timestamp: 50, localSeconds: 0), cells: [
             .tombstone(column: 1, timestamp: 30, nowSeconds: 0),

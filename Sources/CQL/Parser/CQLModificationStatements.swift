@@ -32,13 +32,18 @@ public struct CQLInsert: Sendable, Equatable {
     public var condition: CQLCondition?
     /// `USING ...`.
     public var using: CQLUsing
+    /// `INSERT ... JSON ... DEFAULT UNSET`: columns the document leaves out are left alone
+    /// rather than set to null.
+    public var jsonDefaultUnset: Bool
 
     /// Creates the statement.
-    public init(table: CQLQualifiedName, values: CQLInsertValues, condition: CQLCondition? = nil, using: CQLUsing = CQLUsing()) {
+    public init(table: CQLQualifiedName, values: CQLInsertValues, condition: CQLCondition? = nil, using: CQLUsing = CQLUsing(),
+                jsonDefaultUnset: Bool = false) {
         self.table = table
         self.values = values
         self.condition = condition
         self.using = using
+        self.jsonDefaultUnset = jsonDefaultUnset
     }
 }
 

@@ -1,18 +1,25 @@
 /// INSERT, UPDATE, DELETE and BATCH.
 extension CQLParser {
-    /// Parses `INSERT INTO t (cols) VALUES (terms) | JSON term [IF NOT EXISTS] [USING ...]`.
+    /// Parses `INSERT INTO t (cols) VALUES (terms) | JSON term [DEFAULT NULL | DEFAULT UNSET]
+    /// [IF NOT EXISTS] [USING ...]`.
     mutating func parseInsert() throws(CQLSyntaxError) -> CQLInsert {
         try expectKeyword("insert")
         try expectKeyword("into")
         let table = try parseQualifiedName()
         let values: CQLInsertValues
+        var defaultUnset = false
         if acceptKeyword("json") {
             values = .json(try parseTerm())
+            if acceptKeyword("default") {
+                defaultUnset = acceptKeyword("unset")
+                if !defaultUnset { try expectKeyword("null") }
+            }
         } else {
             values = try parseInsertColumnsAndValues()
         }
         let condition: CQLCondition? = try parseIfNotExists() ? .notExists : nil
-        return CQLInsert(table: table, values: values, condition: condition, using: try parseUsing())
+        return CQLInsert(table: table, values: values, condition: condition, using: try parseUsing(),
+                         jsonDefaultUnset: defaultUnset)
     }
 
     /// Parses `(cols) VALUES (terms)`, checking both lists have the same length.

@@ -60,47 +60,25 @@ public enum CQLValueFormatter {
     }
 
     private static func formatScalar(_ value: CQLValue) -> String {
+        if let integer = CQLValueText.integer(value) { return integer }
         switch value {
-        case .bigint(let number), .counter(let number): return String(number)
-        case .int(let number): return String(number)
-        case .smallint(let number): return String(number)
-        case .tinyint(let number): return String(number)
         case .boolean(let flag): return flag ? "True" : "False"
-        case .blob(let bytes): return "0x" + hex(bytes)
-        case .uuid(let id), .timeuuid(let id): return uuidString(id)
-        case .inet(let bytes): return InetFormatting.string(bytes) ?? "0x" + hex(bytes)
-        case .varint(let number): return number.description
-        case .decimal(let number): return decimalString(number)
+        case .blob(let bytes): return "0x" + CQLValueText.hex(bytes)
+        case .uuid(let id), .timeuuid(let id): return CQLValueText.uuid(id)
+        case .inet(let bytes): return InetFormatting.string(bytes) ?? "0x" + CQLValueText.hex(bytes)
+        case .decimal(let number): return CQLValueText.decimal(number)
         case .double(let number): return floatingPoint(number)
         case .float(let number): return floatingPoint(Double(number))
         case .timestamp(let milliseconds): return CalendarFormatting.timestamp(milliseconds: milliseconds)
         case .date(let days): return CalendarFormatting.date(days: Int64(days))
         case .time(let nanoseconds): return CalendarFormatting.time(nanoseconds: nanoseconds)
-        case .duration(let duration): return durationString(duration)
+        case .duration(let duration): return CQLValueText.duration(duration)
         default: return "?"
         }
     }
 
     /// `'text'` with inner quotes doubled.
     static func quote(_ text: String) -> String { "'" + text.replacingAll("'", with: "''") + "'" }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef")
-        var output = ""
-        output.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0xF)])
-        }
-        return output
-    }
-
-    /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, lower case.
-    public static func uuidString(_ id: CQLUUID) -> String {
-        let text = hex(id.bytes)
-        let characters = Array(text)
-        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
-    }
 
     /// cqlsh's rule: `%.*g` with the precision widened by the integer digits, so numbers
     /// below 10^precision print without an exponent.
@@ -116,34 +94,4 @@ public enum CQLValueFormatter {
         return String(format: "%.*g", precision, number)
     }
 
-    static func decimalString(_ number: CQLDecimal) -> String {
-        var digits = number.unscaled.magnitude.isEmpty ? "0" : number.unscaled.description
-        let negative = digits.hasPrefix("-")
-        if negative { digits.removeFirst() }
-        let scale = Int(number.scale)
-        if scale <= 0 {
-            digits += String(repeating: "0", count: -scale)
-        } else {
-            if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
-            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
-        }
-        return (negative ? "-" : "") + digits
-    }
-
-    static func durationString(_ duration: CQLDuration) -> String {
-        let negative = duration.months < 0 || duration.days < 0 || duration.nanoseconds < 0
-        var text = negative ? "-" : ""
-        let months = abs(Int64(duration.months)), days = abs(Int64(duration.days))
-        var nanoseconds = duration.nanoseconds.magnitude
-        if months / 12 > 0 { text += "\(months / 12)y" }
-        if months % 12 > 0 { text += "\(months % 12)mo" }
-        if days > 0 { text += "\(days)d" }
-        let units: [(UInt64, String)] = [(3_600_000_000_000, "h"), (60_000_000_000, "m"), (1_000_000_000, "s"),
-                                         (1_000_000, "ms"), (1_000, "us"), (1, "ns")]
-        for (size, suffix) in units where nanoseconds >= size {
-            text += "\(nanoseconds / size)\(suffix)"
-            nanoseconds %= size
-        }
-        return text == "" || text == "-" ? "0s" : text
-    }
 }

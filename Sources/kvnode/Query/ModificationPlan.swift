@@ -8,35 +8,33 @@ import KVCore
 struct ModificationPlan: Sendable {
     enum Kind: Sendable { case insert, update, delete }
 
-    /// A column write: a value (nil writes a tombstone).
-    struct Assignment: Sendable {
-        var column: SchemaColumn
-        var operand: Operand
-    }
-
     let layout: TableLayout
     let kind: Kind
     let keys: KeyRestrictions
-    let assignments: [Assignment]
-    /// DELETE of named columns; empty deletes rows (or a range, or the partition).
-    let deletedColumns: [SchemaColumn]
+    /// INSERT and UPDATE: the columns written. DELETE: the columns or elements deleted;
+    /// empty deletes rows (or a range, or the partition).
+    let writes: [ColumnWrite]
     let timeToLive: Operand?
     let timestamp: Operand?
     let markers: [ColumnSpecification]
+    /// `INSERT ... JSON`: the document, expanded into columns per execution.
+    var json: JSONInsert? = nil
 
     // MARK: Analysis
 
     static func insert(_ insert: CQLInsert, layout: TableLayout, context: TermContext) throws(ErrorResponse) -> ModificationPlan {
         guard insert.condition == nil else { throw unsupportedConditions }
-        guard case let .columns(names, values) = insert.values else {
-            throw ErrorResponse(.invalid, message: "INSERT JSON is not supported yet")
+        let names: [String], values: [CQLTerm]
+        switch insert.values {
+        case let .columns(columnNames, columnValues): (names, values) = (columnNames, columnValues)
+        case .json(let document): return try json(document, insert: insert, layout: layout, context: context)
         }
         guard names.count == values.count else {
             throw ErrorResponse(.invalid, message: "Unmatched column names/values")
         }
         var analyzer = OperandAnalyzer(layout: layout, context: context)
-        var keyValues: [String: CQLTerm] = [:]
-        var assignments: [Assignment] = []
+        var keyValues: [String: Operand] = [:]
+        var writes: [ColumnWrite] = []
         var seen = Set<String>()
         for (name, term) in zip(names, values) {
             guard seen.insert(name).inserted else {
@@ -45,11 +43,10 @@ struct ModificationPlan: Sendable {
             let column = try layout.column(name)
             let operand = try analyzer.operand(term, type: column.type, name: name)
             if column.kind == .partitionKey || column.kind == .clustering {
-                keyValues[name] = term
-                assignments.append(Assignment(column: column, operand: operand))
+                keyValues[name] = operand
             } else {
                 try checkWritable(column)
-                assignments.append(Assignment(column: column, operand: operand))
+                writes.append(ColumnWrite(column: column, operation: .set(operand)))
             }
         }
         let missingPartition = layout.partitionKey.filter { keyValues[$0.name] == nil }.map(\.name)
@@ -58,21 +55,16 @@ struct ModificationPlan: Sendable {
         }
         // Without clustering values an INSERT may only write static columns.
         let missingClustering = layout.clustering.filter { keyValues[$0.name] == nil }.map(\.name)
-        let onlyStatics = assignments.contains { $0.column.kind == .staticColumn }
-            && assignments.allSatisfy { $0.column.kind != .regular }
+        let onlyStatics = writes.contains { $0.column.kind == .staticColumn }
+            && writes.allSatisfy { $0.column.kind != .regular }
         if !missingClustering.isEmpty && !(onlyStatics && missingClustering.count == layout.clustering.count) {
             throw ErrorResponse(.invalid, message: "Some clustering keys are missing: \(missingClustering.joined(separator: ", "))")
         }
-        // Key operands were numbered in text order above; split them out.
-        func operand(_ column: SchemaColumn) -> KeyValues? {
-            assignments.first { $0.column.id == column.id }.map { .list([$0.operand]) }
-        }
         var keys = KeyRestrictions()
-        keys.partition = layout.partitionKey.compactMap(operand)
-        keys.clusteringEquals = layout.clustering.compactMap(operand)
-        let written = assignments.filter { $0.column.kind != .partitionKey && $0.column.kind != .clustering }
+        keys.partition = layout.partitionKey.compactMap { keyValues[$0.name].map { .list([$0]) } }
+        keys.clusteringEquals = layout.clustering.compactMap { keyValues[$0.name].map { .list([$0]) } }
         let (ttl, timestamp) = try using(insert.using, analyzer: &analyzer)
-        return ModificationPlan(layout: layout, kind: .insert, keys: keys, assignments: written, deletedColumns: [],
+        return ModificationPlan(layout: layout, kind: .insert, keys: keys, writes: writes,
                                 timeToLive: ttl, timestamp: timestamp, markers: analyzer.markers)
     }
 
@@ -80,37 +72,22 @@ struct ModificationPlan: Sendable {
         guard update.condition == nil else { throw unsupportedConditions }
         var analyzer = OperandAnalyzer(layout: layout, context: context)
         let (ttl, timestamp) = try using(update.using, analyzer: &analyzer)
-        var assignments: [Assignment] = []
+        var writes: [ColumnWrite] = []
         for assignment in update.assignments {
-            guard case let .set(name, term) = assignment else {
-                throw ErrorResponse(.invalid, message: "Collection and counter operations in UPDATE are not supported yet; assign whole values")
-            }
-            let column = try layout.column(name)
-            guard column.kind != .partitionKey && column.kind != .clustering else {
-                throw ErrorResponse(.invalid, message: "PRIMARY KEY part \(name) found in SET part")
-            }
-            try checkWritable(column)
-            assignments.append(Assignment(column: column, operand: try analyzer.operand(term, type: column.type, name: name)))
+            writes.append(try ColumnWrite.analyze(assignment, layout: layout, analyzer: &analyzer))
         }
         let keys = try KeyRestrictions.analyze(update.whereClause, layout: layout, analyzer: &analyzer)
-        try checkFullKey(keys, layout: layout, staticOnly: assignments.allSatisfy { $0.column.kind == .staticColumn })
-        return ModificationPlan(layout: layout, kind: .update, keys: keys, assignments: assignments, deletedColumns: [],
+        try checkFullKey(keys, layout: layout, staticOnly: writes.allSatisfy { $0.column.kind == .staticColumn })
+        return ModificationPlan(layout: layout, kind: .update, keys: keys, writes: writes,
                                 timeToLive: ttl, timestamp: timestamp, markers: analyzer.markers)
     }
 
     static func delete(_ delete: CQLDelete, layout: TableLayout, context: TermContext) throws(ErrorResponse) -> ModificationPlan {
         guard delete.condition == nil else { throw unsupportedConditions }
         var analyzer = OperandAnalyzer(layout: layout, context: context)
-        var columns: [SchemaColumn] = []
+        var writes: [ColumnWrite] = []
         for target in delete.selection {
-            guard case .column(let name) = target else {
-                throw ErrorResponse(.invalid, message: "Deleting collection elements is not supported yet")
-            }
-            let column = try layout.column(name)
-            guard column.kind != .partitionKey && column.kind != .clustering else {
-                throw ErrorResponse(.invalid, message: "Invalid identifier \(name) for deletion (should not be a PRIMARY KEY part)")
-            }
-            columns.append(column)
+            writes.append(try ColumnWrite.analyze(target, layout: layout, analyzer: &analyzer))
         }
         if delete.using.timeToLive != nil {
             throw ErrorResponse(.invalid, message: "Cannot provide custom TTL for DELETE statements")
@@ -121,10 +98,10 @@ struct ModificationPlan: Sendable {
             throw ErrorResponse(.invalid, message: "Some partition key parts are missing: \(layout.partitionKey.map(\.name).joined(separator: ", "))")
         }
         if keys.hasToken { throw ErrorResponse(.invalid, message: "The token function cannot be used in WHERE clauses for DELETE statements") }
-        if !columns.isEmpty {
-            try checkFullKey(keys, layout: layout, staticOnly: columns.allSatisfy { $0.kind == .staticColumn })
+        if !writes.isEmpty {
+            try checkFullKey(keys, layout: layout, staticOnly: writes.allSatisfy { $0.column.kind == .staticColumn })
         }
-        return ModificationPlan(layout: layout, kind: .delete, keys: keys, assignments: [], deletedColumns: columns,
+        return ModificationPlan(layout: layout, kind: .delete, keys: keys, writes: writes,
                                 timeToLive: nil, timestamp: timestamp, markers: analyzer.markers)
     }
 
@@ -139,7 +116,7 @@ struct ModificationPlan: Sendable {
         if case .counter = column.type { throw ErrorResponse(.invalid, message: "Counters are not supported") }
     }
 
-    private static func using(_ using: CQLUsing, analyzer: inout OperandAnalyzer) throws(ErrorResponse) -> (Operand?, Operand?) {
+    static func using(_ using: CQLUsing, analyzer: inout OperandAnalyzer) throws(ErrorResponse) -> (Operand?, Operand?) {
         let ttl = try using.timeToLive.map { term throws(ErrorResponse) in try analyzer.operand(term, type: .int, name: "[ttl]") }
         let timestamp = try using.timestamp.map { term throws(ErrorResponse) in
             try analyzer.operand(term, type: .bigint, name: "[timestamp]")
@@ -165,23 +142,53 @@ struct ModificationPlan: Sendable {
 
     // MARK: Execution
 
+    /// A row of a table: where list operations read their list's current elements.
+    struct RowAddress: Hashable, Sendable {
+        var partitionKey: [UInt8]
+        var clustering: [UInt8]
+    }
+
+    /// The rows whose current lists an execution must read first (empty for most writes:
+    /// only list operations by index or value read).
+    func rowsToRead(_ bindings: Bindings) throws(ErrorResponse) -> [RowAddress] {
+        let reading = writes.filter(\.readsCurrentList)
+        guard !reading.isEmpty else { return [] }
+        var clusterings: [[UInt8]] = []
+        if reading.contains(where: { $0.column.kind == .staticColumn }) { clusterings.append([]) }
+        if reading.contains(where: { $0.column.kind != .staticColumn }) {
+            for prefix in try keys.clusteringPrefixes(layout, bindings) { clusterings.append(try layout.clusteringKey(prefix)) }
+        }
+        return try keys.partitionKeys(layout, bindings).flatMap { key in
+            clusterings.map { RowAddress(partitionKey: key, clustering: $0) }
+        }
+    }
+
     /// The partition updates of one execution, with `writeTimestamp` unless the statement
-    /// names its own.
-    func mutations(_ bindings: Bindings, writeTimestamp: Int64, nowSeconds: Int64) throws(ErrorResponse) -> [Mutation] {
+    /// names its own. `currentRows` holds the live rows `rowsToRead` named.
+    func mutations(_ bindings: Bindings, writeTimestamp: Int64, nowSeconds: Int64, uniquifier: UInt32 = 0,
+                   statement: Int = 0, currentRows: [RowAddress: Row] = [:]) throws(ErrorResponse) -> [Mutation] {
+        if let json {
+            return try expanded(json, bindings).mutations(bindings, writeTimestamp: writeTimestamp, nowSeconds: nowSeconds,
+                                                          uniquifier: uniquifier, statement: statement, currentRows: currentRows)
+        }
+        if let timestamp, case .value(nil) = try bindings.resolve(timestamp) {
+            throw ErrorResponse(.invalid, message: "Invalid null value of timestamp")
+        }
         let timestamp = try bindings.integer(self.timestamp, what: "timestamp") ?? writeTimestamp
         guard timestamp != Int64.min else { throw ErrorResponse(.invalid, message: "Invalid timestamp") }
-        let ttl = try timeToLiveSeconds(bindings)
+        let writer = CellWriter(timestamp: timestamp, ttl: try timeToLiveSeconds(bindings), now: nowSeconds,
+                                uniquifier: uniquifier, statement: statement)
         let partitions = try keys.partitionKeys(layout, bindings)
         let prefixes = try keys.clusteringPrefixes(layout, bindings)
         var updates: [Mutation] = []
         for key in partitions {
             var update = PartitionUpdate(partitionKey: key)
-            switch kind {
-            case .insert, .update:
-                try write(into: &update, prefixes: prefixes, bindings: bindings, timestamp: timestamp, ttl: ttl, now: nowSeconds)
-            case .delete:
-                try delete(into: &update, prefixes: prefixes, bindings: bindings, timestamp: timestamp, now: nowSeconds)
+            if kind == .delete && writes.isEmpty {
+                try deleteRows(into: &update, prefixes: prefixes, bindings: bindings, writer: writer)
+            } else {
+                try writeColumns(into: &update, prefixes: prefixes, bindings: bindings, writer: writer, currentRows: currentRows)
             }
+            update.rows.sort { $0.clustering.lexicographicallyPrecedes($1.clustering) }
             updates.append(Mutation(table: layout.schema.id, update: update))
         }
         return updates
@@ -201,63 +208,40 @@ struct ModificationPlan: Sendable {
         return ttl
     }
 
-    private func cell(_ column: SchemaColumn, _ value: [UInt8]?, timestamp: Int64, ttl: Int32, now: Int64) -> Cell {
-        guard let value else { return .tombstone(column: column.id, timestamp: timestamp, nowSeconds: now) }
-        if ttl > 0 { return .expiring(column: column.id, timestamp: timestamp, value: value, ttlSeconds: ttl, nowSeconds: now) }
-        return .live(column: column.id, timestamp: timestamp, value: value)
-    }
-
-    private func write(into update: inout PartitionUpdate, prefixes: [[[UInt8]]], bindings: Bindings,
-                       timestamp: Int64, ttl: Int32, now: Int64) throws(ErrorResponse) {
-        var regular: [Cell] = []
-        var statics: [Cell] = []
-        for assignment in assignments {
-            guard case .value(let value) = try bindings.resolve(assignment.operand) else { continue }
-            if let value, value.count > 65_535 * 16 * 16 {
-                throw ErrorResponse(.invalid, message: "Value of column \(assignment.column.name) is too large (\(value.count) bytes)")
+    /// The cells of `writes` (values, collection operations, column deletions): static
+    /// columns in the partition's static row, the others in each named row.
+    private func writeColumns(into update: inout PartitionUpdate, prefixes: [[[UInt8]]], bindings: Bindings,
+                              writer: CellWriter, currentRows: [RowAddress: Row]) throws(ErrorResponse) {
+        func cells(_ selected: [ColumnWrite], clustering: [UInt8]) throws(ErrorResponse) -> [Cell] {
+            let current = currentRows[RowAddress(partitionKey: update.partitionKey, clustering: clustering)]
+            var cells: [Cell] = []
+            for write in selected {
+                let list = write.readsCurrentList
+                    ? (current?.cells.filter { $0.column == write.column.id && !$0.path.isEmpty } ?? []) : []
+                cells += try writer.cells(for: write, bindings: bindings, currentList: list)
             }
-            // An empty non-frozen collection is no collection: Cassandra reads it as null.
-            let isEmptyCollection = assignment.column.type.isCollection && !assignment.column.type.isFrozen
-                && value == [0, 0, 0, 0]
-            let written = cell(assignment.column, isEmptyCollection ? nil : value, timestamp: timestamp, ttl: ttl, now: now)
-            if assignment.column.kind == .staticColumn { statics.append(written) } else { regular.append(written) }
+            return cells
         }
-        // Without a clustering (a static-only write) there is no regular row to write.
-        let writesRow = keys.clusteringEquals.count == layout.clustering.count
-            && !(kind == .update && assignments.allSatisfy { $0.column.kind == .staticColumn })
-        if kind == .insert && writesRow {
-            // The row marker keeps an inserted row alive with every other column null.
-            regular.append(cell(SchemaColumn.rowMarker, [], timestamp: timestamp, ttl: ttl, now: now))
-        }
+        let statics = try cells(writes.filter { $0.column.kind == .staticColumn }, clustering: [])
         if !statics.isEmpty { update.rows.append(Row(clustering: [], unsortedCells: statics)) }
-        guard !regular.isEmpty, writesRow else { return }
+        // Without a full clustering (a static-only write) there is no regular row to write.
+        let regularWrites = writes.filter { $0.column.kind != .staticColumn }
+        let writesRow = keys.clusteringEquals.count == layout.clustering.count
+            && (kind == .insert || !regularWrites.isEmpty)
+        guard writesRow else { return }
         for prefix in prefixes {
-            update.rows.append(Row(clustering: try layout.clusteringKey(prefix), unsortedCells: regular))
+            let clustering = try layout.clusteringKey(prefix)
+            var regular = try cells(regularWrites, clustering: clustering)
+            // The row marker keeps an inserted row alive with every other column null.
+            if kind == .insert { regular.append(writer.cell(Cell.rowMarkerColumn, value: [])) }
+            if !regular.isEmpty { update.rows.append(Row(clustering: clustering, unsortedCells: regular)) }
         }
-        update.rows.sort { $0.clustering.lexicographicallyPrecedes($1.clustering) }
     }
 
-    private func delete(into update: inout PartitionUpdate, prefixes: [[[UInt8]]], bindings: Bindings,
-                        timestamp: Int64, now: Int64) throws(ErrorResponse) {
-        let deletion = DeletionTime(timestamp: timestamp, localSeconds: now)
-        if !deletedColumns.isEmpty {
-            let statics = deletedColumns.filter { $0.kind == .staticColumn }
-            let regular = deletedColumns.filter { $0.kind != .staticColumn }
-            if !statics.isEmpty {
-                update.rows.append(Row(clustering: [], unsortedCells: statics.map {
-                    .tombstone(column: $0.id, timestamp: timestamp, nowSeconds: now)
-                }))
-            }
-            if !regular.isEmpty {
-                for prefix in prefixes {
-                    update.rows.append(Row(clustering: try layout.clusteringKey(prefix), unsortedCells: regular.map {
-                        .tombstone(column: $0.id, timestamp: timestamp, nowSeconds: now)
-                    }))
-                }
-            }
-            update.rows.sort { $0.clustering.lexicographicallyPrecedes($1.clustering) }
-            return
-        }
+    /// DELETE of whole rows, a clustering range, or the partition.
+    private func deleteRows(into update: inout PartitionUpdate, prefixes: [[[UInt8]]], bindings: Bindings,
+                            writer: CellWriter) throws(ErrorResponse) {
+        let deletion = DeletionTime(timestamp: writer.timestamp, localSeconds: writer.now)
         if keys.clusteringEquals.isEmpty && !keys.hasSlice {
             update.partitionDeletion = deletion
             return
@@ -271,19 +255,12 @@ struct ModificationPlan: Sendable {
             let (start, end) = try sliceBounds(prefix: prefix, bindings: bindings)
             update.rangeTombstones.append(RangeTombstone(start: start, end: end, deletion: deletion))
         }
-        update.rows.sort { $0.clustering.lexicographicallyPrecedes($1.clustering) }
     }
 
     /// The clustering bounds of an equality prefix followed by the slice restriction, if any.
     func sliceBounds(prefix: [[UInt8]], bindings: Bindings) throws(ErrorResponse) -> (ClusteringBound, ClusteringBound) {
         try SliceBounds.make(prefix: prefix, lower: keys.sliceLower, upper: keys.sliceUpper, layout: layout, bindings: bindings)
     }
-}
-
-extension SchemaColumn {
-    /// The storage engine's row marker, column 0 (primary-key liveness of INSERTed rows).
-    static let rowMarker = SchemaColumn(id: Cell.rowMarkerColumn, name: "", kind: .regular, position: -1,
-                                        descending: false, type: .blob)
 }
 
 /// Clustering bounds for `prefix` then an optional slice on the next column. The slice's
@@ -297,8 +274,8 @@ enum SliceBounds {
         guard prefix.count < layout.clustering.count else { return (start, end) }
         let descending = layout.clustering[prefix.count].descending
         func bound(_ rangeEnd: RangeEnd) throws(ErrorResponse) -> ClusteringBound {
-            let value = try bindings.required(rangeEnd.operand, what: "clustering column \(layout.clustering[prefix.count].name)")
-            return ClusteringBound(prefix: try layout.clusteringKey(prefix + [value]), isInclusive: rangeEnd.isInclusive)
+            let values = try rangeEnd.values.resolve(bindings, what: "clustering column \(layout.clustering[prefix.count].name)")
+            return ClusteringBound(prefix: try layout.clusteringKey(prefix + values), isInclusive: rangeEnd.isInclusive)
         }
         let storageLower = descending ? upper : lower
         let storageUpper = descending ? lower : upper

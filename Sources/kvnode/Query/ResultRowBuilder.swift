@@ -3,9 +3,11 @@ import KVCore
 
 /// Turns the live rows of a partition into result rows: key columns decoded from the
 /// storage keys, cells by column id, and the partition's static columns on every row.
+/// Rows the statement's filter does not select are left out.
 struct ResultRowBuilder {
     let plan: SelectPlan
     let nowSeconds: Int64
+    var filter: BoundRowFilter?
 
     /// One result row and the clustering it came from (for paging).
     struct Output {
@@ -19,49 +21,82 @@ struct ResultRowBuilder {
         return first
     }
 
+    /// Whether `partition` holds a regular (non-static) row.
+    func hasRegularRows(_ partition: PartitionUpdate) -> Bool {
+        plan.layout.hasStatics ? partition.rows.contains { !$0.clustering.isEmpty } : !partition.rows.isEmpty
+    }
+
     /// The result rows of `partition`'s regular rows (its static row, if among them, is not
     /// one), each with `staticRow`'s values.
     func rows(of partition: PartitionUpdate, staticRow: Row?) -> [Output] {
         let keyValues = plan.layout.partitionValues(storageKey: partition.partitionKey)
         let token = StoragePartitionKey.token(of: partition.partitionKey)
         let regular = plan.layout.hasStatics ? partition.rows.filter { !$0.clustering.isEmpty } : partition.rows
-        return regular.map { row in
-            Output(clustering: row.clustering, values: values(for: row, staticRow: staticRow, keyValues: keyValues, token: token))
+        return regular.compactMap { row in
+            let clusteringValues = plan.layout.clusteringValues(row.clustering)
+            guard selects(row, staticRow: staticRow, keyValues: keyValues, clusteringValues: clusteringValues) else { return nil }
+            return Output(clustering: row.clustering, values: values(for: row, staticRow: staticRow, keyValues: keyValues,
+                                                                     clusteringValues: clusteringValues, token: token))
         }
     }
 
     /// The one row a partition with static data but no regular rows shows (clustering and
-    /// regular columns null).
-    func staticOnlyRow(partitionKey: [UInt8], staticRow: Row) -> Output {
-        Output(clustering: [], values: values(for: nil, staticRow: staticRow,
-                                              keyValues: plan.layout.partitionValues(storageKey: partitionKey),
-                                              token: StoragePartitionKey.token(of: partitionKey)))
+    /// regular columns null), unless the filter leaves it out.
+    func staticOnlyRow(partitionKey: [UInt8], staticRow: Row) -> Output? {
+        let keyValues = plan.layout.partitionValues(storageKey: partitionKey)
+        guard selects(nil, staticRow: staticRow, keyValues: keyValues, clusteringValues: []) else { return nil }
+        return Output(clustering: [], values: values(for: nil, staticRow: staticRow, keyValues: keyValues, clusteringValues: [],
+                                                     token: StoragePartitionKey.token(of: partitionKey)))
     }
 
-    private func values(for row: Row?, staticRow: Row?, keyValues: [[UInt8]], token: Token) -> [[UInt8]?] {
-        let clusteringValues = row.map { plan.layout.clusteringValues($0.clustering) } ?? []
-        return plan.selected.map { selected -> [UInt8]? in
+    private func selects(_ row: Row?, staticRow: Row?, keyValues: [[UInt8]], clusteringValues: [[UInt8]?]) -> Bool {
+        guard let filter else { return true }
+        return filter.selects { column in
+            value(of: column, row: row, staticRow: staticRow, keyValues: keyValues, clusteringValues: clusteringValues)
+        }
+    }
+
+    /// Any column's value in a row: from the keys, the static row or the row's cells.
+    private func value(of column: SchemaColumn, row: Row?, staticRow: Row?, keyValues: [[UInt8]],
+                       clusteringValues: [[UInt8]?]) -> [UInt8]? {
+        switch column.kind {
+        case .partitionKey: return keyValues[Int(column.position)]
+        case .clustering:
+            let position = Int(column.position)
+            return position < clusteringValues.count ? clusteringValues[position] : nil
+        case .staticColumn: return value(of: column, in: staticRow)
+        case .regular: return value(of: column, in: row)
+        }
+    }
+
+    private func values(for row: Row?, staticRow: Row?, keyValues: [[UInt8]], clusteringValues: [[UInt8]?],
+                        token: Token) -> [[UInt8]?] {
+        plan.selected.map { selected -> [UInt8]? in
             switch selected {
             case .column(let column):
-                switch column.kind {
-                case .partitionKey: return keyValues[Int(column.position)]
-                case .clustering:
-                    let position = Int(column.position)
-                    return position < clusteringValues.count ? clusteringValues[position] : nil
-                case .staticColumn: return cell(column, in: staticRow)?.value
-                case .regular: return cell(column, in: row)?.value
-                }
+                return value(of: column, row: row, staticRow: staticRow, keyValues: keyValues, clusteringValues: clusteringValues)
             case .writeTime(let column):
                 return cell(column, in: column.kind == .staticColumn ? staticRow : row).map { Self.bigint($0.timestamp) }
             case .timeToLive(let column):
                 guard let cell = cell(column, in: column.kind == .staticColumn ? staticRow : row), cell.kind == .expiring else { return nil }
                 return Self.int(Int32(clamping: max(0, cell.localSeconds - nowSeconds)))
+            case let .cast(column, target):
+                let value = value(of: column, row: row, staticRow: staticRow, keyValues: keyValues, clusteringValues: clusteringValues)
+                return CastConversion.convert(value, from: column.type, to: target)
             case .token:
                 return Self.bigint(token.value)
             case .countAll:
                 return nil
             }
         }
+    }
+
+    /// A column's value: its cell's, or a non-frozen collection assembled from its elements.
+    private func value(of column: SchemaColumn, in row: Row?) -> [UInt8]? {
+        guard CollectionCells.isMultiCell(column.type) else { return cell(column, in: row)?.value }
+        guard let row else { return nil }
+        return CollectionCells.value(of: row.cells.lazy.filter { $0.column == column.id && !$0.path.isEmpty },
+                                     type: column.type)
     }
 
     private func cell(_ column: SchemaColumn, in row: Row?) -> Cell? {

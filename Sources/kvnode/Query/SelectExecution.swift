@@ -27,8 +27,7 @@ struct SelectExecution {
         if let aggregation = plan.aggregation { return try await aggregatedPage(aggregation, size: pageSize, from: previous) }
         let state: PagingState
         if let previous { state = previous } else { state = PagingState(remaining: try limit()) }
-        var perPartition = try bindings.integer(plan.perPartitionLimit, what: "per partition limit").map { Int($0) } ?? Int.max
-        guard perPartition > 0 else { throw ErrorResponse(.invalid, message: "PER PARTITION LIMIT must be strictly positive") }
+        var perPartition = try perPartitionLimit() ?? Int.max
         // DISTINCT is one row per partition: its key columns and statics are the same on all.
         if plan.isDistinct { perPartition = 1 }
         return try await rowPage(size: pageSize, state: state, perPartition: perPartition)
@@ -46,6 +45,13 @@ struct SelectExecution {
         return page
     }
 
+    /// PER PARTITION LIMIT's value, nil without one; it counts groups with GROUP BY.
+    func perPartitionLimit() throws(ErrorResponse) -> Int? {
+        guard let value = try bindings.integer(plan.perPartitionLimit, what: "per partition limit") else { return nil }
+        guard value > 0 else { throw ErrorResponse(.invalid, message: "PER PARTITION LIMIT must be strictly positive") }
+        return Int(value)
+    }
+
     /// LIMIT's value (Int.max without one); it counts result rows, groups for GROUP BY.
     func limit() throws(ErrorResponse) -> Int {
         guard let value = try bindings.integer(plan.limit, what: "limit") else { return Int.max }
@@ -59,7 +65,7 @@ struct SelectExecution {
                                 page: inout Page) async throws(ErrorResponse) {
         let keys = try plan.keys.partitionKeys(plan.layout, bindings)
         let slices = try clusteringSlices()
-        let builder = ResultRowBuilder(plan: plan, nowSeconds: nowSeconds)
+        let builder = try rowBuilder()
         let clusteringRestricted = !plan.keys.clusteringEquals.isEmpty || plan.keys.hasSlice
         while state.partitionIndex < keys.count {
             let room = min(pageSize - page.rows.count, state.remaining, perPartition - state.rowsInPartition)
@@ -69,6 +75,7 @@ struct SelectExecution {
             let (start, end) = slices[state.sliceIndex]
             var outputs: [ResultRowBuilder.Output]
             var sliceHasMore: Bool
+            var readThrough: RowPosition?  // the last row read when the replica stopped at the limit
             if plan.isReversed {
                 // Reversed slices are read whole and paged by offset (storage order is forward).
                 let result = try await read(key, start, end, after: nil, limit: Int(Int32.max))
@@ -79,10 +86,12 @@ struct SelectExecution {
                 // One more than room: the static row, when first, does not make a result row.
                 let result = try await read(key, start, end, after: state.position, limit: room + (staticRow == nil ? 0 : 1))
                 outputs = result.partitions.flatMap { builder.rows(of: $0, staticRow: staticRow) }
-                if outputs.isEmpty, result.nextPosition == nil, state.position == nil, !clusteringRestricted, let staticRow {
-                    outputs = [builder.staticOnlyRow(partitionKey: key, staticRow: staticRow)]
+                let noRegularRows = !result.partitions.contains { builder.hasRegularRows($0) }
+                if noRegularRows, result.nextPosition == nil, state.position == nil, !clusteringRestricted, let staticRow {
+                    outputs = builder.staticOnlyRow(partitionKey: key, staticRow: staticRow).map { [$0] } ?? []
                 }
                 sliceHasMore = outputs.count > room || result.nextPosition != nil
+                readThrough = result.nextPosition
                 if outputs.isEmpty, let next = result.nextPosition, next != state.position {
                     state.position = next  // a page of deleted rows: continue after it
                     continue
@@ -96,6 +105,8 @@ struct SelectExecution {
             if sliceHasMore && !partitionFull && !taken.isEmpty {
                 if plan.isReversed {
                     state.skip += taken.count
+                } else if taken.count == outputs.count, let next = readThrough {
+                    state.position = next  // past the rows the filter left out, too
                 } else {
                     state.position = RowPosition(partitionKey: key, clustering: taken.last!.clustering)
                 }
@@ -112,6 +123,11 @@ struct SelectExecution {
         }
         let done = state.partitionIndex >= keys.count || state.remaining <= 0
         page.next = done ? nil : state
+    }
+
+    /// The builder of this execution's result rows, with its filter bound.
+    private func rowBuilder() throws(ErrorResponse) -> ResultRowBuilder {
+        ResultRowBuilder(plan: plan, nowSeconds: nowSeconds, filter: try plan.filter?.bind(bindings))
     }
 
     private func read(_ key: [UInt8], _ start: ClusteringBound, _ end: ClusteringBound, after: RowPosition?,
@@ -147,7 +163,7 @@ struct SelectExecution {
     private func readRange(pageSize: Int, perPartition: Int, state: inout PagingState,
                            page: inout Page) async throws(ErrorResponse) {
         let (from, to) = try tokenBounds()
-        let builder = ResultRowBuilder(plan: plan, nowSeconds: nowSeconds)
+        let builder = try rowBuilder()
         while true {
             let room = min(pageSize - page.rows.count, state.remaining)
             guard room > 0 else { break }
@@ -168,8 +184,8 @@ struct SelectExecution {
                     staticRow = try await readStaticRow(partition.partitionKey)
                 }
                 var outputs = builder.rows(of: partition, staticRow: staticRow)
-                if outputs.isEmpty, !continuing, let staticRow {
-                    outputs = [builder.staticOnlyRow(partitionKey: partition.partitionKey, staticRow: staticRow)]
+                if !builder.hasRegularRows(partition), !continuing, let staticRow {
+                    outputs = builder.staticOnlyRow(partitionKey: partition.partitionKey, staticRow: staticRow).map { [$0] } ?? []
                 }
                 for output in outputs {
                     guard page.rows.count < pageSize, state.remaining > 0 else { trimmed = true; break }

@@ -11,6 +11,7 @@ struct SelectPlan: Sendable {
         case column(SchemaColumn)
         case writeTime(SchemaColumn)
         case timeToLive(SchemaColumn)
+        case cast(SchemaColumn, to: CQLDataType)
         case token
         case countAll
     }
@@ -25,7 +26,11 @@ struct SelectPlan: Sendable {
     let aggregation: AggregationPlan?
     /// SELECT DISTINCT: one row per partition.
     let isDistinct: Bool
+    /// SELECT JSON: each result row is one `[json]` text value, an object of the columns.
+    let isJSON: Bool
     let keys: KeyRestrictions
+    /// What ALLOW FILTERING evaluates on each row read.
+    let filter: RowFilter?
     let limit: Operand?
     let perPartitionLimit: Operand?
     /// Rows within a partition come in reverse clustering order (`ORDER BY ... DESC` on an
@@ -33,18 +38,30 @@ struct SelectPlan: Sendable {
     let isReversed: Bool
     let markers: [ColumnSpecification]
 
-    static func analyze(_ select: CQLSelect, layout: TableLayout, context: TermContext) throws(ErrorResponse) -> SelectPlan {
-        if select.isJSON {
-            throw ErrorResponse(.invalid, message: "SELECT JSON is not supported yet")
+    /// The columns clients see: `specifications`, or the one `[json]` column.
+    var resultSpecifications: [ColumnSpecification] {
+        guard isJSON else { return specifications }
+        return [ColumnSpecification(keyspace: layout.keyspace, table: layout.name, name: "[json]", type: .varchar)]
+    }
+
+    /// Result rows as clients see them: for SELECT JSON, each row as one JSON object.
+    func resultRows(_ rows: [[[UInt8]?]]) -> [[[UInt8]?]] {
+        guard isJSON else { return rows }
+        let names = specifications.map(\.name)
+        let types = specifications.map { $0.type.dataType }
+        return rows.map { row in
+            let values = zip(row, types).map { JSONFormatting.json($0, type: $1) }
+            return [Array(JSONFormatting.object(names: names, values: values).utf8)]
         }
+    }
+
+    static func analyze(_ select: CQLSelect, layout: TableLayout, context: TermContext) throws(ErrorResponse) -> SelectPlan {
         let (selected, specifications, aggregates) = try selection(select.selection, layout: layout)
         var analyzer = OperandAnalyzer(layout: layout, context: context)
-        let keys = try KeyRestrictions.analyze(select.whereClause, layout: layout, forSelect: true, analyzer: &analyzer)
-        if !keys.restrictsPartition && (!keys.clusteringEquals.isEmpty || keys.hasSlice) && !select.allowFiltering {
-            throw ErrorResponse(.invalid, message: "Cannot execute this query as it might involve data filtering and thus may have unpredictable performance. If you want to execute this query despite the performance unpredictability, use ALLOW FILTERING")
-        }
+        let (keys, filter) = try KeyRestrictions.analyze(select.whereClause, layout: layout, forSelect: true,
+                                                         allowFiltering: select.allowFiltering, analyzer: &analyzer)
         if !keys.restrictsPartition && (!keys.clusteringEquals.isEmpty || keys.hasSlice) {
-            throw ErrorResponse(.invalid, message: "Restricting clustering columns without the partition key is not supported yet")
+            throw KeyRestrictions.filteringRefused
         }
         let perPartitionLimit = try select.perPartitionLimit.map { term throws(ErrorResponse) in
             try analyzer.operand(term, type: .int, name: "[per_partition_limit]")
@@ -52,11 +69,11 @@ struct SelectPlan: Sendable {
         let limit = try select.limit.map { term throws(ErrorResponse) in try analyzer.operand(term, type: .int, name: "[limit]") }
         let reversed = try ordering(select.orderBy, layout: layout, keys: keys)
         let groupColumns = try AggregationPlan.groupColumns(select.groupBy, layout: layout, keys: keys)
-        let aggregation = try AggregationPlan.make(aggregates: aggregates, groupColumnCount: groupColumns.count,
-                                                   isDistinct: select.isDistinct, hasPerPartitionLimit: perPartitionLimit != nil)
+        let aggregation = try AggregationPlan.make(aggregates: aggregates, groupColumns: groupColumns,
+                                                   isDistinct: select.isDistinct)
         if select.isDistinct { try validateDistinct(selected, layout: layout, keys: keys) }
         return SelectPlan(layout: layout, selected: selected + groupColumns.map(Selected.column), specifications: specifications,
-                          aggregation: aggregation, isDistinct: select.isDistinct, keys: keys, limit: limit,
+                          aggregation: aggregation, isDistinct: select.isDistinct, isJSON: select.isJSON, keys: keys, filter: filter, limit: limit,
                           perPartitionLimit: perPartitionLimit, isReversed: reversed, markers: analyzer.markers)
     }
 
@@ -71,7 +88,7 @@ struct SelectPlan: Sendable {
                 requested.insert(column.name)
             case .token:
                 requested.formUnion(layout.partitionKey.map(\.name))
-            case .column(let column), .writeTime(let column), .timeToLive(let column):
+            case .column(let column), .writeTime(let column), .timeToLive(let column), .cast(let column, _):
                 throw ErrorResponse(.invalid, message: "SELECT DISTINCT queries must only request partition key columns and/or static columns (not \(column.name))")
             case .countAll:
                 throw ErrorResponse(.invalid, message: "SELECT DISTINCT with aggregates or GROUP BY is not supported yet")
@@ -109,6 +126,10 @@ struct SelectPlan: Sendable {
                 guard column.kind == .regular || column.kind == .staticColumn else {
                     throw ErrorResponse(.invalid, message: "Cannot use selection function \(Self.functionName(selector.expression)) on PRIMARY KEY part \(name)")
                 }
+                // A non-frozen collection has a timestamp and TTL per element, not one.
+                guard !CollectionCells.isMultiCell(column.type) else {
+                    throw ErrorResponse(.invalid, message: "Cannot use selection function \(Self.functionName(selector.expression)) on collections")
+                }
                 if case .writeTime = selector.expression {
                     item = .writeTime(column)
                     spec = ColumnSpecification(keyspace: layout.keyspace, table: layout.name,
@@ -118,6 +139,13 @@ struct SelectPlan: Sendable {
                     spec = ColumnSpecification(keyspace: layout.keyspace, table: layout.name,
                                                name: selector.alias ?? "ttl(\(name))", type: .int)
                 }
+            case .cast(.column(let name), let targetType):
+                let column = try layout.column(name)
+                let target = try SchemaService.dataType(targetType)
+                try CastConversion.check(from: column.type, to: target, column: name)
+                item = .cast(column, to: target)
+                spec = ColumnSpecification(keyspace: layout.keyspace, table: layout.name,
+                                           name: selector.alias ?? "cast(\(name) as \(target))", type: DataTypeOption(target))
             case .countAll:
                 item = .countAll
                 aggregate = AggregateFunction(kind: .countRows, argumentType: .bigint)

@@ -183,7 +183,7 @@ final class StatementExecutor: Sendable {
     }
 
     private func resultColumns(_ plan: Plan) -> [ColumnSpecification] {
-        if case .select(let select) = plan { return select.specifications }
+        if case .select(let select) = plan { return select.resultSpecifications }
         return []
     }
 
@@ -250,10 +250,13 @@ final class StatementExecutor: Sendable {
         let now = clock.nowSeconds()
         var byKeyspace: [String: [Mutation]] = [:]
         var order: [String] = []
-        for (plan, bindings) in statements {
+        let uniquifier = UInt32.random(in: .min ... .max)
+        for (index, (plan, bindings)) in statements.enumerated() {
             let keyspace = plan.layout.keyspace
             if byKeyspace[keyspace] == nil { order.append(keyspace) }
-            byKeyspace[keyspace, default: []] += try plan.mutations(bindings, writeTimestamp: timestamp, nowSeconds: now)
+            let current = try await currentRows(plan, bindings: bindings, consistency: consistency)
+            byKeyspace[keyspace, default: []] += try plan.mutations(bindings, writeTimestamp: timestamp, nowSeconds: now,
+                                                                   uniquifier: uniquifier, statement: index, currentRows: current)
         }
         var groups: [KeyspaceMutations] = []
         for keyspace in order {
@@ -275,6 +278,29 @@ final class StatementExecutor: Sendable {
             try await coordinator.writeBatch(groups, logged: batch == .logged, consistency: consistency)
             return warnings
         }
+    }
+
+    /// The live rows a list operation by index or value must read before it writes, read at
+    /// the write's consistency level (ONE for ANY), as Cassandra reads them.
+    private func currentRows(_ plan: ModificationPlan, bindings: Bindings,
+                             consistency: ConsistencyLevel) async throws(ErrorResponse) -> [ModificationPlan.RowAddress: Row] {
+        let addresses = try plan.rowsToRead(bindings)
+        guard !addresses.isEmpty else { return [:] }
+        let replication = try await self.replication(plan.layout.keyspace)
+        let readConsistency: ConsistencyLevel = consistency == .any ? .one : consistency
+        var rows: [ModificationPlan.RowAddress: Row] = [:]
+        for address in addresses {
+            let bound = ClusteringBound(prefix: address.clustering, isInclusive: true)
+            let command = ReadCommand(table: plan.layout.schema.id,
+                                      selection: .partition(key: address.partitionKey, start: bound, end: bound),
+                                      after: nil, maxLiveRows: 1)
+            let result = try await coordinated { () async throws(CoordinatorError) in
+                try await coordinator.read(command, replication: replication, consistency: readConsistency)
+            }
+            let row = result.partitions.first?.rows.first { $0.clustering == address.clustering }
+            if let row { rows[address] = row }
+        }
+        return rows
     }
 
     private func read(_ plan: SelectPlan, bindings: Bindings, parameters: QueryParameters) async throws(ErrorResponse) -> RowsResult {
@@ -308,10 +334,11 @@ final class StatementExecutor: Sendable {
     }
 
     private func rowsResult(_ plan: SelectPlan, rows: [[[UInt8]?]], pagingState: [UInt8]?, skipMetadata: Bool) -> RowsResult {
+        let columns = plan.resultSpecifications
         let metadata = skipMetadata
-            ? RowsMetadata(noMetadataColumnCount: plan.specifications.count, pagingState: pagingState)
-            : RowsMetadata(columns: plan.specifications, pagingState: pagingState)
-        return RowsResult(metadata: metadata, rows: rows)
+            ? RowsMetadata(noMetadataColumnCount: columns.count, pagingState: pagingState)
+            : RowsMetadata(columns: columns, pagingState: pagingState)
+        return RowsResult(metadata: metadata, rows: plan.resultRows(rows))
     }
 
     // MARK: Helpers
@@ -365,7 +392,7 @@ final class StatementExecutor: Sendable {
 
 extension ModificationPlan {
     func withTimestamp(_ timestamp: Operand) -> ModificationPlan {
-        ModificationPlan(layout: layout, kind: kind, keys: keys, assignments: assignments, deletedColumns: deletedColumns,
+        ModificationPlan(layout: layout, kind: kind, keys: keys, writes: writes,
                          timeToLive: timeToLive, timestamp: timestamp, markers: markers)
     }
 }

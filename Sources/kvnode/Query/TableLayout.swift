@@ -40,6 +40,8 @@ struct TableLayout: Sendable {
         return column
     }
 
+    func column(named name: String) -> SchemaColumn? { byName[name] }
+
     func column(id: UInt32) -> SchemaColumn? { byID[id] }
 
     func specification(_ column: SchemaColumn, name: String? = nil) -> ColumnSpecification {
