@@ -73,6 +73,8 @@ public struct IntervalSample: Codable, Sendable {
 
 /// One operation kind over one interval.
 public struct IntervalOperation: Codable, Sendable {
+    /// Successes in the interval (its errors and timeouts are counted apart).
+    public var count: Int
     public var opsPerSecond: Double
     public var p50: Double
     public var p99: Double
@@ -82,6 +84,7 @@ public struct IntervalOperation: Codable, Sendable {
 
     /// The sample of `stats` over `elapsedS` seconds; latencies in ms.
     public init(stats: OperationStats, elapsedS: Double) {
+        count = stats.count
         opsPerSecond = elapsedS > 0 ? Double(stats.count) / elapsedS : 0
         p50 = Double(stats.latency.valueAtPercentile(50)) / 1000
         p99 = Double(stats.latency.valueAtPercentile(99)) / 1000

@@ -28,6 +28,20 @@ public enum ProfileDataset {
         public var ltv: Double
         public var plan: String
         public var attrs: [String: String]
+
+        /// A row with these values.
+        public init(userID: String, country: String, age: Int32, pushEnabled: Bool, purchaseCount: Int32,
+                    lastSeenMs: Int64, ltv: Double, plan: String, attrs: [String: String]) {
+            self.userID = userID
+            self.country = country
+            self.age = age
+            self.pushEnabled = pushEnabled
+            self.purchaseCount = purchaseCount
+            self.lastSeenMs = lastSeenMs
+            self.ltv = ltv
+            self.plan = plan
+            self.attrs = attrs
+        }
     }
 
     /// `h(i, k) = splitmix64(i * 16 + k)`.

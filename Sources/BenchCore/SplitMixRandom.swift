@@ -14,6 +14,14 @@ public struct SplitMixRandom: RandomNumberGenerator, Sendable {
         return Self.mix(state)
     }
 
+    /// The generator of worker `index` in phase `phase` of a run seeded `seed`. Seeding
+    /// workers with `seed + index` would give each the next one's sequence shifted by one
+    /// draw (the state only ever adds a constant); hashing the seed puts the streams at
+    /// unrelated points of the cycle.
+    public static func stream(seed: UInt64, index: Int, phase: UInt64 = 0) -> SplitMixRandom {
+        SplitMixRandom(seed: mix(seed &+ mix(UInt64(index) &+ 1) &+ mix(phase &+ 0x5851_F42D_4C95_7F2D)))
+    }
+
     /// The finalizer alone: `splitmix64(x)` of PERFORMANCE.md §3 is `mix(x + golden gamma)`.
     public static func mix(_ value: UInt64) -> UInt64 {
         var z = value

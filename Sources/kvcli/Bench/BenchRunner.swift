@@ -93,7 +93,7 @@ final class BenchRunner: Sendable {
     }
 
     private func work(_ index: Int, limit: Int?, deadlineNs: UInt64?, schedule: RateScheduler?, records: Bool) async {
-        var random = SplitMixRandom(seed: plan.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15 &+ (records ? 0 : 1 << 63))
+        var random = SplitMixRandom.stream(seed: plan.seed, index: index, phase: records ? 1 : 0)
         while !Task.isCancelled {
             let ticket = tickets.add(1, ordering: .relaxed).oldValue
             if let limit, ticket >= limit { return }

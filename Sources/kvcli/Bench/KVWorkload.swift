@@ -10,7 +10,10 @@ import KVCore
 /// made at start (half of each value is that buffer's noise, like db_bench's), so drawing a
 /// value costs a copy, not a random byte per byte.
 struct KVWorkload: BenchWorkload {
-    let operationNames = ["read", "write"]
+    /// Only the kinds the read ratio can produce: a read-only run's summary has no empty `write`.
+    var operationNames: [String] {
+        readRatio >= 1 ? ["read"] : readRatio <= 0 ? ["write"] : ["read", "write"]
+    }
     private let read: PreparedStatement
     private let write: PreparedStatement
     private let keys: KeyChooser
