@@ -74,9 +74,15 @@ trap cleanup EXIT
 # One line per measurement in $work/results: side op in_flight run ops_per_second p99_ms
 run_redis() { # run number
   local run=$1 p
+  if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    echo "error: something already answers on port $REDIS_PORT; set REDIS_PORT" >&2; exit 1
+  fi
   redis-server --port "$REDIS_PORT" --save '' --appendonly no >"$work/redis-server.log" 2>&1 &
   redis_pid=$!
-  until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
+  until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do
+    kill -0 "$redis_pid" 2>/dev/null || { echo "error: redis-server did not start:" >&2; tail -n 3 "$work/redis-server.log" >&2; exit 1; }
+    sleep 0.1
+  done
   for p in $IN_FLIGHT; do
     echo "== run $run: redis-benchmark -P $p" >&2
     redis-benchmark -p "$REDIS_PORT" -t set,get -n "$NUM" -c "$CONNECTIONS" -d "$VALUE_SIZE" -r "$KEYS" -P "$p" \
