@@ -1,6 +1,4 @@
 import ArgumentParser
-import BenchCore
-import Foundation
 
 /// `kvcli bench`: load testing. `kvcli bench --workload kv ...` runs a workload (the
 /// default subcommand, `run`); `kvcli bench compare A.json B.json` compares two reports.
@@ -8,31 +6,4 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Load-test a cluster and compare the reports.",
         subcommands: [BenchRunCommand.self, BenchCompareCommand.self], defaultSubcommand: BenchRunCommand.self)
-}
-
-/// `kvcli bench compare A.json B.json`: every metric of both reports and its change in percent.
-struct BenchCompareCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "compare", abstract: "Print each metric of two --json reports and its change from A to B in percent.")
-
-    @Argument(help: "The baseline report.")
-    var a: String
-
-    @Argument(help: "The report compared with it.")
-    var b: String
-
-    func run() throws {
-        print(ReportComparison(try Self.load(a), try Self.load(b)).render())
-    }
-
-    static func load(_ path: String) throws -> BenchReport {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("cannot read '\(path)'")
-        }
-        do {
-            return try BenchReport.decode(data)
-        } catch {
-            throw ValidationError("'\(path)' is not a kvcli bench --json report: \(error)")
-        }
-    }
 }

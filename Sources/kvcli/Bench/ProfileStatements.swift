@@ -52,30 +52,3 @@ struct ProfileStatements: Sendable {
         .map(entries.sorted { $0.key < $1.key }.map { CQLMapEntry(key: .text($0.key), value: .text($0.value)) })
     }
 }
-
-/// `--workload profile-read` or `profile-update`.
-struct ProfileWorkload: BenchWorkload {
-    let statements: ProfileStatements
-    let updates: Bool
-
-    var operationNames: [String] { [updates ? "profile-update" : "profile-read"] }
-
-    func operation(ticket: Int, random: inout SplitMixRandom) -> BenchOperation {
-        updates ? statements.updateOperation(ticket: ticket, random: &random)
-            : statements.readOperation(ticket: ticket, random: &random)
-    }
-}
-
-/// `--workload profiles-load`: inserts rows `keyOffset ..< keyOffset + keyCount` of the
-/// dataset (all `--rows` by default), each exactly once, in parallel over every worker.
-/// Idempotent: the rows are a function of their number, so a rerun writes the same values.
-struct ProfilesLoadWorkload: BenchWorkload {
-    let operationNames = ["load"]
-    let statements: ProfileStatements
-
-    var fixedOperationCount: Int? { statements.rows.count }
-
-    func operation(ticket: Int, random: inout SplitMixRandom) -> BenchOperation {
-        BenchOperation("load", statements.insert, statements.insertValues(statements.rows.offset + ticket))
-    }
-}
