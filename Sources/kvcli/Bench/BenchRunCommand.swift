@@ -54,7 +54,7 @@ struct BenchRunCommand: AsyncParsableCommand {
     @Option(help: "The first key (or row) number this process uses.")
     var keyOffset = 0
 
-    @Option(help: "How many keys (or rows) from --key-offset this process uses (default: to the end).")
+    @Option(help: "How many keys (or rows) from --key-offset this process uses; 0: to the end of the table.")
     var keyCount = 0
 
     @Option(help: "uniform, zipfian, zipfian:<exponent> or sequential.")
