@@ -76,7 +76,8 @@ public enum HTMLReport {
             })
         }
         var chart = SVGLineChart(title: "Latency distribution", xLabel: "percentile", yLabel: "ms", lines: lines)
-        chart.xTickLabel = { x in String(format: "%.4g%%", 100 - 100 / pow(10, x)) }
+        chart.xTicks = (0...6).map(Double.init)
+        chart.xTickLabel = { x in x == 0 ? "0%" : String(format: "%.\(max(0, Int(x) - 2))f%%", 100 - 100 / pow(10, x)) }
         return chart
     }
 

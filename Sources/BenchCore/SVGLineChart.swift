@@ -19,6 +19,8 @@ public struct SVGLineChart: Sendable {
     public var xLabel: String
     public var yLabel: String
     public var lines: [Line]
+    /// Where the x ticks go (nil: five evenly spaced over the data).
+    public var xTicks: [Double]?
     /// Labels for x ticks; default the number itself.
     public var xTickLabel: @Sendable (Double) -> String = { SVGLineChart.shortNumber($0) }
 
@@ -67,7 +69,8 @@ public struct SVGLineChart: Sendable {
             let y = yMax * Double(step) / 4
             svg += "<line x1=\"\(Self.left)\" y1=\"\(py(y))\" x2=\"\(Self.width - Self.right)\" y2=\"\(py(y))\" stroke=\"#eee\"/>\n"
             svg += text(Self.left - 6, py(y) + 4, Self.shortNumber(y), anchor: "end", size: 11)
-            let x = xMin + (xMax - xMin) * Double(step) / 4
+        }
+        for x in xTicks ?? (0...4).map({ xMin + (xMax - xMin) * Double($0) / 4 }) where x >= xMin && x <= xMax {
             svg += text(px(x), bottomY + 16, xTickLabel(x), anchor: "middle", size: 11)
         }
         svg += text((Self.left + Self.width - Self.right) / 2, Self.height - 6, xLabel, anchor: "middle", size: 12)
