@@ -49,6 +49,7 @@ import Testing
         for title in ["Throughput", "Latency percentiles over time", "Latency distribution"] { #expect(page.contains(title)) }
         #expect(!page.contains("http://") || !page.contains("src=\"http"))
         #expect(!page.contains("<script src"))
+        #expect(page.contains(">99.9%<") && page.contains(">90%<"))  // the distribution's tick labels
     }
 
     @Test func comparisonGivesTheChangeInPercent() {
