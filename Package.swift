@@ -100,6 +100,8 @@ let package = Package(
             name: "kvcli",
             dependencies: [
                 "KVCore", "KVClient", "CQL", "BenchCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -3,6 +3,7 @@ import BenchCore
 import CQL
 import Foundation
 import KVClient
+import NIOPosix
 
 /// `kvcli bench [run] --workload W ...`: runs one workload against a cluster and reports.
 struct BenchRunCommand: AsyncParsableCommand {
@@ -96,6 +97,9 @@ struct BenchRunCommand: AsyncParsableCommand {
     @Flag(help: "No progress line every second.")
     var quiet = false
 
+    @Flag(help: "Run the workers on Swift's global pool, not on the client's event loops (slower; for comparison).")
+    var onGlobalPool = false
+
     func validate() throws {
         guard WorkloadKind(rawValue: workload) != nil else {
             throw ValidationError("unknown workload '\(workload)': \(WorkloadKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -128,7 +132,9 @@ struct BenchRunCommand: AsyncParsableCommand {
             printer.note("setting up the \(workload) workload failed: \(error)")
             throw ExitCode(1)
         }
-        let runner = BenchRunner(client: client, workload: prepared, plan: plan(settings, prepared), printer: printer)
+        let executors = onGlobalPool ? [] : EventLoopTaskExecutor.all(of: MultiThreadedEventLoopGroup.singleton)
+        let runner = BenchRunner(client: client, workload: prepared, plan: plan(settings, prepared), printer: printer,
+                                 executors: executors)
         let outcome = await runner.run()
         let report = BenchReport(config: settings,
                                  summary: BenchReport.summary(of: outcome.recorder.total, names: prepared.operationNames,

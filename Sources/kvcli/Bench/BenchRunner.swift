@@ -44,9 +44,13 @@ final class BenchRunner: Sendable {
     private let reportedKinds = Mutex(Set<String>())
     /// When the last interval was closed (ns): the next one's length runs from there.
     private let lastCloseNs = Atomic<UInt64>(0)
+    /// Where workers run: the client's event loops (empty: Swift's global pool).
+    private let executors: [EventLoopTaskExecutor]
 
-    init(client: KVClient, workload: any BenchWorkload, plan: Plan, printer: BenchPrinter) {
+    init(client: KVClient, workload: any BenchWorkload, plan: Plan, printer: BenchPrinter,
+         executors: [EventLoopTaskExecutor]) {
         self.client = client
+        self.executors = executors
         self.workload = workload
         self.plan = plan
         self.printer = printer
@@ -80,7 +84,7 @@ final class BenchRunner: Sendable {
             if records { outer.addTask { await self.tick(startNs: startNs) } }
             await withTaskGroup(of: Void.self) { group in
                 for index in 0..<plan.workers {
-                    group.addTask {
+                    group.addTask(executorPreference: executors.isEmpty ? nil : executors[index % executors.count]) {
                         await self.work(index, limit: limit, deadlineNs: deadlineNs, schedule: schedule, records: records)
                     }
                 }
