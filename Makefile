@@ -5,7 +5,7 @@ PYTHON ?= python3
 # Python packages the integration tests use, installed into $(VENV).
 PYTHON_PACKAGES := pytest cassandra-driver cqlsh
 
-.PHONY: deps venv build release test test-swift test-sim test-integration cluster bench-rocksdb clean
+.PHONY: deps venv build release test test-swift test-sim test-integration cluster bench-rocksdb bench-redis clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -53,6 +53,10 @@ cluster: release
 ## Our engine and RocksDB's db_bench side by side (PERFORMANCE.md §1).
 bench-rocksdb: deps
 	Benchmarks/compare-rocksdb.sh
+
+## A one-node cluster and Redis side by side on point reads and writes (PERFORMANCE.md §2).
+bench-redis: deps
+	Benchmarks/compare-redis.sh
 
 clean:
 	rm -rf .build

@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // liblz4 from the system (Debian: liblz4-dev).
@@ -90,10 +91,17 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The load tester's pure parts: key and rate schedules, histograms, reports.
+        .target(
+            name: "BenchCore",
+            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
         .executableTarget(
             name: "kvcli",
             dependencies: [
-                "KVCore", "KVClient", "CQL",
+                "KVCore", "KVClient", "CQL", "BenchCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -107,6 +115,7 @@ let package = Package(
 
         .testTarget(name: "KVCoreTests", dependencies: ["KVCore"]),
         .testTarget(name: "LSMStoreTests", dependencies: ["LSMStore", "KVCore"]),
+        .testTarget(name: "BenchCoreTests", dependencies: ["BenchCore"]),
         .testTarget(name: "RingTests", dependencies: ["Ring", "KVCore"]),
         .testTarget(name: "GossipTests", dependencies: ["Gossip", "KVCore"]),
         .testTarget(

@@ -32,6 +32,7 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
     private var admitted = false
     private var announcedStartup = false
     private var readPendingUntilWritable = false
+    private var flushScheduled = false
 
     /// Creates the handler of one connection.
     /// `events`: where the connection subscribes once the client REGISTERs (nil: no pushes).
@@ -182,6 +183,20 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Writes a response and flushes once the loop has run the tasks already queued: the
+    /// responses of many requests in flight on one connection that complete together leave
+    /// in one write(2) instead of one each (a sixth of a node's CPU went to per-response
+    /// writes, perf).
+    private func writeCoalescingFlushes(_ output: ByteBuffer, context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(output), promise: nil)
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        context.eventLoop.assumeIsolated().execute {
+            self.flushScheduled = false
+            context.flush()
+        }
+    }
+
     /// Runs one request on the handler and hops back to the event loop with its response.
     private func run(_ request: DispatchedRequest, context: ChannelHandlerContext) {
         let handler = requestHandler
@@ -193,7 +208,11 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
         response.assumeIsolated().whenSuccess { response in
             let actions = self.machine.responseReady(streamID: request.streamID, response: response.message,
                                                      warnings: response.warnings)
-            self.perform(actions, context: context)
+            guard let output = actions.output, !actions.close, actions.dispatch.isEmpty else {
+                self.perform(actions, context: context)
+                return
+            }
+            self.writeCoalescingFlushes(output, context: context)
         }
     }
 }

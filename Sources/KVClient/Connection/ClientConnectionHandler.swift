@@ -36,6 +36,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     private var orphaned: Set<Int16> = []
     private var waiting = CircularBuffer<ClientRequest>()
     private var closedReason: String?
+    private var flushScheduled = false
 
     /// Creates the handler of a connection to `hostDescription` (used in errors).
     init(hostDescription: String, load: ConnectionLoad, maxStreams: Int, maxQueued: Int, limits: ProtocolLimits) {
@@ -62,6 +63,17 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             return
         }
         send(request, streamID: id, context: context)
+    }
+
+    /// Flushes once the loop has run the tasks already queued, so requests that many tasks
+    /// send at once on this connection leave in one write(2) rather than one each.
+    func flush(context: ChannelHandlerContext) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        context.eventLoop.assumeIsolated().execute {
+            self.flushScheduled = false
+            context.flush()
+        }
     }
 
     private func enqueue(_ request: ClientRequest) {

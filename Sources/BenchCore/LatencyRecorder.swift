@@ -1,0 +1,42 @@
+/// The measurements of a run: per operation kind, the current one-second interval and the
+/// total of the intervals closed so far, plus the series of interval samples.
+///
+/// A value type with no clock: the bench's ticker calls `closeInterval(timeS:elapsedS:)`
+/// once a second, and the workers record into it under the runner's lock.
+public struct LatencyRecorder: Sendable {
+    /// The interval being recorded.
+    public private(set) var interval: [String: OperationStats] = [:]
+    /// Every closed interval added together.
+    public private(set) var total: [String: OperationStats] = [:]
+    /// One sample per closed interval.
+    public private(set) var series: [IntervalSample] = []
+
+    /// An empty recorder.
+    public init() {}
+
+    /// Records a successful `operation`.
+    public mutating func recordSuccess(_ operation: String, timing: OperationTiming, rows: Int = 0) {
+        interval[operation, default: OperationStats()].recordSuccess(timing, rows: rows)
+    }
+
+    /// Records a failed `operation` of `kind`.
+    public mutating func recordError(_ operation: String, kind: String) {
+        interval[operation, default: OperationStats()].errorsByKind[kind, default: 0] += 1
+    }
+
+    /// Records a timed-out `operation`.
+    public mutating func recordTimeout(_ operation: String) {
+        interval[operation, default: OperationStats()].timeouts += 1
+    }
+
+    /// Ends the interval that lasted `elapsedS` seconds and ended `timeS` seconds into the
+    /// measured run: adds it to the total, appends its sample and returns it.
+    @discardableResult
+    public mutating func closeInterval(timeS: Double, elapsedS: Double) -> IntervalSample {
+        let sample = IntervalSample(timeS: timeS, stats: interval, elapsedS: elapsedS)
+        for (operation, stats) in interval { total[operation, default: OperationStats()].add(stats) }
+        interval = [:]
+        series.append(sample)
+        return sample
+    }
+}

@@ -1,0 +1,66 @@
+import BenchCore
+import KVClient
+import KVCore
+
+/// One request a workload wants sent: a prepared statement and its values. The runner sends
+/// it and times it, so workloads only decide what to ask.
+struct BenchOperation: Sendable {
+    /// The operation kind it is counted under (`read`, `write`, `scan`...).
+    let name: String
+    let statement: PreparedStatement
+    let values: [CQLValue?]
+    /// True for scans and segments: every page is fetched and the rows counted.
+    let paged: Bool
+
+    init(_ name: String, _ statement: PreparedStatement, _ values: [CQLValue?], paged: Bool = false) {
+        self.name = name
+        self.statement = statement
+        self.values = values
+        self.paged = paged
+    }
+}
+
+/// A workload: the operation kinds it reports and, for each ticket (the run's operation
+/// number), the operation to send. Workloads are immutable once prepared and shared by
+/// every worker; randomness comes from the worker's own generator.
+protocol BenchWorkload: Sendable {
+    /// The operation kinds the summary lists, even when none succeeded.
+    var operationNames: [String] { get }
+    /// When set, the run is exactly this many operations (profiles-load: its rows; scan
+    /// without a bound: one pass over the ring), whatever `--duration` says.
+    var fixedOperationCount: Int? { get }
+    /// The operation numbered `ticket`.
+    func operation(ticket: Int, random: inout SplitMixRandom) -> BenchOperation
+}
+
+extension BenchWorkload {
+    var fixedOperationCount: Int? { nil }
+}
+
+/// The workload names `--workload` accepts, and how each is built.
+enum WorkloadKind: String, CaseIterable, Sendable {
+    case kv
+    case profilesLoad = "profiles-load"
+    case profileRead = "profile-read"
+    case profileUpdate = "profile-update"
+    case mixed
+    case segment
+    case scan
+
+    /// Creates the schema the workload needs (if missing) and prepares its statements.
+    func make(client: KVClient, settings: BenchSettings, boundGiven: Bool) async throws(KVClientError)
+        -> any BenchWorkload {
+        let schema = BenchSchema(client: client, settings: settings)
+        switch self {
+        case .kv: return try await KVWorkload(schema: schema, settings: settings)
+        case .profilesLoad:
+            return ProfilesLoadWorkload(statements: try await ProfileStatements(schema: schema, settings: settings))
+        case .profileRead, .profileUpdate:
+            return ProfileWorkload(statements: try await ProfileStatements(schema: schema, settings: settings),
+                                   updates: self == .profileUpdate)
+        case .mixed: return try await MixedWorkload(schema: schema, settings: settings)
+        case .segment: return try await SegmentWorkload(schema: schema, settings: settings)
+        case .scan: return try await ScanWorkload(schema: schema, settings: settings, onePass: !boundGiven)
+        }
+    }
+}
