@@ -155,6 +155,23 @@ def test_workload_reports(loaded_profiles, reports, workload, arguments, operati
         assert report["summary"]["segment"]["rows"] == 500 * report["summary"]["segment"]["count"]
 
 
+def test_segment_with_the_example_filter_returns_exactly_its_rows(loaded_profiles, reports):
+    """PERFORMANCE.md §3's example segment (the default --where) over freshly loaded rows:
+    each repetition fetches exactly the rows the formula says match."""
+    run_kvcli("bench", "--workload", "profiles-load", *loaded_profiles)  # undo profile-update's changes
+    report, html, _ = bench(reports, "segment-example", "--workload", "segment", *loaded_profiles, "--ops", "3")
+    check_report(report, html, ["segment"])
+    rows = [profile_row(i) for i in range(500)]
+    matching = sum(1 for r in rows if r["country"] == "JP" and 30 <= r["age"] < 40 and r["push_enabled"]
+                   and r["last_seen"] > 1720000000000 and (r["plan"] == "pro" or r["purchase_count"] >= 500))
+    assert report["summary"]["segment"]["count"] == 3
+    assert matching > 0 and report["summary"]["segment"]["rows"] == 3 * matching
+    broad, _, _ = bench(reports, "segment-broad", "--workload", "segment", *loaded_profiles, "--ops", "2",
+                        "--where", "NOT (country = 'JP') AND (age < 25 OR plan = 'free')")
+    matching = sum(1 for r in rows if r["country"] != "JP" and (r["age"] < 25 or r["plan"] == "free"))
+    assert matching > 100 and broad["summary"]["segment"]["rows"] == 2 * matching
+
+
 def test_profiles_load_writes_exactly_the_specified_rows(loaded_profiles, reports):
     from cassandra import ConsistencyLevel
     from cassandra.cluster import Cluster

@@ -16,9 +16,9 @@ struct ProfileStatements: Sendable {
         insert = try await schema.prepare("INSERT INTO profiles (\(columns.joined(separator: ", "))) VALUES ("
                                           + columns.map { _ in "?" }.joined(separator: ", ") + ")")
         read = try await schema.prepare("SELECT * FROM profiles WHERE user_id = ?")
-        // Whole-map assignment: the server refuses `attrs['k'] = ?` element updates for now.
+        // Element writes: the profile's other attributes stay, and nothing is read first.
         update = try await schema.prepare(
-            "UPDATE profiles SET purchase_count = ?, last_seen = ?, attrs = ? WHERE user_id = ?")
+            "UPDATE profiles SET purchase_count = ?, last_seen = ?, attrs['lang'] = ?, attrs['device'] = ? WHERE user_id = ?")
         rows = try KeyChooser(settings: settings, tableSize: settings.rows)
     }
 
@@ -32,11 +32,10 @@ struct ProfileStatements: Sendable {
     func updateOperation(ticket: Int, random: inout SplitMixRandom) -> BenchOperation {
         let row = rows.key(ticket: ticket, random: &random)
         let draw = random.next()
-        let attrs: [String: String] = ["lang": ProfileDataset.languages[Int(draw % 4)],
-                                       "device": ProfileDataset.devices[Int((draw >> 8) % 3)]]
         return BenchOperation("profile-update", update, [
             .int(Int32((draw >> 16) % 1000)), .timestamp(1_700_000_000_000 + Int64((draw >> 24) % 31_536_000_000)),
-            Self.map(attrs), .text(ProfileDataset.userID(row)),
+            .text(ProfileDataset.languages[Int(draw % 4)]), .text(ProfileDataset.devices[Int((draw >> 8) % 3)]),
+            .text(ProfileDataset.userID(row)),
         ])
     }
 
