@@ -106,6 +106,8 @@ let package = Package(
         ),
 
         .testTarget(name: "KVCoreTests", dependencies: ["KVCore"]),
+        // The node's pure schema code (codec, model), through `@testable import kvnode`.
+        .testTarget(name: "KVNodeTests", dependencies: ["kvnode", "KVCore", "CQL"]),
         .testTarget(name: "LSMStoreTests", dependencies: ["LSMStore", "KVCore"]),
         .testTarget(name: "RingTests", dependencies: ["Ring", "KVCore"]),
         .testTarget(name: "GossipTests", dependencies: ["Gossip", "KVCore"]),
