@@ -26,9 +26,11 @@ public enum UDTCells {
     public static func fields(_ bytes: [UInt8]) -> [[UInt8]?]? {
         var reader = CQLBytesReader(bytes: bytes, typeName: "udt")
         var fields: [[UInt8]?] = []
-        while !reader.isAtEnd {
-            guard let field = try? reader.readElement() else { return nil }
-            fields.append(field)
+        // `try?` would flatten a null field into a failure: catch explicitly.
+        do {
+            while !reader.isAtEnd { fields.append(try reader.readElement()) }
+        } catch {
+            return nil
         }
         return fields
     }
