@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import quorum_session, wait_until
+from test_cqlsh import cqlsh
 
 cassandra = pytest.importorskip("cassandra")
 from cassandra import InvalidRequest  # noqa: E402
@@ -40,7 +41,8 @@ def session(cluster):
         session.execute("CREATE TYPE IF NOT EXISTS address (other text)")
         session.execute("CREATE TABLE people (id int PRIMARY KEY, home frozen<address>, work address, "
                         "past list<frozen<address>>, by_name map<text, frozen<address>>)")
-        session.execute("CREATE TABLE places (id int, at frozen<address>, note text, PRIMARY KEY (id, at))")
+        session.execute("CREATE TABLE places (id int, at frozen<address>, note text, owner address static, "
+                        "PRIMARY KEY (id, at))")
         yield session
 
 
@@ -122,6 +124,50 @@ def test_frozen_udt_as_clustering_column_orders_by_fields(session):
     assert one(session, "SELECT note FROM places WHERE id = 1 AND at = {city: 'b', zip: 1}").note == "b1"
     prepared = session.prepare("SELECT note FROM places WHERE id = ? AND at = ?")
     assert one(session, prepared, 1, AddressTuple("b", 2)).note == "b2"
+
+
+def test_frozen_udt_as_partition_key_and_in_filters(session):
+    session.execute("CREATE TABLE by_place (at frozen<address> PRIMARY KEY, n int)")
+    prepared = session.prepare("INSERT INTO by_place (at, n) VALUES (?, ?)")
+    assert prepared.routing_key_indexes == [0]
+    for number in range(1, 6):
+        session.execute(prepared, [AddressTuple(f"city{number}", number), number])
+    assert one(session, "SELECT n FROM by_place WHERE at = {city: 'city3', zip: 3}").n == 3
+    assert one(session, session.prepare("SELECT n FROM by_place WHERE at = ?"), AddressTuple("city4", 4)).n == 4
+    rows = session.execute("SELECT n FROM by_place WHERE n > 0 AND at = {city: 'city2', zip: 2} ALLOW FILTERING")
+    assert [row.n for row in rows] == [2]
+    rows = session.execute("SELECT id FROM people WHERE home = {city: 'Paris', zip: 75001} ALLOW FILTERING")
+    assert [row.id for row in rows] == [1]
+    with pytest.raises(InvalidRequest, match="Non-frozen UDT column 'work'"):
+        session.execute("SELECT id FROM people WHERE work = {city: 'Lyon'} ALLOW FILTERING")
+
+
+def test_static_non_frozen_udt_shared_by_the_partition(session):
+    session.execute("INSERT INTO places (id, at, note, owner) VALUES (2, {city: 'x', zip: 1}, 'x1', {city: 'Ghent'})")
+    session.execute("INSERT INTO places (id, at, note) VALUES (2, {city: 'y', zip: 2}, 'y2')")
+    session.execute("UPDATE places SET owner.zip = 9000 WHERE id = 2")
+    rows = list(session.execute("SELECT note, owner FROM places WHERE id = 2"))
+    assert [(row.note, fields(row.owner)) for row in rows] == [("x1", {"city": "Ghent", "zip": 9000}),
+                                                             ("y2", {"city": "Ghent", "zip": 9000})]
+
+
+def test_json_reads_and_writes_udts(session):
+    session.execute('INSERT INTO people JSON \'{"id": 11, "home": {"city": "Gent", "zip": 9000}, "work": {"zip": 1}}\'')
+    row = one(session, "SELECT JSON home, work FROM people WHERE id = 11")
+    assert row[0] == '{"home": {"city": "Gent", "zip": 9000}, "work": {"city": null, "zip": 1}}'
+    with pytest.raises(InvalidRequest, match="Unknown field 'street'"):
+        session.execute('INSERT INTO people JSON \'{"id": 12, "home": {"street": "x"}}\'')
+
+
+def test_cqlsh_prints_and_describes_udts(session):
+    session.execute("INSERT INTO people (id, home, past) VALUES (13, {city: 'Oslo', zip: 150}, [{city: 'Bergen'}])")
+    _, output, _ = cqlsh("-e", "SELECT home, past FROM udt.people WHERE id = 13")
+    assert "{city: 'Oslo', zip: 150}" in output and "[{city: 'Bergen', zip: null}]" in output
+    _, output, _ = cqlsh("-e", "DESCRIBE KEYSPACE udt")
+    assert "CREATE TYPE udt.address (\n    city text,\n    zip int\n);" in output
+    assert "home frozen<address>" in output and "work address" in output
+    cqlsh("-e", "UPDATE udt.people SET work.city = 'Tromso' WHERE id = 13")
+    assert one(session, "SELECT work FROM people WHERE id = 13").work.city == "Tromso"
 
 
 def test_bound_values_tuples_objects_and_registered_classes(session):
