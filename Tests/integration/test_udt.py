@@ -11,12 +11,16 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import quorum_session, wait_until
+import os
+
+from conftest import all_up, quorum_session, wait_until
 from test_cqlsh import cqlsh
 
 cassandra = pytest.importorskip("cassandra")
 from cassandra import InvalidRequest  # noqa: E402
-from cassandra.cluster import Cluster  # noqa: E402
+from cassandra import ConsistencyLevel  # noqa: E402
+from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, ExecutionProfile  # noqa: E402
+from cassandra.policies import WhiteListRoundRobinPolicy  # noqa: E402
 
 KEYSPACE = "udt"
 
@@ -253,3 +257,22 @@ def test_describe_and_other_clients_learn_of_types(session):
         wait_until(lambda: "late" not in other.metadata.keyspaces[KEYSPACE].user_types, 15)
     finally:
         other.shutdown()
+
+
+def test_types_survive_a_restart(session, cluster):
+    with open(os.path.join(cluster.directory, "node2", "data", "schema"), "rb") as file:
+        stored = file.read()
+    assert stored.startswith(b"kvschema 2\n") and b"U\tudt\taddress\t" in stored
+    cluster.kvcli("restart", "2", timeout=120)
+    wait_until(all_up, 30)
+    profile = ExecutionProfile(load_balancing_policy=WhiteListRoundRobinPolicy(["127.0.0.2"]),
+                               consistency_level=ConsistencyLevel.ALL)
+    node = Cluster(["127.0.0.2"], execution_profiles={EXEC_PROFILE_DEFAULT: profile})
+    try:
+        restarted = node.connect(KEYSPACE)
+        row = one(restarted, "SELECT * FROM system_schema.types WHERE keyspace_name = 'udt' AND type_name = 'address'")
+        assert row.field_names == ["city", "zip", "nation"]
+        row = one(restarted, "SELECT home, work FROM people WHERE id = 9")
+        assert (row.home.city, row.home.nation, row.work.city, row.work.nation) == ("Bonn", None, "Ulm", "DE")
+    finally:
+        node.shutdown()
