@@ -198,6 +198,18 @@ def test_bound_values_tuples_objects_and_registered_classes(session):
         connection.shutdown()
 
 
+def test_markers_inside_udt_and_collection_literals(session):
+    prepared = session.prepare("INSERT INTO people (id, home, past) VALUES (?, {city: ?, zip: ?}, [{city: ?}, ?])")
+    assert [column.name for column in prepared.column_metadata][:3] == ["id", "home.city", "home.zip"]
+    session.execute(prepared, [14, "Riga", 1001, "Tartu", AddressTuple("Parnu", 80010)])
+    row = one(session, "SELECT home, past FROM people WHERE id = 14")
+    assert fields(row.home) == {"city": "Riga", "zip": 1001}
+    assert [fields(value) for value in row.past] == [{"city": "Tartu", "zip": None}, {"city": "Parnu", "zip": 80010}]
+    update = session.prepare("UPDATE people SET work = {city: ?, zip: 5} WHERE id = ?")
+    session.execute(update, ["Vilnius", 14])
+    assert fields(one(session, "SELECT work FROM people WHERE id = 14").work) == {"city": "Vilnius", "zip": 5}
+
+
 def test_literal_errors_match_cassandra(session):
     with pytest.raises(InvalidRequest, match="Unknown field 'street' in value of user defined type address"):
         session.execute("INSERT INTO people (id, home) VALUES (8, {street: 'x'})")
