@@ -58,6 +58,9 @@ enum NestedMarkers {
                                    value: try required(entry.value, valueType, values, &next, context))
             })
         case (.tuple(let elements), .tuple(let types)):
+            guard elements.count <= types.count else {
+                throw ErrorResponse(.invalid, message: "Invalid tuple literal: too many elements. Type \(type) expects \(types.count) but got \(elements.count)")
+            }
             var result: [CQLValue?] = []
             for (element, elementType) in zip(elements, types) {
                 result.append(try value(element, type: elementType, values: values, next: &next, context: context))
