@@ -1,8 +1,9 @@
 """User-defined types with the Python driver against a 3-node cluster, with Cassandra's
 semantics: CREATE/ALTER/DROP TYPE, system_schema.types and the driver's metadata, frozen
 UDTs (one value; allowed in keys and collections) and non-frozen ones (one cell per field,
-so a field update writes that field alone), UDT literals, bound values from registered
-classes and dicts, field selection, and Cassandra's errors.
+so a field update writes that field alone), UDT literals (with markers inside), bound values
+from registered classes, tuples and objects, field selection, JSON, cqlsh, a restart, and
+Cassandra's errors.
 
 The module's keyspace is dropped when it ends.
 """
