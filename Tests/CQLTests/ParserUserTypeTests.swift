@@ -9,13 +9,24 @@ import Testing
     static let cases: [(String, CQLStatement)] = [
         (
             "ALTER TYPE ks.address ADD country text",
-            .alterType(name: CQLQualifiedName(keyspace: "ks", "address"),
-                       change: .addField(CQLColumnDefinition(name: "country", type: .native(.text))))
+            .alterType(name: CQLQualifiedName(keyspace: "ks", "address"), ifExists: false,
+                       change: .addField(CQLColumnDefinition(name: "country", type: .native(.text)), ifNotExists: false))
+        ),
+        (
+            "ALTER TYPE IF EXISTS address ADD IF NOT EXISTS country text",
+            .alterType(name: CQLQualifiedName("address"), ifExists: true,
+                       change: .addField(CQLColumnDefinition(name: "country", type: .native(.text)), ifNotExists: true))
+        ),
+        (
+            "ALTER TYPE address RENAME IF EXISTS zip TO postcode",
+            .alterType(name: CQLQualifiedName("address"), ifExists: false,
+                       change: .renameFields([CQLFieldRename(from: "zip", to: "postcode")], ifExists: true))
         ),
         (
             "ALTER TYPE address RENAME zip TO postcode AND \"City\" TO town",
-            .alterType(name: CQLQualifiedName("address"),
-                       change: .renameFields([CQLFieldRename(from: "zip", to: "postcode"), CQLFieldRename(from: "City", to: "town")]))
+            .alterType(name: CQLQualifiedName("address"), ifExists: false,
+                       change: .renameFields([CQLFieldRename(from: "zip", to: "postcode"), CQLFieldRename(from: "City", to: "town")],
+                                             ifExists: false))
         ),
         (
             "INSERT INTO t (k, a) VALUES (1, {city: 'Paris', \"Zip\": 75001, none: null})",

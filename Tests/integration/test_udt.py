@@ -239,6 +239,13 @@ def test_alter_type_add_reads_old_rows_with_the_new_field_null(session):
     assert result.column_names == ["home.nation"] and result.one()[0] == "AT"
     with pytest.raises(InvalidRequest, match="already exists"):
         session.execute("ALTER TYPE address ADD zip text")
+    session.execute("ALTER TYPE address ADD IF NOT EXISTS zip text")
+    session.execute("ALTER TYPE address RENAME IF EXISTS missing TO other")
+    session.execute("ALTER TYPE IF EXISTS nothing ADD x int")
+    with pytest.raises(InvalidRequest, match="No user type named udt.nothing exists"):
+        session.execute("ALTER TYPE nothing ADD x int")
+    wait_until(lambda: session.cluster.metadata.keyspaces[KEYSPACE].user_types["address"].field_names
+               == ["city", "zip", "nation"], 10)
 
 
 def test_drop_type_refused_while_used(session):

@@ -41,8 +41,9 @@ extension CQLParser {
             return .alterTable(name: name, change: try parseTableChange())
         }
         if acceptKeyword("type") {
+            let ifExists = try parseIfExists()
             let name = try parseQualifiedName()
-            return .alterType(name: name, change: try parseTypeChange())
+            return .alterType(name: name, ifExists: ifExists, change: try parseTypeChange())
         }
         throw .mismatched(current, expecting: "KEYSPACE, TABLE or TYPE")
     }
@@ -83,19 +84,22 @@ extension CQLParser {
         throw .mismatched(current, expecting: "ADD, DROP or WITH")
     }
 
-    /// Parses what follows `ALTER TYPE t`: `ADD field type` or `RENAME f TO g [AND ...]`.
+    /// Parses what follows `ALTER TYPE t`: `ADD [IF NOT EXISTS] field type` or
+    /// `RENAME [IF EXISTS] f TO g [AND ...]`.
     mutating func parseTypeChange() throws(CQLSyntaxError) -> CQLTypeChange {
         if acceptKeyword("add") {
-            return .addField(CQLColumnDefinition(name: try parseIdentifier(), type: try parseType()))
+            let ifNotExists = try parseIfNotExists()
+            return .addField(CQLColumnDefinition(name: try parseIdentifier(), type: try parseType()), ifNotExists: ifNotExists)
         }
         if acceptKeyword("rename") {
+            let ifExists = try parseIfExists()
             var renames: [CQLFieldRename] = []
             repeat {
                 let from = try parseIdentifier()
                 try expectKeyword("to")
                 renames.append(CQLFieldRename(from: from, to: try parseIdentifier()))
             } while acceptKeyword("and")
-            return .renameFields(renames)
+            return .renameFields(renames, ifExists: ifExists)
         }
         throw .mismatched(current, expecting: "ADD or RENAME")
     }

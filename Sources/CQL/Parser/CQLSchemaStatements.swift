@@ -162,12 +162,12 @@ public struct CQLCreateType: Sendable, Equatable {
     }
 }
 
-/// What an `ALTER TYPE` changes.
+/// What an `ALTER TYPE` changes (Cassandra 5.0's grammar, with its optional `IF` clauses).
 public enum CQLTypeChange: Sendable, Equatable {
-    /// `ADD field type`.
-    case addField(CQLColumnDefinition)
-    /// `RENAME f TO g [AND f2 TO g2 ...]`.
-    case renameFields([CQLFieldRename])
+    /// `ADD [IF NOT EXISTS] field type`.
+    case addField(CQLColumnDefinition, ifNotExists: Bool)
+    /// `RENAME [IF EXISTS] f TO g [AND f2 TO g2 ...]`.
+    case renameFields([CQLFieldRename], ifExists: Bool)
 }
 
 /// One `f TO g` of `ALTER TYPE ... RENAME`.

@@ -31,18 +31,27 @@ extension SchemaService {
         return (updated, SchemaChange(change: .created, target: .type(keyspace: keyspace.name, name: name)))
     }
 
-    func alterType(_ name: CQLQualifiedName, _ change: CQLTypeChange,
+    /// `ALTER TYPE`; the `IF` clauses turn a missing type, an existing field to add or a
+    /// missing field to rename into no change (no schema change is announced when nothing
+    /// changed), as in Cassandra 5.0.
+    func alterType(_ name: CQLQualifiedName, ifExists: Bool, _ change: CQLTypeChange,
                    sessionKeyspace: String?) throws(ErrorResponse) -> (Schema, SchemaChange)? {
         let keyspace = try resolveKeyspace(name, sessionKeyspace: sessionKeyspace)
         guard var type = schema.userType(keyspace.name, name.name) else {
+            if ifExists { return nil }
             throw ErrorResponse(.invalid, message: "No user type named \(keyspace.name).\(name.name) exists.")
         }
+        let before = type
         switch change {
-        case .addField(let definition):
+        case .addField(let definition, let ifNotExists):
+            if ifNotExists && type.fields.contains(where: { $0.name == definition.name }) { return nil }
             type.fields.append(try addedField(definition, to: type))
-        case .renameFields(let renames):
-            for rename in renames { try renameField(rename, in: &type) }
+        case .renameFields(let renames, let ifExists):
+            for rename in renames where !ifExists || type.fields.contains(where: { $0.name == rename.from }) {
+                try renameField(rename, in: &type)
+            }
         }
+        if type == before { return nil }
         type.timestamp = nextTimestamp()
         var updated = schema
         updated.types[type.key] = type

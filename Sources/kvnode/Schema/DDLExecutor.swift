@@ -32,8 +32,8 @@ extension SchemaService {
                 outcome = try dropTable(name, ifExists: ifExists, sessionKeyspace: sessionKeyspace)
             case .createType(let create):
                 outcome = try createType(create, sessionKeyspace: sessionKeyspace)
-            case .alterType(let name, let change):
-                outcome = try alterType(name, change, sessionKeyspace: sessionKeyspace)
+            case .alterType(let name, let ifExists, let change):
+                outcome = try alterType(name, ifExists: ifExists, change, sessionKeyspace: sessionKeyspace)
             case .dropType(let name, let ifExists):
                 outcome = try dropType(name, ifExists: ifExists, sessionKeyspace: sessionKeyspace)
             default:
