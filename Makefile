@@ -32,8 +32,8 @@ test-swift: deps
 	$(SWIFT) build --build-tests
 	SWIFT=$(SWIFT) scripts/run-swift-tests.sh
 
-## The cluster simulator alone. SEED=n replays one seed (SIM_WORKLOAD=unique-inserts or
-## registers and SIM_NODES=3 or 5 pick one run); SIM_SEEDS=n runs n seeds per workload and
+## The cluster simulator alone. SEED=n replays one seed (SIM_WORKLOAD=unique-inserts,
+## registers or logged-batches, and SIM_NODES=3 or 5 pick one run); SIM_SEEDS=n runs n seeds per workload and
 ## cluster size (default 75).
 test-sim: deps
 	$(SWIFT) build --build-tests

@@ -13,6 +13,9 @@ public enum CoordinatorError: Error, Equatable, Sendable, CustomStringConvertibl
     case readFailure(ConsistencyLevel, received: Int, blockFor: Int, failures: Int, reason: String)
     /// The request cannot be coordinated as asked.
     case invalid(String)
+    /// A write of a batch failed with the inner error (`writeTimeout` or `writeFailure`):
+    /// `type` is the protocol's write type of that write (BATCH_LOG, BATCH or UNLOGGED_BATCH).
+    indirect case batch(BatchWriteType, CoordinatorError)
 
     public var description: String {
         switch self {
@@ -27,6 +30,23 @@ public enum CoordinatorError: Error, Equatable, Sendable, CustomStringConvertibl
         case let .readFailure(level, received, blockFor, failures, reason):
             "Read failed at \(level): \(received) of \(blockFor) answered, \(failures) failed (\(reason))"
         case .invalid(let message): message
+        case let .batch(_, error): error.description
         }
     }
+
+    /// The error with any batch wrapper taken off.
+    public var unwrapped: CoordinatorError {
+        if case .batch(_, let inner) = self { return inner.unwrapped }
+        return self
+    }
+}
+
+/// Which write of a batch timed out or failed, as the native protocol's write type names it.
+public enum BatchWriteType: Sendable, Equatable {
+    /// Storing a logged batch in the batchlog (BATCH_LOG).
+    case batchLog
+    /// Applying the mutations of a logged batch, after the batchlog write (BATCH).
+    case batch
+    /// Applying the mutations of an unlogged batch over several partitions (UNLOGGED_BATCH).
+    case unloggedBatch
 }

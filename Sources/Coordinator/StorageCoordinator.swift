@@ -14,13 +14,16 @@ public final class StorageCoordinator: Sendable {
     let transport: any Transport
     let storage: any ReplicaStorage
     let clock: any Clock
-    private let view: @Sendable () -> ClusterView
+    let view: @Sendable () -> ClusterView
     private let lastTimestamp = Mutex<Int64>(0)
     private let replicaMaps = Mutex<[String: ReplicaMap]>([:])
     let readRepairs = Atomic<Int>(0)
     let digestMismatches = Atomic<Int>(0)
 
-    private let hints: HintStore?
+    let hints: HintStore?
+    let batchlog: BatchlogStore?
+    let random: any RandomSource
+    let batchFailpoint: BatchFailpoint?
     let speculativeRetry: SpeculativeRetryPolicy
     let speculativeRetries = Atomic<Int>(0)
     let readLatencies = Mutex(ReadLatencyWindow())
@@ -31,11 +34,19 @@ public final class StorageCoordinator: Sendable {
     /// `speculativeRetry`, a read still short of its level after the policy's delay also
     /// asks the next replica instead of waiting for a slow one's timeout; that delay is
     /// waited on `sleepClock` (a virtual clock in the simulator), and replica latencies for
-    /// a percentile policy are measured with `clock`.
+    /// a percentile policy are measured with `clock`. With `batchlog`, this node keeps the
+    /// batchlog entries other coordinators send it, and logged batches over several
+    /// partitions go through batchlogs (`writeLogged`); `random` picks batchlog nodes and
+    /// batch ids; `batchFailpoint` (tests only) stops a logged batch half-way.
     public init(transport: any Transport, storage: any ReplicaStorage, clock: any Clock, hints: HintStore? = nil,
+                batchlog: BatchlogStore? = nil, random: any RandomSource = SystemRandomSource(),
+                batchFailpoint: BatchFailpoint? = nil,
                 speculativeRetry: SpeculativeRetryPolicy = .none,
                 sleepClock: any _Concurrency.Clock<Duration> = ContinuousClock(),
                 view: @escaping @Sendable () -> ClusterView) {
+        self.batchlog = batchlog
+        self.random = random
+        self.batchFailpoint = batchFailpoint
         self.sleepClock = sleepClock
         self.transport = transport
         self.storage = storage
@@ -82,6 +93,7 @@ public final class StorageCoordinator: Sendable {
         }
         transport.setHandler(for: .read, read)
         transport.setHandler(for: .rangeRead, read)
+        installBatchlogHandlers()
     }
 
     /// A write timestamp in microseconds: the clock, but strictly increasing on this node so
@@ -171,9 +183,11 @@ public final class StorageCoordinator: Sendable {
 
     /// Leaves a hint for a replica that missed `mutation`; a refused hint (the host's cap) is
     /// counted by the store, and read repair is then what brings the replica up to date.
-    private func storeHint(_ mutation: Mutation, for replica: HostID) {
-        guard let hints else { return }
-        try? hints.store(mutation, for: replica)
+    /// Returns whether the hint is stored.
+    @discardableResult
+    func storeHint(_ mutation: Mutation, for replica: HostID) -> Bool {
+        guard let hints else { return false }
+        return (try? hints.store(mutation, for: replica)) != nil
     }
 
     /// Nil on success, else why it failed (starting with `timedOut` for a timeout).
@@ -322,7 +336,7 @@ public final class StorageCoordinator: Sendable {
     // MARK: Replica maps
 
     /// The keyspace's replica map for the view's ring, rebuilt only when the ring changed.
-    private func replicaMap(_ replication: KeyspaceReplication, view: ClusterView) -> ReplicaMap {
+    func replicaMap(_ replication: KeyspaceReplication, view: ClusterView) -> ReplicaMap {
         let key = "\(replication.keyspace)\u{0}\(replication.strategy)"
         if let cached = replicaMaps.withLock({ $0[key] }), cached.ring.tokens == view.ring.tokens,
            cached.ring.owners == view.ring.owners {

@@ -33,13 +33,13 @@ public struct MessagingConfiguration: Sendable {
     /// Per-verb request timeouts; see `MessagingConfiguration.defaultVerbTimeouts`.
     public var verbTimeouts: [Verb: Duration] = MessagingConfiguration.defaultVerbTimeouts
 
-    /// Gossip 1 s; writes (mutation, hint) 2 s; single-partition reads 5 s; range reads and
+    /// Gossip 1 s; writes (mutation, hint, batchlog store and remove) 2 s; single-partition reads 5 s; range reads and
     /// schema exchange 10 s; truncate 60 s; echo 1 s.
     public static let defaultVerbTimeouts: [Verb: Duration] = [
         .echo: .seconds(1),
         .gossipDigestSyn: .seconds(1), .gossipDigestAck: .seconds(1),
         .gossipDigestAck2: .seconds(1), .gossipShutdown: .seconds(1),
-        .mutation: .seconds(2), .hint: .seconds(2),
+        .mutation: .seconds(2), .hint: .seconds(2), .batchStore: .seconds(2), .batchRemove: .seconds(2),
         .read: .seconds(5), .rangeRead: .seconds(10),
         .schemaPull: .seconds(10), .schemaPush: .seconds(10),
         .truncate: .seconds(60),

@@ -37,6 +37,10 @@ extension Verb {
     public static let hint = Verb(rawValue: 23)
     /// Drop all data of a table on a replica.
     public static let truncate = Verb(rawValue: 24)
+    /// Store a logged batch in the receiver's batchlog (before its mutations are applied).
+    public static let batchStore = Verb(rawValue: 25)
+    /// Forget a logged batch whose mutations were all applied (one-way).
+    public static let batchRemove = Verb(rawValue: 26)
 
     /// Ask a node for its schema.
     public static let schemaPull = Verb(rawValue: 30)
@@ -46,7 +50,7 @@ extension Verb {
     /// Every verb this build names, in wire order.
     public static let allNamed: [Verb] = [
         .echo, .gossipDigestSyn, .gossipDigestAck, .gossipDigestAck2, .gossipShutdown,
-        .mutation, .read, .rangeRead, .hint, .truncate, .schemaPull, .schemaPush,
+        .mutation, .read, .rangeRead, .hint, .truncate, .batchStore, .batchRemove, .schemaPull, .schemaPush,
     ]
 }
 
@@ -64,6 +68,8 @@ extension Verb: CustomStringConvertible {
         case .rangeRead: "rangeRead"
         case .hint: "hint"
         case .truncate: "truncate"
+        case .batchStore: "batchStore"
+        case .batchRemove: "batchRemove"
         case .schemaPull: "schemaPull"
         case .schemaPush: "schemaPush"
         default: "verb(\(rawValue))"

@@ -9,9 +9,9 @@ public final class SimulatedCluster: Sendable {
     public let nodes: [SimulatedNode]
     let log: SimulationLog
 
-    init(options: SimulationOptions) throws {
+    init(options: SimulationOptions, usesBatchlogs: Bool = false) throws {
         let environment = try SimulationEnvironment(seed: options.seed, nodeCount: options.nodeCount,
-                                                    replicationFactor: options.replicationFactor)
+                                                    replicationFactor: options.replicationFactor, usesBatchlogs: usesBatchlogs)
         self.environment = environment
         log = SimulationLog(executor: environment.executor)
         let random = environment.random
@@ -74,6 +74,9 @@ public final class SimulatedCluster: Sendable {
         guard let ring = try? TokenRing(members) else { preconditionFailure("the simulator chose clashing tokens") }
         return ReplicaMap(ring: ring, strategy: environment.replication.strategy)
     }
+
+    /// How many batchlog entries the running nodes hold.
+    var batchlogEntryCount: Int { nodes.reduce(0) { $0 + ($1.batchlogEntryCount ?? 0) } }
 
     /// How many partitions are not identical on all of their replicas.
     func partitionsDiffering() -> Int {

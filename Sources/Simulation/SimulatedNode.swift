@@ -17,11 +17,13 @@ public final class SimulatedNode: Sendable {
         let transport: InMemoryTransport
         let coordinator: StorageCoordinator
         let view: CurrentView
+        let batchlog: BatchlogStore?
         let tasks: [Task<Void, Never>]
 
         init(store: LSMStore, transport: InMemoryTransport, coordinator: StorageCoordinator, view: CurrentView,
-             tasks: [Task<Void, Never>]) {
+             batchlog: BatchlogStore?, tasks: [Task<Void, Never>]) {
             self.store = store
+            self.batchlog = batchlog
             self.transport = transport
             self.coordinator = coordinator
             self.view = view
@@ -63,6 +65,9 @@ public final class SimulatedNode: Sendable {
     /// The running node's coordinator, or nil when it is down.
     var coordinator: StorageCoordinator? { running.withLock { $0?.coordinator } }
 
+    /// How many batches the running node's batchlog holds (nil: down, or no batchlog).
+    var batchlogEntryCount: Int? { running.withLock { $0?.batchlog?.count } }
+
     /// The running node's current cluster view, or nil when it is down.
     var view: ClusterView? { running.withLock { $0?.view.value } }
 
@@ -84,8 +89,10 @@ public final class SimulatedNode: Sendable {
         let replica = LSMReplicaStorage(store: store)
         let view = CurrentView(try ClusterView(gossip: gossip.members, localEndpoint: endpoint, localHost: hostID,
                                                localDatacenter: "dc1"))
+        let batchlog = try openBatchlog()
         let coordinator = StorageCoordinator(
             transport: transport, storage: replica, clock: clock, hints: hints,
+            batchlog: batchlog, random: environment.random, batchFailpoint: batchFailpoint,
             speculativeRetry: .percentile(99), sleepClock: environment.virtualClock,
             view: {
                 let current = view.value
@@ -98,7 +105,7 @@ public final class SimulatedNode: Sendable {
             store: hints, transport: transport, clock: environment.virtualClock,
             isAlive: { host in view.value.alive.contains(host) },
             address: { host in view.value.addresses[host] }, throttle: .milliseconds(1))
-        let tasks = [
+        var tasks = [
             repeating(every: .milliseconds(environment.gossip.gossipIntervalMs)) { gossip.tick() },
             repeating(every: Self.viewRefreshInterval) { [endpoint, hostID] in
                 guard let rebuilt = try? ClusterView(gossip: gossip.members, localEndpoint: endpoint, localHost: hostID,
@@ -107,8 +114,36 @@ public final class SimulatedNode: Sendable {
             },
             Task.preferringInheritedExecutor { await dispatcher.run() },
         ]
-        running.withLock { $0 = Running(store: store, transport: transport, coordinator: coordinator, view: view, tasks: tasks) }
+        if let batchlog {
+            let replayer = BatchlogReplayer(
+                store: batchlog, coordinator: coordinator,
+                replayTimeoutMillis: SimulationEnvironment.batchlogReplayTimeoutMillis,
+                interval: SimulationEnvironment.batchlogReplayInterval, sleepClock: environment.virtualClock,
+                replication: { [environment] _ in environment.replication })
+            tasks.append(Task.preferringInheritedExecutor { await replayer.run() })
+        }
+        running.withLock {
+            $0 = Running(store: store, transport: transport, coordinator: coordinator, view: view, batchlog: batchlog, tasks: tasks)
+        }
         starts.wrappingAdd(1, ordering: .relaxed)
+    }
+
+    /// The node's batchlog (reopened from its disk), when the run uses batchlogs.
+    private func openBatchlog() throws -> BatchlogStore? {
+        guard environment.usesBatchlogs else { return nil }
+        return try BatchlogStore(directory: Self.directory + "/batchlog", fileSystem: fileSystem, clock: clock,
+                                 maxTotalBytes: 64 << 20)
+    }
+
+    /// With batchlogs, some logged batches stop after their first mutation, as if their
+    /// coordinator died there (its other requests go on: only that batch is abandoned).
+    private var batchFailpoint: BatchFailpoint? {
+        guard environment.usesBatchlogs else { return nil }
+        return BatchFailpoint(mutationsBeforeHalt: 1) { [random = environment.random] () throws(CoordinatorError) in
+            if random.chance(SimulationEnvironment.batchCoordinatorDeathChance) {
+                throw .invalid(SimulationEnvironment.batchCoordinatorDeath)
+            }
+        }
     }
 
     /// Kills the node as `kill -9` and a power cut would: its tasks and connections stop,

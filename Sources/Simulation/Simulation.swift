@@ -7,6 +7,8 @@ public enum SimulationWorkload: String, CaseIterable, Sendable {
     case uniqueInserts = "unique-inserts"
     /// Single-writer registers at QUORUM/QUORUM; no stale or non-monotonic read.
     case registers
+    /// Logged batches over several partitions at QUORUM; each is applied whole or not at all.
+    case loggedBatches = "logged-batches"
 }
 
 /// What one seed's run found.
@@ -43,7 +45,7 @@ public struct SimulationReport: Sendable {
 public enum Simulation {
     /// Runs `workload` with `options` and reports what it found.
     public static func run(_ workload: SimulationWorkload, options: SimulationOptions) throws -> SimulationReport {
-        let cluster = try SimulatedCluster(options: options)
+        let cluster = try SimulatedCluster(options: options, usesBatchlogs: workload == .loggedBatches)
         var counters: [String: Int] = [:]
         do {
             counters = try cluster.environment.executor.run(limit: .seconds(3600)) {
@@ -75,6 +77,7 @@ public enum Simulation {
         let workload: any Workload = switch kind {
         case .uniqueInserts: UniqueInsertsWorkload(cluster: cluster)
         case .registers: RegisterWorkload(cluster: cluster)
+        case .loggedBatches: LoggedBatchWorkload(cluster: cluster)
         }
         let deadline = clock.now.advanced(by: options.faultDuration)
         async let faults: Void = options.injectsFaults

@@ -18,17 +18,31 @@ public final class SimulationEnvironment: Sendable {
     public let replication: KeyspaceReplication
     let gossip: GossipConfiguration
     let seeds: [GossipEndpoint]
+    /// Whether nodes keep a batchlog and replay it (only the batch workload needs them; the
+    /// other workloads' seeds replay exactly as before they existed).
+    let usesBatchlogs: Bool
 
     /// Request timeouts of the simulated messaging (Cassandra's defaults are 2 s and 5 s;
     /// shorter ones keep seeds quick without changing what is checked).
     static let requestTimeout = Duration.seconds(1)
 
-    init(seed: UInt64, nodeCount: Int, replicationFactor: Int) throws {
+    /// A batchlog entry is replayed this long after it was stored: Cassandra's twice the
+    /// write timeout.
+    static let batchlogReplayTimeoutMillis = Int64(2 * (requestTimeout / .milliseconds(1)))
+    static let batchlogReplayInterval = Duration.seconds(1)
+    /// In the batch workload, this share of logged batches see their coordinator stop dead
+    /// after the batchlog write and the first mutation (`BatchFailpoint`), so that only the
+    /// batchlog replay can complete them.
+    static let batchCoordinatorDeathChance = 0.1
+    static let batchCoordinatorDeath = "the coordinator died in the middle of the batch (simulated)"
+
+    init(seed: UInt64, nodeCount: Int, replicationFactor: Int, usesBatchlogs: Bool = false) throws {
+        self.usesBatchlogs = usesBatchlogs
         executor = SimulationExecutor()
         virtualClock = VirtualClock(executor: executor)
         random = SeededRandomSource(seed: seed)
         var messaging = MessagingConfiguration()
-        for verb in [Verb.mutation, .hint, .read, .rangeRead, .truncate] { messaging.verbTimeouts[verb] = Self.requestTimeout }
+        for verb in [Verb.mutation, .hint, .read, .rangeRead, .truncate, .batchStore, .batchRemove] { messaging.verbTimeouts[verb] = Self.requestTimeout }
         network = InMemoryNetwork(configuration: messaging, clock: virtualClock)
         replication = KeyspaceReplication(keyspace: "simulation",
                                           strategy: try SimpleStrategy(replicationFactor: replicationFactor))

@@ -45,6 +45,19 @@ struct NodeConfiguration: Sendable, Equatable {
     /// than the window (then read repair must catch it up).
     var hintedHandoffEnabled = true
     var maxHintWindowMs = 10_800_000
+    /// Batch guardrails, as Cassandra's: a client warning above the warn size, InvalidRequest
+    /// above the fail size, a warning for unlogged batches over more partitions.
+    var batchSizeWarnThresholdKB = 5
+    var batchSizeFailThresholdKB = 50
+    var unloggedBatchAcrossPartitionsWarnThreshold = 10
+    /// A batchlog entry older than this is replayed by the node holding it; nil: twice
+    /// `write_request_timeout_ms`, as Cassandra.
+    var batchlogReplayTimeoutMs: Int?
+    /// How often the node looks for batchlog entries to replay (the first look at startup).
+    var batchlogReplayIntervalMs = 10_000
+    /// Tests only: a coordinator of a logged batch applies this many of its mutations after
+    /// the batchlog write and then exits the process at once (as if killed). -1: off.
+    var failpointBatchExitAfterMutations = -1
 
     /// Every key the YAML file may hold.
     static let keys: Set<String> = [
@@ -54,6 +67,8 @@ struct NodeConfiguration: Sendable, Equatable {
         "phi_convict_threshold", "memtable_size_mb", "log_level",
         "write_request_timeout_ms", "read_request_timeout_ms", "range_request_timeout_ms",
         "hinted_handoff_enabled", "max_hint_window_ms", "speculative_retry", "speculative_retry_ms",
+        "batch_size_warn_threshold_in_kb", "batch_size_fail_threshold_in_kb", "unlogged_batch_across_partitions_warn_threshold",
+        "batchlog_replay_timeout_ms", "batchlog_replay_interval_ms", "failpoint_batch_exit_after_mutations",
     ]
 }
 
@@ -113,6 +128,12 @@ extension NodeConfiguration {
         case "max_hint_window_ms": maxHintWindowMs = try reader.integer()
         case "speculative_retry": speculativeRetry = try reader.speculativeRetryPolicy()
         case "speculative_retry_ms": speculativeRetryMs = try reader.integer()
+        case "batch_size_warn_threshold_in_kb": batchSizeWarnThresholdKB = try reader.integer()
+        case "batch_size_fail_threshold_in_kb": batchSizeFailThresholdKB = try reader.integer()
+        case "unlogged_batch_across_partitions_warn_threshold": unloggedBatchAcrossPartitionsWarnThreshold = try reader.integer()
+        case "batchlog_replay_timeout_ms": batchlogReplayTimeoutMs = try reader.integer()
+        case "batchlog_replay_interval_ms": batchlogReplayIntervalMs = try reader.integer()
+        case "failpoint_batch_exit_after_mutations": failpointBatchExitAfterMutations = try reader.integer()
         default: throw ConfigurationError(description: "\(source): unknown key '\(key)'")
         }
     }
@@ -146,10 +167,30 @@ extension NodeConfiguration {
         }
         guard maxHintWindowMs >= 0 else { throw ConfigurationError(description: "max_hint_window_ms must be >= 0") }
         try validateSpeculativeRetry()
+        try validateBatches()
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
             throw ConfigurationError(description: "log_level: '\(logLevel)' is not a log level")
         }
     }
+
+    private func validateBatches() throws {
+        guard batchSizeWarnThresholdKB >= 1, batchSizeFailThresholdKB >= 1, unloggedBatchAcrossPartitionsWarnThreshold >= 0 else {
+            throw ConfigurationError(description: "batch_size_warn_threshold_in_kb and batch_size_fail_threshold_in_kb must be >= 1, "
+                                     + "unlogged_batch_across_partitions_warn_threshold >= 0")
+        }
+        guard (1...86_400_000).contains(batchlogReplayTimeoutMs ?? 1), (100...3_600_000).contains(batchlogReplayIntervalMs) else {
+            throw ConfigurationError(description: "batchlog_replay_timeout_ms must be 1-86400000 and batchlog_replay_interval_ms 100-3600000")
+        }
+    }
+
+    /// The batch guardrails in force.
+    var batchLimits: BatchLimits {
+        BatchLimits(warnThresholdBytes: batchSizeWarnThresholdKB * 1024, failThresholdBytes: batchSizeFailThresholdKB * 1024,
+                    unloggedPartitionsWarnThreshold: unloggedBatchAcrossPartitionsWarnThreshold)
+    }
+
+    /// The age at which a batchlog entry is replayed.
+    var batchlogReplayTimeout: Int { batchlogReplayTimeoutMs ?? 2 * writeRequestTimeoutMs }
 
     private func validateSpeculativeRetry() throws {
         guard let speculativeRetryMs else { return }

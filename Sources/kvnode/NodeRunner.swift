@@ -54,7 +54,9 @@ final class NodeRunner: Sendable {
                                             datacenter: configuration.datacenter, logger: logger)
         let replica = LSMReplicaStorage(store: store)
         let hints = try openHints()
+        let batchlog = try openBatchlog()
         let coordinator = StorageCoordinator(transport: transport, storage: replica, clock: clock, hints: hints,
+                                             batchlog: batchlog, random: random, batchFailpoint: batchFailpoint,
                                              speculativeRetry: configuration.speculativeRetryPolicy,
                                              view: { clusterView.view })
         // Serve the replica side before gossip makes this node look alive: a peer's write or
@@ -84,7 +86,18 @@ final class NodeRunner: Sendable {
                                      address: { clusterView.view.addresses[$0] }, throttle: .milliseconds(1)).run()
             }
         }
-        let executor = StatementExecutor(schema: schema, coordinator: coordinator, clock: clock, random: random)
+        let batchlogTask = Task {
+            await BatchlogReplayer(store: batchlog, coordinator: coordinator,
+                                   replayTimeoutMillis: Int64(configuration.batchlogReplayTimeout),
+                                   interval: .milliseconds(configuration.batchlogReplayIntervalMs),
+                                   replication: { keyspace in await Self.replication(of: keyspace, schema: schema) },
+                                   gcGraceSeconds: { table in
+                                       await schema.schema.liveTables.first { $0.id == table }.map { Int64($0.gcGraceSeconds) }
+                                   },
+                                   onProblem: { [logger] problem in logger.warning("\(problem)") }).run()
+        }
+        let executor = StatementExecutor(schema: schema, coordinator: coordinator, batchLimits: configuration.batchLimits,
+                                         clock: clock, random: random)
         let systemTables = SystemQueryHandler(
             local: .init(configuration: configuration, endpoint: listenEndpoint, generation: identity.generation,
                          releaseVersion: Self.releaseVersion),
@@ -104,6 +117,7 @@ final class NodeRunner: Sendable {
         statusTask.cancel()
         clusterViewTask.cancel()
         hintTask?.cancel()
+        batchlogTask.cancel()
         await schema.stop()
         await gossip.shutdown()
         await admin.close()
@@ -143,6 +157,33 @@ final class NodeRunner: Sendable {
         }
     }
 
+    /// The batchlog in `<data_directory>/batchlog`.
+    private func openBatchlog() throws -> BatchlogStore {
+        let directory = joinPath(configuration.dataDirectory, "batchlog")
+        do {
+            return try BatchlogStore(directory: directory, fileSystem: fileSystem, clock: clock, maxTotalBytes: 1 << 30,
+                                     onProblem: { [logger] problem in logger.warning("\(problem)") })
+        } catch {
+            throw ConfigurationError(description: "data_directory: cannot use \(directory) for the batchlog: \(error)")
+        }
+    }
+
+    /// The test failpoint `failpoint_batch_exit_after_mutations`, or nil when off.
+    private var batchFailpoint: BatchFailpoint? {
+        guard configuration.failpointBatchExitAfterMutations >= 0 else { return nil }
+        return BatchFailpoint(mutationsBeforeHalt: configuration.failpointBatchExitAfterMutations) { [logger] () throws(CoordinatorError) in
+            logger.critical("failpoint_batch_exit_after_mutations: exiting in the middle of a logged batch")
+            _exit(3)
+        }
+    }
+
+    /// A keyspace's current replication, for batchlog replay; nil once it is dropped.
+    static func replication(of keyspace: String, schema: SchemaService) async -> KeyspaceReplication? {
+        guard let definition = await schema.schema.keyspace(keyspace),
+              let strategy = try? ReplicationStrategies.strategy(for: definition) else { return nil }
+        return KeyspaceReplication(keyspace: keyspace, strategy: strategy)
+    }
+
     private func loadIdentity() throws -> NodeIdentity {
         var identity = try NodeIdentity.load(directory: configuration.dataDirectory, fileSystem: fileSystem)
             ?? NodeIdentity.fresh(random)
@@ -162,6 +203,8 @@ final class NodeRunner: Sendable {
             let write = Duration.milliseconds(configuration.writeRequestTimeoutMs)
             messaging.verbTimeouts[.mutation] = write
             messaging.verbTimeouts[.hint] = write
+            messaging.verbTimeouts[.batchStore] = write
+            messaging.verbTimeouts[.batchRemove] = write
             messaging.verbTimeouts[.read] = .milliseconds(configuration.readRequestTimeoutMs)
             messaging.verbTimeouts[.rangeRead] = .milliseconds(configuration.rangeRequestTimeoutMs)
             return try await NIOTransport.start(listeningOn: address, configuration: messaging, group: group, logger: logger)

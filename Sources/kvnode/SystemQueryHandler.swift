@@ -39,25 +39,30 @@ final class SystemQueryHandler: CQLRequestHandler {
     }
 
     func handle(_ request: RequestMessage, context: CQLConnectionInfo) async -> ResponseMessage {
+        await respond(to: request, context: context).message
+    }
+
+    /// Answers a request; batches may add client warnings.
+    func respond(to request: RequestMessage, context: CQLConnectionInfo) async -> CQLResponse {
         switch request {
         case .query(let text, let parameters):
             return await run(text, keyspace: sessionKeyspace(context), context: context, parameters: parameters)
         case .prepare(let text):
-            return await prepare(text, context: context)
+            return CQLResponse(await prepare(text, context: context))
         case .execute(let id, let parameters):
             do {
                 if let plan = try await executor.preparedPlan(id) { return await executor.execute(plan, parameters: parameters) }
             } catch {
-                return .error(error)
+                return CQLResponse(.error(error))
             }
             guard let entry = preparedTexts.withLock({ $0[id] }) else {
-                return .error(ErrorResponse(.unprepared(id: id), message: "Prepared query with ID \(Self.hex(id)) not found"))
+                return CQLResponse(.error(ErrorResponse(.unprepared(id: id), message: "Prepared query with ID \(Self.hex(id)) not found")))
             }
             return await run(entry.text, keyspace: entry.keyspace, context: context, parameters: parameters)
         case .batch(let batch):
             return await runBatch(batch, keyspace: sessionKeyspace(context))
         default:
-            return .error(ErrorResponse(.protocolError, message: "Unexpected request \(request) on an established connection"))
+            return CQLResponse(.error(ErrorResponse(.protocolError, message: "Unexpected request \(request) on an established connection")))
         }
     }
 
@@ -72,20 +77,25 @@ final class SystemQueryHandler: CQLRequestHandler {
     // MARK: Statements
 
     private func run(_ text: String, keyspace: String?, context: CQLConnectionInfo,
-                     parameters: QueryParameters) async -> ResponseMessage {
+                     parameters: QueryParameters) async -> CQLResponse {
         let statement: CQLStatement
         do {
             statement = try CQLParser.parseStatement(text)
         } catch {
-            return .error(ErrorResponse(.syntaxError, message: error.description))
+            return CQLResponse(.error(ErrorResponse(.syntaxError, message: error.description)))
         }
         if StatementExecutor.handles(statement, sessionKeyspace: keyspace) {
             do {
                 return await executor.execute(try await executor.plan(statement, sessionKeyspace: keyspace), parameters: parameters)
             } catch {
-                return .error(error)
+                return CQLResponse(.error(error))
             }
         }
+        return CQLResponse(await runOther(statement, keyspace: keyspace, context: context))
+    }
+
+    /// USE, system-table SELECTs, DESCRIBE, TRUNCATE and DDL.
+    private func runOther(_ statement: CQLStatement, keyspace: String?, context: CQLConnectionInfo) async -> ResponseMessage {
         switch statement {
         case .use(let name):
             let userKeyspace = await schema.schema.keyspace(name) != nil
@@ -105,12 +115,14 @@ final class SystemQueryHandler: CQLRequestHandler {
                                             clusterName: local.configuration.clusterName)
         case .truncate(let name):
             return await executor.truncate(name, sessionKeyspace: keyspace)
+        case .unsupported(let message):
+            return .error(ErrorResponse(.invalid, message: message))
         default:
             if let response = await schema.execute(statement, sessionKeyspace: keyspace,
                                                    localDatacenter: local.configuration.datacenter) {
                 return response
             }
-            return .error(ErrorResponse(.invalid, message: "This statement is not supported: \(text)"))
+            return .error(ErrorResponse(.invalid, message: "This statement is not supported here"))
         }
     }
 
@@ -126,7 +138,7 @@ final class SystemQueryHandler: CQLRequestHandler {
             return await executor.prepare(statement, text: text, sessionKeyspace: keyspace, id: Self.preparedID(text, keyspace))
         default:
             let response = await run(text, keyspace: keyspace, context: context,
-                                     parameters: QueryParameters(consistency: .one))
+                                     parameters: QueryParameters(consistency: .one)).message
             guard case .result(.rows(let result)) = response else { return response }
             metadata = result.metadata
         }
@@ -148,7 +160,7 @@ final class SystemQueryHandler: CQLRequestHandler {
     }
 
     /// A BATCH request: statements given as text or prepared ids, each with its values.
-    private func runBatch(_ batch: BatchRequest, keyspace: String?) async -> ResponseMessage {
+    private func runBatch(_ batch: BatchRequest, keyspace: String?) async -> CQLResponse {
         var statements: [(StatementExecutor.Plan, [ProtocolValue])] = []
         do throws(ErrorResponse) {
             for item in batch.statements {
@@ -169,10 +181,10 @@ final class SystemQueryHandler: CQLRequestHandler {
                 }
             }
         } catch {
-            return .error(error)
+            return CQLResponse(.error(error))
         }
         let parameters = QueryParameters(consistency: batch.consistency, defaultTimestamp: batch.defaultTimestamp)
-        return await executor.executeBatch(statements, parameters: parameters)
+        return await executor.executeBatch(statements, type: batch.type, parameters: parameters)
     }
 
     private func rows(for select: CQLSelect, sessionKeyspace: String?) async throws(ErrorResponse) -> RowsResult {

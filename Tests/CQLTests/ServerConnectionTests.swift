@@ -138,6 +138,17 @@ import Testing
         #expect(machine.inFlightCount == 0)
     }
 
+    @Test func warningsOfAResponseTravelWithItsFrame() throws {
+        var machine = try startedMachine()
+        _ = machine.bytesReceived(requestBytes(.query("BEGIN BATCH APPLY BATCH", QueryParameters(consistency: .one)), streamID: 5))
+        _ = machine.bytesReceived(requestBytes(.prepare("SELECT 1"), streamID: 6))
+        let warned = try responses(machine.responseReady(streamID: 5, response: .result(.void), warnings: ["Batch for [k.t] is big."]))
+        #expect(warned.map(\.warnings) == [["Batch for [k.t] is big."]])
+        #expect(warned.map(\.message) == [.result(.void)])
+        let plain = try responses(machine.responseReady(streamID: 6, response: .result(.void)))
+        #expect(plain.map(\.warnings) == [[]])
+    }
+
     @Test func requestsBeyondTheInFlightBoundAreOverloaded() throws {
         var machine = try startedMachine(CQLServerConfiguration(maxInFlightRequestsPerConnection: 2))
         let query = RequestMessage.query("SELECT 1", QueryParameters(consistency: .one))

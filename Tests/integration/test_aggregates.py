@@ -280,6 +280,19 @@ def test_group_by_pages_by_groups(session):
     assert len(fetch(session, reversed_query, 3)) == 2 * C1_VALUES
 
 
+def test_per_partition_limit_counts_groups_with_group_by_and_rows_without(session):
+    query = "SELECT k, c1, count(*), max(v) FROM agg GROUP BY k, c1"
+    everything = list(session.execute(SimpleStatement(query, fetch_size=None)))
+    wanted = [row for row in everything if row[1] < 2]  # each partition's first two groups
+    for fetch_size in (None, 1, 3, 7):
+        assert fetch(session, query + " PER PARTITION LIMIT 2", fetch_size) == wanted, fetch_size
+    assert fetch(session, query + " PER PARTITION LIMIT 2 LIMIT 5", 2) == wanted[:5]
+    rows_query = "SELECT k, count(*) FROM agg WHERE k IN (1, 2) GROUP BY k PER PARTITION LIMIT 1"
+    assert fetch(session, rows_query, 1) == [(1, C1_VALUES * C2_VALUES), (2, C1_VALUES * C2_VALUES)]
+    ungrouped = session.execute("SELECT count(*) FROM agg PER PARTITION LIMIT 3").one()
+    assert ungrouped == (3 * PARTITIONS,), "without GROUP BY it limits the rows each partition gives"
+
+
 def test_group_by_errors(session):
     with pytest.raises(InvalidRequest, match="Group by is currently only supported on the columns of the PRIMARY KEY, got v"):
         session.execute("SELECT k, count(*) FROM agg GROUP BY k, v")
@@ -288,8 +301,6 @@ def test_group_by_errors(session):
         session.execute("SELECT k, count(*) FROM agg GROUP BY k, c2")
     with pytest.raises(InvalidRequest, match="Group by is not supported on only a part of the partition key"):
         session.execute("SELECT a, count(*) FROM compound GROUP BY a")
-    with pytest.raises(InvalidRequest, match="PER PARTITION LIMIT with GROUP BY is not supported yet"):
-        session.execute("SELECT k, count(*) FROM agg GROUP BY k, c1 PER PARTITION LIMIT 2")
 
 
 # MARK: Empty input

@@ -158,3 +158,12 @@ def test_errors_match_cassandra(session):
         session.execute("DELETE frozen_tags['a'] FROM profiles WHERE id = 1 AND c = 0")
     with pytest.raises(InvalidRequest, match="Invalid deletion operation for non collection column name"):
         session.execute("DELETE name[1] FROM profiles WHERE id = 1 AND c = 0")
+
+
+def test_list_appends_in_one_batch_keep_statement_order(session):
+    session.execute("BEGIN BATCH "
+                    "UPDATE profiles SET events = events + [1, 2] WHERE id = 10 AND c = 0; "
+                    "UPDATE profiles SET events = events + [3] WHERE id = 10 AND c = 0; "
+                    "UPDATE profiles SET events = events + [4] WHERE id = 10 AND c = 0; "
+                    "APPLY BATCH")
+    assert row(session, 10).events == [1, 2, 3, 4]

@@ -64,3 +64,12 @@ def test_unusable_data_directory_is_named():
     result = run_kvnode(BASE.replace("DATA", "/proc/kvnode-cannot-write-here"))
     assert result.returncode != 0
     assert "/proc/kvnode-cannot-write-here" in result.stderr
+
+
+def test_bad_batch_settings_are_named():
+    result = run_kvnode(BASE + "batch_size_fail_threshold_in_kb: 0\n")
+    assert result.returncode != 0
+    assert "batch_size_fail_threshold_in_kb" in result.stderr
+    result = run_kvnode(BASE + "batchlog_replay_interval_ms: 5\n")
+    assert result.returncode != 0
+    assert "batchlog_replay_interval_ms" in result.stderr

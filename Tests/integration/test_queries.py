@@ -28,7 +28,7 @@ from cassandra.util import Date, Duration, Time  # noqa: E402
 
 ADDRESSES = ["127.0.0.1", "127.0.0.2", "127.0.0.3"]
 MIN_TOKEN, MAX_TOKEN = -(1 << 63), (1 << 63) - 1
-KEYSPACES = ["q_types", "q_keys", "q_writes", "q_errors", "q_route1", "q_route3", "q_rf3", "q_rf1"]
+KEYSPACES = ["q_types", "q_keys", "q_writes", "q_errors", "q_route1", "q_route3", "q_rf3", "q_rf1", "q_tuples"]
 
 
 @pytest.fixture(scope="module")
@@ -396,6 +396,30 @@ def test_full_scans_page_through_every_row_once_in_token_order(session, keys_tab
     assert len(result) == len({(r.tenant, r.day, r.a, r.b) for r in result}) >= 60
 
 
+def test_paging_state_resumes_on_another_coordinator(session, keys_tables):
+    """Each page is fetched through a different node: the paging state is not tied to the
+    coordinator that made it, and no row repeats or goes missing."""
+    clusters = [Cluster([address], protocol_version=4) for address in ("127.0.0.1", "127.0.0.2", "127.0.0.3")]
+    try:
+        sessions = [c.connect() for c in clusters]
+        for query, fetch_size in (("SELECT k, c FROM q_keys.wide", 7), ("SELECT k, c FROM q_keys.wide WHERE k = 1", 9),
+                                  ("SELECT k, c FROM q_keys.wide WHERE c > 40 ALLOW FILTERING", 4)):
+            expected = sorted((r.k, r.c) for r in session.execute(query))
+            seen, paging_state, page = [], None, 0
+            while True:
+                statement = SimpleStatement(query, fetch_size=fetch_size)
+                result = sessions[page % 3].execute(statement, paging_state=paging_state)
+                seen += [(r.k, r.c) for r in result.current_rows]
+                paging_state, page = result.paging_state, page + 1
+                if paging_state is None:
+                    break
+            assert page > 3, query
+            assert sorted(seen) == expected and len(seen) == len(set(seen)), query
+    finally:
+        for c in clusters:
+            c.shutdown()
+
+
 def test_token_ranges_over_the_whole_ring_give_every_row_once(driver, keys_tables):
     connection, session = driver
     ring = sorted(token.value for token in connection.metadata.token_map.ring)
@@ -672,6 +696,16 @@ def test_lightweight_transactions_are_refused(session, errors_table):
             session.execute(statement)
 
 
+def test_statements_of_missing_features_name_the_feature(session, errors_table):
+    for statement, feature in ((f"CREATE INDEX ON {errors_table} (v)", "Secondary indexes are not supported"),
+                               ("CREATE ROLE analyst", "Authentication and authorization"),
+                               (f"GRANT SELECT ON {errors_table} TO analyst", "Authentication and authorization"),
+                               ("CREATE FUNCTION q_errors.f (a int) RETURNS NULL ON NULL INPUT RETURNS int "
+                                "LANGUAGE java AS 'return a;'", "User-defined functions")):
+        with pytest.raises(InvalidRequest, match=feature):
+            session.execute(statement)
+
+
 def test_filtering_needs_allow_filtering(session, errors_table, keys_tables):
     message = "Cannot execute this query as it might involve data filtering"
     with pytest.raises(InvalidRequest, match=message):
@@ -885,3 +919,43 @@ def test_a_dead_node_leaves_quorum_working_and_all_unavailable(driver, cluster):
 
     wait_until(node3_has_every_missed_write, 30)
     print(f"hints caught node 3 up {time.monotonic() - start:.1f} s after the read-repair check")
+
+
+# MARK: Multi-column relations
+
+def test_multi_column_equality_and_in(session, keys_tables):
+    where = "FROM q_keys.events WHERE tenant = 't1' AND day = 1"
+    every = ab(rows(session, f"SELECT a, b {where}"))
+    assert ab(rows(session, f"SELECT a, b {where} AND (a) = (2)")) == [p for p in every if p[0] == 2]
+    assert ab(rows(session, f"SELECT a, b {where} AND (a, b) = (2, 'x')")) == [(2, "x")]
+    wanted = [p for p in every if p in ((1, "y"), (3, "x"))]
+    assert ab(rows(session, f"SELECT a, b {where} AND (a, b) IN ((1, 'y'), (3, 'x'), (1, 'y'))")) == wanted
+    prepared = session.prepare(f"SELECT a, b {where} AND (a, b) IN ?")
+    assert ab(session.execute(prepared, [[(1, "y"), (3, "x")]])) == wanted
+    with pytest.raises(InvalidRequest, match="Clustering columns must appear in the PRIMARY KEY order"):
+        session.execute(f"SELECT a, b {where} AND (b, a) = ('x', 1)")
+    with pytest.raises(InvalidRequest, match="Multi-column relations can only be applied to clustering columns"):
+        session.execute(f"SELECT a, b {where} AND (a, v) = (1, 1)")
+    with pytest.raises(InvalidRequest, match="mixed ASC and DESC"):
+        session.execute(f"SELECT a, b {where} AND (a, b) > (1, 'x')")
+
+
+def test_multi_column_slices(session):
+    create_keyspace(session, "q_tuples")
+    session.execute("CREATE TABLE q_tuples.grid (k int, a int, b int, c int, PRIMARY KEY (k, a, b, c))")
+    insert = session.prepare("INSERT INTO q_tuples.grid (k, a, b, c) VALUES (0, ?, ?, ?)")
+    grid = [(a, b, c) for a in range(4) for b in range(4) for c in range(2)]
+    execute_concurrent_with_args(session, insert, grid, raise_on_first_error=True)
+
+    def abc(where, parameters=None):
+        return [(r.a, r.b, r.c) for r in session.execute(f"SELECT a, b, c FROM q_tuples.grid WHERE k = 0 AND {where}",
+                                                         parameters)]
+    assert abc("(a, b) > (1, 2)") == [t for t in grid if t[:2] > (1, 2)]
+    assert abc("(a, b) >= (1, 2) AND (a, b) < (2, 1)") == [t for t in grid if (1, 2) <= t[:2] < (2, 1)]
+    assert abc("(a, b) > (1, 2) AND a <= 2") == [t for t in grid if t[:2] > (1, 2) and t[0] <= 2]
+    assert abc("a = 1 AND (b, c) <= (2, 0)") == [t for t in grid if t[0] == 1 and t[1:] <= (2, 0)]
+    prepared = session.prepare("SELECT a, b, c FROM q_tuples.grid WHERE k = 0 AND (a, b, c) > (?, ?, ?) AND (a) < ?")
+    assert [c.name for c in prepared.column_metadata][-4:] == ["a", "b", "c", "(a)"]
+    assert [(r.a, r.b, r.c) for r in session.execute(prepared, [2, 3, 0, (3,)])] == [t for t in grid if (2, 3, 0) < t and t[0] < 3]
+    session.execute("DELETE FROM q_tuples.grid WHERE k = 0 AND (a, b) >= (3, 2)")
+    assert abc("a = 3") == [t for t in grid if t[0] == 3 and t[1] < 2]

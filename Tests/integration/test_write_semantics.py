@@ -167,3 +167,11 @@ def test_iso_8601_duration_forms_become_durations(session):
         assert rows(session, f"SELECT du FROM {table} WHERE k = {k}")[0].du == expected, literal
     with pytest.raises(InvalidRequest, match="Unable to convert 'P178956971Y' to a duration"):
         session.execute(f"INSERT INTO {table} (k, du) VALUES (99, P178956971Y)")
+
+
+def test_a_null_bound_timestamp_is_refused(session, ttl_table):
+    prepared = session.prepare(f"INSERT INTO {ttl_table} (k, c, v) VALUES (?, ?, ?) USING TIMESTAMP ?")
+    with pytest.raises(InvalidRequest, match="Invalid null value of timestamp"):
+        session.execute(prepared, [9, 1, "x", None])
+    session.execute(prepared, [9, 2, "unset takes the server's", UNSET_VALUE])
+    assert rows(session, f"SELECT c FROM {ttl_table} WHERE k = 9") == [(2,)]

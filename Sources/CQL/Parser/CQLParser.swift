@@ -60,6 +60,7 @@ public struct CQLParser: Sendable {
     mutating func parseStatement() throws(CQLSyntaxError) -> CQLStatement {
         let token = current
         guard token.kind == .identifier else { throw .noViableAlternative(token) }
+        if let message = parseUnsupportedStatement() { return .unsupported(message: message) }
         switch token.value {
         case "select": return .select(try parseSelect())
         case "insert": return .insert(try parseInsert())

@@ -34,4 +34,6 @@ public enum CQLStatement: Sendable, Equatable {
     case batch(CQLBatch)
     /// `DESCRIBE` / `DESC`.
     case describe(CQLDescribe)
+    /// Valid CQL for a feature this server does not have, with the error that names it.
+    case unsupported(message: String)
 }

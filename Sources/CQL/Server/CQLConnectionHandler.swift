@@ -188,10 +188,11 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
         let info = connectionInfo
         let message = request.message
         let response = context.eventLoop.makeFutureWithTask {
-            await handler.handle(message, context: info)
+            await handler.respond(to: message, context: info)
         }
         response.assumeIsolated().whenSuccess { response in
-            let actions = self.machine.responseReady(streamID: request.streamID, response: response)
+            let actions = self.machine.responseReady(streamID: request.streamID, response: response.message,
+                                                     warnings: response.warnings)
             self.perform(actions, context: context)
         }
     }

@@ -9,11 +9,20 @@ public protocol CQLRequestHandler: Sendable {
     /// Answers one request. Called from a task, not on the event loop; must not block.
     func handle(_ request: RequestMessage, context: CQLConnectionInfo) async -> ResponseMessage
 
+    /// Answers one request with any client warnings; the connection calls this one. By
+    /// default `handle`'s response without warnings.
+    func respond(to request: RequestMessage, context: CQLConnectionInfo) async -> CQLResponse
+
     /// Called once when a connection that sent STARTUP closes (to drop session state).
     func connectionClosed(_ context: CQLConnectionInfo) async
 }
 
 extension CQLRequestHandler {
+    /// `handle`'s response, without warnings.
+    public func respond(to request: RequestMessage, context: CQLConnectionInfo) async -> CQLResponse {
+        CQLResponse(await handle(request, context: context))
+    }
+
     /// Keeps no session state by default.
     public func connectionClosed(_ context: CQLConnectionInfo) async {}
 }

@@ -60,16 +60,12 @@ public enum CQLValueFormatter {
     }
 
     private static func formatScalar(_ value: CQLValue) -> String {
+        if let integer = CQLValueText.integer(value) { return integer }
         switch value {
-        case .bigint(let number), .counter(let number): return String(number)
-        case .int(let number): return String(number)
-        case .smallint(let number): return String(number)
-        case .tinyint(let number): return String(number)
         case .boolean(let flag): return flag ? "True" : "False"
         case .blob(let bytes): return "0x" + CQLValueText.hex(bytes)
         case .uuid(let id), .timeuuid(let id): return CQLValueText.uuid(id)
         case .inet(let bytes): return InetFormatting.string(bytes) ?? "0x" + CQLValueText.hex(bytes)
-        case .varint(let number): return number.description
         case .decimal(let number): return CQLValueText.decimal(number)
         case .double(let number): return floatingPoint(number)
         case .float(let number): return floatingPoint(Double(number))

@@ -81,7 +81,8 @@ public enum CollectionCells {
 }
 
 /// The path of a list element: 8 bytes of position (a signed integer made byte-ordered),
-/// 4 bytes of index within the statement, 4 bytes that make concurrent writers' ids unique.
+/// 4 bytes of index (statement in its batch, then element in its statement), 4 bytes that
+/// make concurrent writers' ids unique.
 ///
 /// Appends take the write timestamp as position, so later appends come later; prepends take
 /// its negation, so later prepends come earlier and every prepend precedes every append.
@@ -96,10 +97,17 @@ public struct ListCellID: Sendable, Equatable {
         self.uniquifier = uniquifier
     }
 
-    /// The ids of `count` elements appended (or prepended) by a write at `timestamp`.
-    public static func ids(count: Int, timestamp: Int64, prepend: Bool, uniquifier: UInt32) -> [ListCellID] {
+    /// Elements one statement may add to a list: the index's low 20 bits number them, the
+    /// high 12 the statement within its batch (statements of a batch share a timestamp).
+    public static let maxElementsPerStatement = 1 << 20
+
+    /// The ids of `count` elements appended (or prepended) by statement `statement` of a
+    /// write at `timestamp`; requires `count <= maxElementsPerStatement`.
+    public static func ids(count: Int, timestamp: Int64, prepend: Bool, statement: Int, uniquifier: UInt32) -> [ListCellID] {
+        precondition(count <= maxElementsPerStatement, "too many list elements in one statement")
         let position = prepend ? -max(timestamp, 0) : timestamp
-        return (0..<count).map { ListCellID(position: position, index: UInt32($0), uniquifier: uniquifier) }
+        let base = UInt32(truncatingIfNeeded: statement) << 20
+        return (0..<count).map { ListCellID(position: position, index: base | UInt32($0), uniquifier: uniquifier) }
     }
 
     public var path: [UInt8] {

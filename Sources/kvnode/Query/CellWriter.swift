@@ -10,6 +10,9 @@ struct CellWriter {
     let now: Int64
     /// Makes this execution's list cell ids distinct from a concurrent writer's.
     let uniquifier: UInt32
+    /// The statement's place in its batch: orders list elements of statements that share a
+    /// timestamp.
+    var statement = 0
 
     /// The largest value a cell may hold (Cassandra refuses values over 256 MiB; we stay
     /// under the replica message limit).
@@ -91,7 +94,11 @@ struct CellWriter {
         }
         switch column.type {
         case .list:
-            let ids = ListCellID.ids(count: entries.count, timestamp: timestamp, prepend: prepend, uniquifier: uniquifier)
+            guard entries.count <= ListCellID.maxElementsPerStatement else {
+                throw ErrorResponse(.invalid, message: "A list write may add at most \(ListCellID.maxElementsPerStatement) elements (column \(column.name))")
+            }
+            let ids = ListCellID.ids(count: entries.count, timestamp: timestamp, prepend: prepend, statement: statement,
+                                     uniquifier: uniquifier)
             return zip(ids, entries).map { cell(column.id, path: $0.path, value: $1.value) }
         case .set(let element):
             var cells: [Cell] = []

@@ -2,10 +2,36 @@ import CQL
 import KVCore
 
 /// The values one key column is restricted to: a list (`=` is a list of one, `IN (...)`),
-/// or a single bind marker for a whole list (`IN ?`).
+/// or a single bind marker for a whole list (`IN ?`). A multi-column `=` or `IN` on
+/// clustering columns is `tuples` on its first column and `coveredByTuple` on the others.
 enum KeyValues: Sendable {
     case list([Operand])
     case listMarker(Operand, element: CQLDataType)
+    case tuples([ComparedValues])
+    /// `(a, b) IN ?`: one bound list of tuples.
+    case tupleListMarker(Operand, types: [CQLDataType])
+    case coveredByTuple
+
+    /// A multi-column restriction's tuples, each as constant values.
+    func boundTuples(_ bindings: Bindings) throws(ErrorResponse) -> [ComparedValues] {
+        switch self {
+        case .tuples(let tuples): return tuples
+        case let .tupleListMarker(operand, types):
+            let bytes = try bindings.required(operand, what: "IN list of tuples")
+            guard case .list(let items)? = try? CQLValue.deserialize(bytes, as: .list(.tuple(types))) else {
+                throw ErrorResponse(.invalid, message: "Invalid IN list of tuples")
+            }
+            var tuples: [ComparedValues] = []
+            for item in items {
+                guard let serialized = try? item.serialize(as: .tuple(types)) else {
+                    throw ErrorResponse(.invalid, message: "Invalid IN list of tuples")
+                }
+                tuples.append(.tuple(.constant(serialized), types: types))
+            }
+            return tuples
+        default: return []
+        }
+    }
 
     /// The distinct serialized values, in the order given.
     func resolve(_ bindings: Bindings, column: String) throws(ErrorResponse) -> [[UInt8]] {
@@ -13,6 +39,8 @@ enum KeyValues: Sendable {
         switch self {
         case .list(let operands):
             for operand in operands { values.append(try bindings.required(operand, what: "column \(column)")) }
+        case .tuples, .tupleListMarker, .coveredByTuple:
+            preconditionFailure("multi-column values resolve in clusteringPrefixes")
         case let .listMarker(operand, element):
             let bytes = try bindings.required(operand, what: "IN list of column \(column)")
             guard case .list(let items)? = try? CQLValue.deserialize(bytes, as: .list(element)) else {
@@ -31,10 +59,26 @@ enum KeyValues: Sendable {
     }
 }
 
-/// One end of a range restriction.
+/// One end of a range restriction: on `token()`, one clustering column, or several.
 struct RangeEnd: Sendable {
-    var operand: Operand
+    var values: ComparedValues
     var isInclusive: Bool
+
+    init(operand: Operand, isInclusive: Bool) {
+        self.values = .single(operand)
+        self.isInclusive = isInclusive
+    }
+
+    init(values: ComparedValues, isInclusive: Bool) {
+        self.values = values
+        self.isInclusive = isInclusive
+    }
+
+    /// The one value of a single-column or token bound.
+    var operand: Operand {
+        guard case .single(let operand) = values else { preconditionFailure("a multi-column bound has several values") }
+        return operand
+    }
 }
 
 /// The WHERE clause of a statement on a user table, sorted by what it restricts: the
@@ -109,6 +153,36 @@ struct KeyRestrictions: Sendable {
                 let column = try layout.column(name)
                 let operand = try analyzer.operand(term, type: .list(column.type), name: "in(\(name))")
                 try place(.listMarker(operand, element: column.type), column: column, partition: &partition, clustering: &clustering)
+            case let .compare(.tuple(names), op, term):
+                let (position, columns) = try tupleColumns(names, layout: layout)
+                let values = try ComparedValues.analyze(term, columns: columns, analyzer: &analyzer)
+                switch op {
+                case .equal:
+                    placeTuples([values], at: position, width: columns.count, clustering: &clustering)
+                case .lessThan, .lessThanOrEqual, .greaterThan, .greaterThanOrEqual:
+                    // A tuple slice over mixed orders is not one range of storage order.
+                    if columns.contains(where: { $0.descending != columns[0].descending }) {
+                        throw ErrorResponse(.invalid, message: "Multi-column slices over clustering columns of mixed ASC and DESC order are not supported")
+                    }
+                    let end = RangeEnd(values: values, isInclusive: op == .lessThanOrEqual || op == .greaterThanOrEqual)
+                    var slice = slices[position] ?? (nil, nil)
+                    if op == .lessThan || op == .lessThanOrEqual { slice.upper = end } else { slice.lower = end }
+                    slices[position] = slice
+                default:
+                    throw ErrorResponse(.invalid, message: "Unsupported \"\(op.rawValue)\" relation on multiple columns")
+                }
+            case let .in(.tuple(names), terms):
+                let (position, columns) = try tupleColumns(names, layout: layout)
+                var tuples: [ComparedValues] = []
+                for term in terms { tuples.append(try ComparedValues.analyze(term, columns: columns, analyzer: &analyzer)) }
+                placeTuples(tuples, at: position, width: columns.count, clustering: &clustering)
+            case let .inMarker(.tuple(names), term):
+                let (position, columns) = try tupleColumns(names, layout: layout)
+                let types = columns.map(\.type)
+                let operand = try analyzer.operand(term, type: .list(.tuple(types)),
+                                                   name: "in((" + names.joined(separator: ",") + "))")
+                clustering[position] = .tupleListMarker(operand, types: types)
+                for covered in position + 1 ..< position + columns.count { clustering[covered] = .coveredByTuple }
             case let .compare(.token(columns), op, term):
                 guard columns == layout.partitionKey.map(\.name) else {
                     throw ErrorResponse(.invalid, message: "The token() function must be applied to all partition key components or none of them")
@@ -148,6 +222,29 @@ struct KeyRestrictions: Sendable {
     /// Cassandra's answer to a WHERE clause that would need a scan and a filter (the
     /// row-filter API serves those; CQL does not yet).
     static let filteringRefused = ErrorResponse(.invalid, message: "Cannot execute this query as it might involve data filtering and thus may have unpredictable performance. If you want to execute this query despite the performance unpredictability, use ALLOW FILTERING")
+
+    /// The clustering columns of a multi-column relation: consecutive, in key order.
+    private static func tupleColumns(_ names: [String], layout: TableLayout) throws(ErrorResponse) -> (Int, [SchemaColumn]) {
+        var columns: [SchemaColumn] = []
+        for name in names {
+            let column = try layout.column(name)
+            guard column.kind == .clustering else {
+                throw ErrorResponse(.invalid, message: "Multi-column relations can only be applied to clustering columns but was applied to: \(name)")
+            }
+            columns.append(column)
+        }
+        let first = Int(columns[0].position)
+        guard columns.enumerated().allSatisfy({ Int($1.position) == first + $0 }) else {
+            throw ErrorResponse(.invalid, message: "Clustering columns must appear in the PRIMARY KEY order in multi-column relations: (\(names.joined(separator: ", ")))")
+        }
+        return (first, columns)
+    }
+
+    private static func placeTuples(_ tuples: [ComparedValues], at position: Int, width: Int,
+                                    clustering: inout [Int: KeyValues]) {
+        clustering[position] = .tuples(tuples)
+        for covered in position + 1 ..< position + width { clustering[covered] = .coveredByTuple }
+    }
 
     private static func place(_ values: KeyValues, column: SchemaColumn, partition: inout [Int: KeyValues],
                               clustering: inout [Int: KeyValues]) throws(ErrorResponse) {
@@ -200,8 +297,21 @@ struct KeyRestrictions: Sendable {
     func clusteringPrefixes(_ layout: TableLayout, _ bindings: Bindings) throws(ErrorResponse) -> [[[UInt8]]] {
         var combinations: [[[UInt8]]] = [[]]
         for (index, values) in clusteringEquals.enumerated() {
-            let resolved = try values.resolve(bindings, column: layout.clustering[index].name)
-            combinations = combinations.flatMap { prefix in resolved.map { prefix + [$0] } }
+            let name = layout.clustering[index].name
+            let resolved: [[[UInt8]]]
+            switch values {
+            case .coveredByTuple: continue
+            case .tuples, .tupleListMarker:
+                var all: [[[UInt8]]] = []
+                for tuple in try values.boundTuples(bindings) {
+                    all.append(try tuple.resolve(bindings, what: "clustering columns from \(name)"))
+                }
+                var seen = Set<[[UInt8]]>()
+                resolved = all.filter { seen.insert($0).inserted }
+            default:
+                resolved = try values.resolve(bindings, column: name).map { [$0] }
+            }
+            combinations = combinations.flatMap { prefix in resolved.map { prefix + $0 } }
             guard combinations.count <= 10_000 else { throw ErrorResponse(.invalid, message: "IN restrictions name more than 10000 rows") }
         }
         return combinations

@@ -166,15 +166,18 @@ struct ModificationPlan: Sendable {
     /// The partition updates of one execution, with `writeTimestamp` unless the statement
     /// names its own. `currentRows` holds the live rows `rowsToRead` named.
     func mutations(_ bindings: Bindings, writeTimestamp: Int64, nowSeconds: Int64, uniquifier: UInt32 = 0,
-                   currentRows: [RowAddress: Row] = [:]) throws(ErrorResponse) -> [Mutation] {
+                   statement: Int = 0, currentRows: [RowAddress: Row] = [:]) throws(ErrorResponse) -> [Mutation] {
         if let json {
             return try expanded(json, bindings).mutations(bindings, writeTimestamp: writeTimestamp, nowSeconds: nowSeconds,
-                                                          uniquifier: uniquifier, currentRows: currentRows)
+                                                          uniquifier: uniquifier, statement: statement, currentRows: currentRows)
+        }
+        if let timestamp, case .value(nil) = try bindings.resolve(timestamp) {
+            throw ErrorResponse(.invalid, message: "Invalid null value of timestamp")
         }
         let timestamp = try bindings.integer(self.timestamp, what: "timestamp") ?? writeTimestamp
         guard timestamp != Int64.min else { throw ErrorResponse(.invalid, message: "Invalid timestamp") }
         let writer = CellWriter(timestamp: timestamp, ttl: try timeToLiveSeconds(bindings), now: nowSeconds,
-                                uniquifier: uniquifier)
+                                uniquifier: uniquifier, statement: statement)
         let partitions = try keys.partitionKeys(layout, bindings)
         let prefixes = try keys.clusteringPrefixes(layout, bindings)
         var updates: [Mutation] = []
@@ -271,8 +274,8 @@ enum SliceBounds {
         guard prefix.count < layout.clustering.count else { return (start, end) }
         let descending = layout.clustering[prefix.count].descending
         func bound(_ rangeEnd: RangeEnd) throws(ErrorResponse) -> ClusteringBound {
-            let value = try bindings.required(rangeEnd.operand, what: "clustering column \(layout.clustering[prefix.count].name)")
-            return ClusteringBound(prefix: try layout.clusteringKey(prefix + [value]), isInclusive: rangeEnd.isInclusive)
+            let values = try rangeEnd.values.resolve(bindings, what: "clustering column \(layout.clustering[prefix.count].name)")
+            return ClusteringBound(prefix: try layout.clusteringKey(prefix + values), isInclusive: rangeEnd.isInclusive)
         }
         let storageLower = descending ? upper : lower
         let storageUpper = descending ? lower : upper

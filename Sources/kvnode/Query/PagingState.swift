@@ -17,6 +17,11 @@ struct PagingState: Equatable {
     var rowsInPartition = 0
     /// Rows of the current slice already returned (reversed reads page by offset).
     var skip = 0
+    /// GROUP BY with PER PARTITION LIMIT: the partition the page ended in (its GROUP BY key
+    /// values) and how many of its groups were returned. Written after the fields above
+    /// only when set, so states without it keep their old form.
+    var groupPartition: [[UInt8]?]?
+    var groupsInPartition = 0
 
     func encoded() -> [UInt8] {
         var writer = ByteWriter(capacity: 64)
@@ -31,6 +36,14 @@ struct PagingState: Equatable {
         writer.writeVarint(UInt64(remaining))
         writer.writeVarint(UInt64(rowsInPartition))
         writer.writeVarint(UInt64(skip))
+        if let groupPartition {
+            writer.writeVarint(UInt64(groupsInPartition))
+            writer.writeVarint(UInt64(groupPartition.count))
+            for value in groupPartition {
+                writer.writeUInt8(value == nil ? 0 : 1)
+                if let value { writer.writeLengthPrefixed(value) }
+            }
+        }
         return writer.bytes
     }
 
@@ -50,6 +63,14 @@ struct PagingState: Equatable {
                 state.remaining = try reader.readLength(limit: Int.max)
                 state.rowsInPartition = try reader.readLength(limit: Int.max)
                 state.skip = try reader.readLength(limit: Int.max)
+                if !reader.isAtEnd {
+                    state.groupsInPartition = try reader.readLength(limit: Int.max)
+                    var partition: [[UInt8]?] = []
+                    for _ in 0..<(try reader.readLength(limit: 64)) {
+                        partition.append(try reader.readUInt8() == 0 ? nil : try reader.readLengthPrefixed())
+                    }
+                    state.groupPartition = partition
+                }
                 return reader.isAtEnd ? state : nil
             } catch {
                 return nil

@@ -83,6 +83,9 @@ struct ResultRowBuilder {
             case .field(let column, let index):
                 let whole = value(of: column, row: row, staticRow: staticRow, keyValues: keyValues, clusteringValues: clusteringValues)
                 return whole.flatMap { UDTCells.fields($0) }.flatMap { index < $0.count ? $0[index] : nil }
+            case let .cast(column, target):
+                let value = value(of: column, row: row, staticRow: staticRow, keyValues: keyValues, clusteringValues: clusteringValues)
+                return CastConversion.convert(value, from: column.type, to: target)
             case .token:
                 return Self.bigint(token.value)
             case .countAll:

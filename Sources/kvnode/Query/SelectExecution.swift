@@ -27,8 +27,7 @@ struct SelectExecution {
         if let aggregation = plan.aggregation { return try await aggregatedPage(aggregation, size: pageSize, from: previous) }
         let state: PagingState
         if let previous { state = previous } else { state = PagingState(remaining: try limit()) }
-        var perPartition = try bindings.integer(plan.perPartitionLimit, what: "per partition limit").map { Int($0) } ?? Int.max
-        guard perPartition > 0 else { throw ErrorResponse(.invalid, message: "PER PARTITION LIMIT must be strictly positive") }
+        var perPartition = try perPartitionLimit() ?? Int.max
         // DISTINCT is one row per partition: its key columns and statics are the same on all.
         if plan.isDistinct { perPartition = 1 }
         return try await rowPage(size: pageSize, state: state, perPartition: perPartition)
@@ -44,6 +43,13 @@ struct SelectExecution {
             try await readRange(pageSize: pageSize, perPartition: perPartition, state: &state, page: &page)
         }
         return page
+    }
+
+    /// PER PARTITION LIMIT's value, nil without one; it counts groups with GROUP BY.
+    func perPartitionLimit() throws(ErrorResponse) -> Int? {
+        guard let value = try bindings.integer(plan.perPartitionLimit, what: "per partition limit") else { return nil }
+        guard value > 0 else { throw ErrorResponse(.invalid, message: "PER PARTITION LIMIT must be strictly positive") }
+        return Int(value)
     }
 
     /// LIMIT's value (Int.max without one); it counts result rows, groups for GROUP BY.
@@ -233,24 +239,38 @@ func coordinated<T>(_ body: () async throws(CoordinatorError) -> T) async throws
 }
 
 extension ErrorResponse {
-    init(coordinatorError error: CoordinatorError) {
+    /// The protocol error for `error`; write timeouts and failures carry `writeType`, or the
+    /// batch write type the error is marked with.
+    init(coordinatorError error: CoordinatorError, writeType: WriteType = .simple) {
         switch error {
+        case let .batch(type, inner):
+            self.init(coordinatorError: inner, writeType: WriteType(type))
         case let .unavailable(cl, required, alive):
             self.init(.unavailable(consistency: cl, required: Int32(required), alive: Int32(alive)), message: error.description)
         case let .writeTimeout(cl, received, blockFor):
-            self.init(.writeTimeout(consistency: cl, received: Int32(received), blockFor: Int32(blockFor), writeType: .simple),
+            self.init(.writeTimeout(consistency: cl, received: Int32(received), blockFor: Int32(blockFor), writeType: writeType),
                       message: error.description)
         case let .readTimeout(cl, received, blockFor, dataPresent):
             self.init(.readTimeout(consistency: cl, received: Int32(received), blockFor: Int32(blockFor), dataPresent: dataPresent),
                       message: error.description)
         case let .writeFailure(cl, received, blockFor, failures, _):
             self.init(.writeFailure(consistency: cl, received: Int32(received), blockFor: Int32(blockFor),
-                                    failureCount: Int32(failures), writeType: .simple), message: error.description)
+                                    failureCount: Int32(failures), writeType: writeType), message: error.description)
         case let .readFailure(cl, received, blockFor, failures, _):
             self.init(.readFailure(consistency: cl, received: Int32(received), blockFor: Int32(blockFor),
                                    failureCount: Int32(failures), dataPresent: false), message: error.description)
         case .invalid(let message):
             self.init(.invalid, message: message)
+        }
+    }
+}
+
+extension WriteType {
+    init(_ type: BatchWriteType) {
+        switch type {
+        case .batchLog: self = .batchLog
+        case .batch: self = .batch
+        case .unloggedBatch: self = .unloggedBatch
         }
     }
 }

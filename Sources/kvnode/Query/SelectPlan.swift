@@ -13,6 +13,7 @@ struct SelectPlan: Sendable {
         case timeToLive(SchemaColumn)
         /// `a.f`: field number `index` of the UDT column `a`.
         case field(SchemaColumn, index: Int)
+        case cast(SchemaColumn, to: CQLDataType)
         case token
         case countAll
     }
@@ -70,8 +71,8 @@ struct SelectPlan: Sendable {
         let limit = try select.limit.map { term throws(ErrorResponse) in try analyzer.operand(term, type: .int, name: "[limit]") }
         let reversed = try ordering(select.orderBy, layout: layout, keys: keys)
         let groupColumns = try AggregationPlan.groupColumns(select.groupBy, layout: layout, keys: keys)
-        let aggregation = try AggregationPlan.make(aggregates: aggregates, groupColumnCount: groupColumns.count,
-                                                   isDistinct: select.isDistinct, hasPerPartitionLimit: perPartitionLimit != nil)
+        let aggregation = try AggregationPlan.make(aggregates: aggregates, groupColumns: groupColumns,
+                                                   isDistinct: select.isDistinct)
         if select.isDistinct { try validateDistinct(selected, layout: layout, keys: keys) }
         return SelectPlan(layout: layout, selected: selected + groupColumns.map(Selected.column), specifications: specifications,
                           aggregation: aggregation, isDistinct: select.isDistinct, isJSON: select.isJSON, keys: keys, filter: filter, limit: limit,
@@ -89,7 +90,8 @@ struct SelectPlan: Sendable {
                 requested.insert(column.name)
             case .token:
                 requested.formUnion(layout.partitionKey.map(\.name))
-            case .column(let column), .writeTime(let column), .timeToLive(let column), .field(let column, _):
+            case .column(let column), .writeTime(let column), .timeToLive(let column), .field(let column, _),
+                 .cast(let column, _):
                 throw ErrorResponse(.invalid, message: "SELECT DISTINCT queries must only request partition key columns and/or static columns (not \(column.name))")
             case .countAll:
                 throw ErrorResponse(.invalid, message: "SELECT DISTINCT with aggregates or GROUP BY is not supported yet")
@@ -142,6 +144,13 @@ struct SelectPlan: Sendable {
                 }
             case .field(let base, let field):
                 (item, spec) = try fieldSelection(base, field, alias: selector.alias, layout: layout)
+            case .cast(.column(let name), let targetType):
+                let column = try layout.column(name)
+                let target = try SchemaService.dataType(targetType)
+                try CastConversion.check(from: column.type, to: target, column: name)
+                item = .cast(column, to: target)
+                spec = ColumnSpecification(keyspace: layout.keyspace, table: layout.name,
+                                           name: selector.alias ?? "cast(\(name) as \(target))", type: DataTypeOption(target))
             case .countAll:
                 item = .countAll
                 aggregate = AggregateFunction(kind: .countRows, argumentType: .bigint)

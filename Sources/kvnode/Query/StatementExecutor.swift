@@ -16,6 +16,7 @@ final class StatementExecutor: Sendable {
 
     private let schema: SchemaService
     let coordinator: StorageCoordinator
+    private let batchLimits: BatchLimits
     private let clock: any Clock
     private let random: any RandomSource
     private let prepared = Mutex<[[UInt8]: PreparedStatement]>([:])
@@ -49,9 +50,11 @@ final class StatementExecutor: Sendable {
         var plan: Plan
     }
 
-    init(schema: SchemaService, coordinator: StorageCoordinator, clock: any Clock, random: any RandomSource) {
+    init(schema: SchemaService, coordinator: StorageCoordinator, batchLimits: BatchLimits = BatchLimits(), clock: any Clock,
+         random: any RandomSource) {
         self.schema = schema
         self.coordinator = coordinator
+        self.batchLimits = batchLimits
         self.clock = clock
         self.random = random
     }
@@ -186,15 +189,16 @@ final class StatementExecutor: Sendable {
 
     // MARK: Execution
 
-    func execute(_ plan: Plan, parameters: QueryParameters) async -> ResponseMessage {
+    /// Runs a planned statement; a batch's answer may carry client warnings (its size).
+    func execute(_ plan: Plan, parameters: QueryParameters) async -> CQLResponse {
         do throws(ErrorResponse) {
             let values = try Self.positionalValues(parameters.values, markers: plan.markers)
             let bindings = Bindings(values: values, context: termContext())
             switch plan {
             case .modification(let modification):
-                try await write([(modification, bindings)], parameters: parameters)
-                return .result(.void)
-            case .batch(let plans, _):
+                try await write([(modification, bindings)], parameters: parameters, batch: nil)
+                return CQLResponse(.result(.void))
+            case .batch(let plans, let batch):
                 var offset = 0
                 var bound: [(ModificationPlan, Bindings)] = []
                 for modification in plans {
@@ -203,19 +207,21 @@ final class StatementExecutor: Sendable {
                                                          context: bindings.context)))
                     offset += count
                 }
-                try await write(bound, parameters: parameters)
-                return .result(.void)
+                let warnings = try await write(bound, parameters: parameters, batch: batch.kind == .unlogged ? .unlogged : .logged)
+                return CQLResponse(.result(.void), warnings: warnings)
             case .select(let select):
-                return .result(.rows(try await read(select, bindings: bindings, parameters: parameters)))
+                return CQLResponse(.result(.rows(try await read(select, bindings: bindings, parameters: parameters))))
             }
         } catch {
-            return .error(error)
+            return CQLResponse(.error(error))
         }
     }
 
-    /// A BATCH request: each statement with its own values, written together.
-    func executeBatch(_ statements: [(Plan, [ProtocolValue])], parameters: QueryParameters) async -> ResponseMessage {
+    /// A BATCH request of `type`: each statement with its own values, written together.
+    func executeBatch(_ statements: [(Plan, [ProtocolValue])], type: BatchRequest.BatchType,
+                      parameters: QueryParameters) async -> CQLResponse {
         do throws(ErrorResponse) {
+            guard type != .counter else { throw ErrorResponse(.invalid, message: "Counters are not supported") }
             let context = termContext()
             var bound: [(ModificationPlan, Bindings)] = []
             for (plan, values) in statements {
@@ -227,33 +233,50 @@ final class StatementExecutor: Sendable {
                 }
                 bound.append((modification, Bindings(values: values, context: context)))
             }
-            try await write(bound, parameters: parameters)
-            return .result(.void)
+            let warnings = try await write(bound, parameters: parameters, batch: type == .unlogged ? .unlogged : .logged)
+            return CQLResponse(.result(.void), warnings: warnings)
         } catch {
-            return .error(error)
+            return CQLResponse(.error(error))
         }
     }
 
-    private func write(_ statements: [(ModificationPlan, Bindings)], parameters: QueryParameters) async throws(ErrorResponse) {
+    /// Writes the statements' mutations, per keyspace; a batch (`batch` not nil) is first
+    /// checked against the batch limits (returning their warnings) and written through the
+    /// coordinator's batch path (the batchlog for a logged one over several partitions).
+    private func write(_ statements: [(ModificationPlan, Bindings)], parameters: QueryParameters,
+                       batch: CQLBatchKind?) async throws(ErrorResponse) -> [String] {
         let consistency = try Self.consistency(parameters.consistency, forWrite: true)
         let timestamp = parameters.defaultTimestamp ?? coordinator.nextTimestamp()
         let now = clock.nowSeconds()
         var byKeyspace: [String: [Mutation]] = [:]
         var order: [String] = []
         let uniquifier = UInt32.random(in: .min ... .max)
-        for (plan, bindings) in statements {
+        for (index, (plan, bindings)) in statements.enumerated() {
             let keyspace = plan.layout.keyspace
             if byKeyspace[keyspace] == nil { order.append(keyspace) }
             let current = try await currentRows(plan, bindings: bindings, consistency: consistency)
             byKeyspace[keyspace, default: []] += try plan.mutations(bindings, writeTimestamp: timestamp, nowSeconds: now,
-                                                                   uniquifier: uniquifier, currentRows: current)
+                                                                   uniquifier: uniquifier, statement: index, currentRows: current)
         }
+        var groups: [KeyspaceMutations] = []
         for keyspace in order {
-            let replication = try await self.replication(keyspace)
-            let mutations = Mutation.merged(byKeyspace[keyspace] ?? [])
-            try await coordinated { () async throws(CoordinatorError) in
-                try await coordinator.write(mutations, replication: replication, consistency: consistency)
+            groups.append(KeyspaceMutations(replication: try await self.replication(keyspace),
+                                            mutations: Mutation.merged(byKeyspace[keyspace] ?? [])))
+        }
+        guard let batch else {
+            for group in groups {
+                try await coordinated { () async throws(CoordinatorError) in
+                    try await coordinator.write(group.mutations, replication: group.replication, consistency: consistency)
+                }
             }
+            return []
+        }
+        let tableNames = Dictionary(statements.map { ($0.0.layout.schema.id, "\($0.0.layout.keyspace).\($0.0.layout.name)") },
+                                    uniquingKeysWith: { first, _ in first })
+        return try await coordinated { () async throws(CoordinatorError) -> [String] in
+            let warnings = try batchLimits.check(groups, tableNames: tableNames, logged: batch == .logged)
+            try await coordinator.writeBatch(groups, logged: batch == .logged, consistency: consistency)
+            return warnings
         }
     }
 

@@ -92,3 +92,11 @@ struct DeclaredTypeResolver {
         }
     }
 }
+
+extension SchemaService {
+    /// A declared type that may not name a user-defined type (a `CAST` target): resolved
+    /// against an empty schema, so any UDT is unknown.
+    static func dataType(_ type: CQLType) throws(ErrorResponse) -> CQLDataType {
+        try DeclaredTypeResolver(schema: Schema(), keyspace: "").dataType(type)
+    }
+}

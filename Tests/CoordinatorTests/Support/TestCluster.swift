@@ -17,6 +17,7 @@ final class TestCluster: Sendable {
         let storage: MemoryReplicaStorage
         let coordinator: StorageCoordinator
         var hints: HintStore? = nil
+        var batchlog: BatchlogStore? = nil
     }
 
     static let table = TableID(high: 0xC0FF_EE00, low: 42)
@@ -32,14 +33,19 @@ final class TestCluster: Sendable {
 
     /// `datacenters[i]` is node i's datacenter; each node gets `tokensPerNode` random tokens.
     /// With `hints`, every node keeps a hint store on `hintFileSystem` (in `/hints/<i>`); every
-    /// coordinator speculates under `speculativeRetry`.
+    /// coordinator speculates under `speculativeRetry`. With `batchlogFileSystem`, every node
+    /// keeps a batchlog there (in `/batchlog/<i>`); coordinators stop logged batches under
+    /// `batchFailpoint`.
     init(datacenters: [String], tokensPerNode: Int = 4, seed: UInt64 = 1,
-         hintFileSystem: SimulatedFileSystem? = nil, speculativeRetry: SpeculativeRetryPolicy = .none) throws {
+         hintFileSystem: SimulatedFileSystem? = nil, speculativeRetry: SpeculativeRetryPolicy = .none,
+         batchlogFileSystem: SimulatedFileSystem? = nil, batchFailpoint: BatchFailpoint? = nil) throws {
         var configuration = MessagingConfiguration()
         configuration.verbTimeouts[.mutation] = Self.verbTimeout
         configuration.verbTimeouts[.read] = Self.verbTimeout
         configuration.verbTimeouts[.rangeRead] = Self.verbTimeout
         configuration.verbTimeouts[.truncate] = Self.verbTimeout
+        configuration.verbTimeouts[.batchStore] = Self.verbTimeout
+        configuration.verbTimeouts[.hint] = Self.verbTimeout
         network = InMemoryNetwork(configuration: configuration)
         let clock = ManualClock()
         self.clock = clock
@@ -80,10 +86,16 @@ final class TestCluster: Sendable {
                 hints = try HintStore(directory: directory, fileSystem: hintFileSystem, clock: clock,
                                       maxHintWindowMillis: 3_600_000, maxBytesPerHost: 1 << 20)
             }
+            var batchlog: BatchlogStore?
+            if let batchlogFileSystem {
+                batchlog = try BatchlogStore(directory: "/batchlog/\(member.node.id)", fileSystem: batchlogFileSystem, clock: clock,
+                                             maxTotalBytes: 1 << 20)
+            }
             let coordinator = StorageCoordinator(transport: transport, storage: storage, clock: clock, hints: hints,
-                                                 speculativeRetry: speculativeRetry, view: view)
+                                                 batchlog: batchlog, random: SeededRandomSource(seed: seed &+ UInt64(nodes.count)),
+                                                 batchFailpoint: batchFailpoint, speculativeRetry: speculativeRetry, view: view)
             nodes.append(Node(id: member.node.id, address: address, datacenter: member.node.datacenter,
-                              transport: transport, storage: storage, coordinator: coordinator, hints: hints))
+                              transport: transport, storage: storage, coordinator: coordinator, hints: hints, batchlog: batchlog))
         }
         self.nodes = nodes
         for node in nodes { node.coordinator.installReplicaHandlers() }

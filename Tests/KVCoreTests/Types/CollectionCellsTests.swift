@@ -39,11 +39,13 @@ import Testing
     }
 
     @Test func listCellIDsOrderPrependsBeforeAppendsAndLaterPrependsFirst() {
-        let appendEarly = ListCellID.ids(count: 2, timestamp: 100, prepend: false, uniquifier: 7).map(\.path)
-        let appendLate = ListCellID.ids(count: 1, timestamp: 200, prepend: false, uniquifier: 1).map(\.path)
-        let prependEarly = ListCellID.ids(count: 2, timestamp: 300, prepend: true, uniquifier: 9).map(\.path)
-        let prependLate = ListCellID.ids(count: 1, timestamp: 400, prepend: true, uniquifier: 0).map(\.path)
-        let expected = prependLate + prependEarly + appendEarly + appendLate
+        let appendEarly = ListCellID.ids(count: 2, timestamp: 100, prepend: false, statement: 0, uniquifier: 7).map(\.path)
+        let appendLate = ListCellID.ids(count: 1, timestamp: 200, prepend: false, statement: 0, uniquifier: 1).map(\.path)
+        let sameTimeLaterStatement = ListCellID.ids(count: 2, timestamp: 200, prepend: false, statement: 1, uniquifier: 1)
+            .map(\.path)
+        let prependEarly = ListCellID.ids(count: 2, timestamp: 300, prepend: true, statement: 0, uniquifier: 9).map(\.path)
+        let prependLate = ListCellID.ids(count: 1, timestamp: 400, prepend: true, statement: 0, uniquifier: 0).map(\.path)
+        let expected = prependLate + prependEarly + appendEarly + appendLate + sameTimeLaterStatement
         #expect(expected.sorted { $0.lexicographicallyPrecedes($1) } == expected)
         #expect(Set(expected).count == expected.count)
     }

@@ -2,6 +2,18 @@
 /// blobs, uuids, decimals and durations (calendar types: `CalendarFormatting`; inet:
 /// `InetFormatting`).
 public enum CQLValueText {
+    /// The decimal text of an integer value (tinyint to bigint, counter, varint), else nil.
+    public static func integer(_ value: CQLValue) -> String? {
+        switch value {
+        case .bigint(let number), .counter(let number): String(number)
+        case .int(let number): String(number)
+        case .smallint(let number): String(number)
+        case .tinyint(let number): String(number)
+        case .varint(let number): number.description
+        default: nil
+        }
+    }
+
     /// Lower-case hex digits, two per byte, no prefix.
     public static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef")

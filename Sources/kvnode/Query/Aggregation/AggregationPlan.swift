@@ -16,24 +16,26 @@ struct AggregationPlan: Sendable {
     let outputs: [Output]
     /// Raw-row indices of the GROUP BY columns; empty aggregates every row into one.
     let groupIndices: [Int]
+    /// Raw-row indices of the GROUP BY columns that are partition key columns (they name
+    /// the partition for PER PARTITION LIMIT).
+    let partitionIndices: [Int]
 
     /// The plan for a SELECT whose selectors are `aggregates` (nil for a plain selector), in
     /// raw-row order, followed by `groupColumnCount` GROUP BY columns; nil when the query
     /// neither aggregates nor groups.
-    static func make(aggregates: [AggregateFunction?], groupColumnCount: Int, isDistinct: Bool,
-                     hasPerPartitionLimit: Bool) throws(ErrorResponse) -> AggregationPlan? {
+    static func make(aggregates: [AggregateFunction?], groupColumns: [SchemaColumn],
+                     isDistinct: Bool) throws(ErrorResponse) -> AggregationPlan? {
+        let groupColumnCount = groupColumns.count
         guard groupColumnCount > 0 || aggregates.contains(where: { $0 != nil }) else { return nil }
-        // Cassandra limits groups per partition; rows read here are not tagged with it yet.
-        guard groupColumnCount == 0 || !hasPerPartitionLimit else {
-            throw ErrorResponse(.invalid, message: "PER PARTITION LIMIT with GROUP BY is not supported yet")
-        }
         guard !isDistinct else {
             throw ErrorResponse(.invalid, message: "SELECT DISTINCT with aggregates or GROUP BY is not supported yet")
         }
         let outputs = aggregates.enumerated().map { index, function -> Output in
             function.map { .aggregate($0, rawIndex: index) } ?? .firstValue(rawIndex: index)
         }
-        return AggregationPlan(outputs: outputs, groupIndices: Array(aggregates.count..<aggregates.count + groupColumnCount))
+        let groupIndices = Array(aggregates.count..<aggregates.count + groupColumnCount)
+        let partitionIndices = zip(groupIndices, groupColumns).filter { $1.kind == .partitionKey }.map(\.0)
+        return AggregationPlan(outputs: outputs, groupIndices: groupIndices, partitionIndices: partitionIndices)
     }
 
     /// The GROUP BY columns, checked as Cassandra does: primary key columns in declared

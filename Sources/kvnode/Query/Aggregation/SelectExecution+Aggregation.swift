@@ -26,17 +26,28 @@ extension SelectExecution {
             state.remaining = Int.max
         }
         let groupsWanted = isGrouped ? min(pageSize, groupsRemaining) : 1
+        // PER PARTITION LIMIT counts groups with GROUP BY, rows without.
+        let perPartition = try perPartitionLimit()
+        var limiter = isGrouped ? perPartition.map {
+            GroupsPerPartition(limit: $0, partitionIndices: aggregation.partitionIndices, groupIndices: aggregation.groupIndices,
+                               resumingIn: previous?.groupPartition, groupsSoFar: previous?.groupsInPartition ?? 0)
+        } : nil
+        let rowsPerPartition = isGrouped ? Int.max : (perPartition ?? Int.max)
         var page = Page()
         while true {
             let chunkStart = state
-            let chunk = try await rowPage(size: AggregationLimits.rowsPerReadChunk, state: chunkStart, perPartition: Int.max)
+            let chunk = try await rowPage(size: AggregationLimits.rowsPerReadChunk, state: chunkStart, perPartition: rowsPerPartition)
             for (index, row) in chunk.rows.enumerated() {
+                let limiterBefore = limiter
+                if limiter != nil, !limiter!.admits(row) { continue }
                 guard let finished = try folder.add(row) else { continue }
                 page.rows.append(finished)
                 guard page.rows.count == groupsWanted else { continue }
                 // Row `index` opened a group this page has no room for: resume just before it.
-                let resume = index == 0 ? chunkStart : try await rowPage(size: index, state: chunkStart, perPartition: Int.max).next
-                page.next = groupsRemaining > groupsWanted ? resume.map { Self.groupState($0, groupsRemaining - groupsWanted) } : nil
+                let resume = index == 0
+                    ? chunkStart : try await rowPage(size: index, state: chunkStart, perPartition: rowsPerPartition).next
+                page.next = groupsRemaining > groupsWanted
+                    ? resume.map { Self.groupState($0, groupsRemaining - groupsWanted, limiter: limiterBefore) } : nil
                 return page
             }
             guard let next = chunk.next else { break }
@@ -46,9 +57,14 @@ extension SelectExecution {
         return page
     }
 
-    private static func groupState(_ rowState: PagingState, _ groupsRemaining: Int) -> PagingState {
+    private static func groupState(_ rowState: PagingState, _ groupsRemaining: Int,
+                                   limiter: GroupsPerPartition?) -> PagingState {
         var state = rowState
         state.remaining = groupsRemaining
+        if let limiter {
+            state.groupPartition = limiter.partition ?? []
+            state.groupsInPartition = limiter.groups
+        }
         return state
     }
 }

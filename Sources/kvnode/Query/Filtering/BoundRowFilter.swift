@@ -5,7 +5,8 @@ import KVCore
 ///
 /// Evaluation follows SQL's three-valued logic: a test on a null value (or a missing map
 /// entry) is unknown, NOT unknown is unknown, and a row is selected only when the whole
-/// filter is true — so a filter selects exactly the rows SQL would.
+/// filter is true — so a filter selects exactly the rows SQL would. A null collection is
+/// empty: `CONTAINS` and `CONTAINS KEY` on it are false (SQL's `EXISTS` over no elements).
 indirect enum BoundRowFilter: Sendable {
     case predicate(Predicate)
     case and([BoundRowFilter])
@@ -77,6 +78,8 @@ extension BoundRowFilter.Predicate {
         switch test {
         case .isNull: return tested == nil ? .yes : .no
         case .isNotNull: return tested == nil ? .no : .yes
+        // A null collection is an empty one: it contains nothing, which is known.
+        case .contains, .containsKey: if tested == nil { return .no }
         default: break
         }
         guard let tested else { return .unknown }

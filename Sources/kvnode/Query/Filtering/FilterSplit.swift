@@ -12,7 +12,13 @@ enum FilterSplit {
         var clustering: [Int: [(index: Int, op: CQLOperator)]] = [:]
         for (index, conjunct) in conjuncts.enumerated() {
             guard case .relation(let relation) = conjunct, let (name, op) = keyCandidate(relation) else {
-                if case .relation(.compare(.token, _, _)) = conjunct { continue }
+                // token() bounds and multi-column relations are always the keys'.
+                switch conjunct {
+                case .relation(.compare(.token, _, _)), .relation(.compare(.tuple, _, _)), .relation(.in(.tuple, _)),
+                     .relation(.inMarker(.tuple, _)):
+                    continue
+                default: break
+                }
                 filtered.insert(index)
                 continue
             }

@@ -71,12 +71,8 @@ enum JSONFormatting {
     }
 
     private static func scalar(_ value: CQLValue) -> String {
+        if let integer = CQLValueText.integer(value) { return integer }
         switch value {
-        case .bigint(let number), .counter(let number): return String(number)
-        case .int(let number): return String(number)
-        case .smallint(let number): return String(number)
-        case .tinyint(let number): return String(number)
-        case .varint(let number): return number.description
         case .decimal(let number): return CQLValueText.decimal(number)
         case .double(let number): return floatingPoint(number)
         case .float(let number): return floatingPoint(Double(number))
