@@ -124,7 +124,8 @@ let package = Package(
         ),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Coordinator", "Messaging", "KVCore"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Messaging", "Ring", "KVCore"]),
-        // The node's query layer: pure parts (JSON, filters, casts) tested without a cluster.
+        // The node's pure parts (JSON, filters, casts, schema codec, nested markers) tested
+        // without a cluster.
         .testTarget(name: "KVNodeTests", dependencies: ["kvnode", "CQL", "KVCore"]),
         .testTarget(
             name: "KVClientTests",

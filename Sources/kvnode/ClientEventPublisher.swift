@@ -62,12 +62,15 @@ struct ClientEventPublisher: Sendable {
         return view
     }
 
-    /// The live keyspaces and tables; definitions are their stored lines, which change with
-    /// every DDL (each stamps a new timestamp).
+    /// The live keyspaces, types and tables; definitions are their stored lines, which
+    /// change with every DDL (each stamps a new timestamp).
     static func outline(of schema: Schema) -> SchemaOutline {
         var keyspaces: [String: SchemaOutline.Keyspace] = [:]
         for keyspace in schema.liveKeyspaces {
             keyspaces[keyspace.name] = SchemaOutline.Keyspace(definition: SchemaCodec.line(keyspace))
+        }
+        for type in schema.liveTypes {
+            keyspaces[type.keyspace]?.types[type.name] = SchemaCodec.line(type)
         }
         for table in schema.liveTables {
             keyspaces[table.keyspace]?.tables[table.name] = SchemaOutline.Table(

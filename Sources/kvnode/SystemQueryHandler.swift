@@ -122,7 +122,7 @@ final class SystemQueryHandler: CQLRequestHandler {
                                                    localDatacenter: local.configuration.datacenter) {
                 return response
             }
-            return .error(ErrorResponse(.invalid, message: "User-defined types are not supported yet"))
+            return .error(ErrorResponse(.invalid, message: "This statement is not supported here"))
         }
     }
 
@@ -130,7 +130,8 @@ final class SystemQueryHandler: CQLRequestHandler {
         let keyspace = sessionKeyspace(context)
         let metadata: RowsMetadata
         switch try? CQLParser.parseStatement(text) {
-        case .createKeyspace?, .alterKeyspace?, .dropKeyspace?, .createTable?, .alterTable?, .dropTable?:
+        case .createKeyspace?, .alterKeyspace?, .dropKeyspace?, .createTable?, .alterTable?, .dropTable?,
+             .createType?, .alterType?, .dropType?:
             // DDL runs on EXECUTE, not on PREPARE; it returns no rows.
             metadata = RowsMetadata(columns: [])
         case let statement? where StatementExecutor.handles(statement, sessionKeyspace: keyspace):
@@ -222,6 +223,8 @@ final class SystemQueryHandler: CQLRequestHandler {
             return SystemKeyspaces.tableRows + SchemaRows.tableRows(await schema.schema)
         case (SystemKeyspaces.systemSchema, "columns"):
             return SystemKeyspaces.columnRows + SchemaRows.columnRows(await schema.schema)
+        case (SystemKeyspaces.systemSchema, "types"):
+            return SchemaRows.typeRows(await schema.schema)
         default: return []
         }
     }

@@ -92,4 +92,23 @@ import Testing
             Self.table(.dropped, "ks", "recreated"), Self.table(.created, "ks", "recreated"),
         ])
     }
+
+    private static func type(_ change: SchemaChange.ChangeType, _ name: String) -> SchemaChange {
+        SchemaChange(change: change, target: .type(keyspace: "ks", name: name))
+    }
+
+    @Test func typesChangeBeforeTablesAndDropAfterThem() {
+        var before = Self.keyspace("r1", ["old": ("1", "x")])
+        before.types = ["altered": "a1", "dropped": "d1", "same": "s1"]
+        var after = Self.keyspace("r1", ["new": ("2", "x")])
+        after.types = ["altered": "a2", "created": "c1", "same": "s1"]
+        #expect(SchemaEventDiff.changes(from: Outline(keyspaces: ["ks": before]), to: Outline(keyspaces: ["ks": after])) == [
+            Self.type(.updated, "altered"), Self.type(.created, "created"),
+            Self.table(.created, "ks", "new"), Self.table(.dropped, "ks", "old"), Self.type(.dropped, "dropped"),
+        ])
+        #expect(SchemaEventDiff.changes(from: Outline(), to: Outline(keyspaces: ["ks": after])) == [
+            SchemaChange(change: .created, target: .keyspace("ks")), Self.type(.created, "altered"),
+            Self.type(.created, "created"), Self.type(.created, "same"), Self.table(.created, "ks", "new"),
+        ])
+    }
 }

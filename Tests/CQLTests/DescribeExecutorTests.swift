@@ -158,4 +158,28 @@ private struct NotDescribe: Error {}
         #expect(CQLIdentifier.quotedIfNeeded("say \"hi\"") == "\"say \"\"hi\"\"\"")
         #expect(CQLIdentifier.quotedIfNeeded("key") == "key")
     }
+
+    /// A keyspace whose `contact` type uses `Phone`, declared out of name order.
+    static let typed = DescribeExecutor(keyspaces: [
+        DescribedKeyspace(name: "ks", replication: ["class": "org.apache.cassandra.locator.SimpleStrategy",
+                                                    "replication_factor": "1"], tables: [users], types: [
+            DescribedType(keyspace: "ks", name: "contact", fields: [("name", "text"), ("phones", "list<frozen<\"Phone\">>")]),
+            DescribedType(keyspace: "ks", name: "Phone", fields: [("number", "text"), ("Kind", "int")]),
+        ]),
+    ], cluster: executor.cluster)
+
+    private func describeTyped(_ text: String, session: String? = nil) throws -> [[String]] {
+        guard case .describe(let statement) = try CQLParser.parseStatement(text) else { throw NotDescribe() }
+        return texts(try Self.typed.rows(for: statement, sessionKeyspace: session))
+    }
+
+    @Test func typesAreListedDescribedAndPrintedBeforeTheTablesUsingThem() throws {
+        #expect(try describeTyped("DESCRIBE TYPES").map { $0[1] + " " + $0[2] } == ["type \"Phone\"", "type contact"])
+        #expect(try describeTyped("DESCRIBE TYPE ks.\"Phone\"") == [["ks", "type", "\"Phone\"",
+            "CREATE TYPE ks.\"Phone\" (\n    number text,\n    \"Kind\" int\n);"]])
+        #expect(try describeTyped("DESCRIBE KEYSPACE ks").map { $0[1] + " " + $0[2] }
+            == ["keyspace ks", "type \"Phone\"", "type contact", "table \"Users\""])
+        #expect(try describeTyped("DESCRIBE TYPE contact", session: "ks").first?[3]
+            == "CREATE TYPE ks.contact (\n    name text,\n    phones list<frozen<\"Phone\">>\n);")
+    }
 }

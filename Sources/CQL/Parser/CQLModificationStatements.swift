@@ -93,6 +93,8 @@ public enum CQLAssignment: Sendable, Equatable {
     case subtract(column: String, CQLTerm)
     /// `c = term + c` (list prepend).
     case prepend(column: String, CQLTerm)
+    /// `c.field = term` (one field of a non-frozen user-defined type).
+    case setField(column: String, field: String, CQLTerm)
 }
 
 /// `DELETE [selection] FROM t [USING TIMESTAMP ...] WHERE ... [IF ...]`.
@@ -127,6 +129,8 @@ public enum CQLDeleteTarget: Sendable, Equatable {
     case column(String)
     /// A map element or list index `m[key]`.
     case element(column: String, key: CQLTerm)
+    /// One field `c.field` of a non-frozen user-defined type.
+    case field(column: String, field: String)
 }
 
 /// `BEGIN [UNLOGGED|COUNTER] BATCH [USING TIMESTAMP ...] ... APPLY BATCH`.

@@ -28,7 +28,7 @@ extension CQLParser {
         throw .mismatched(current, expecting: "KEYSPACE, TABLE or TYPE")
     }
 
-    /// Parses `ALTER KEYSPACE ks WITH ...` or `ALTER TABLE t ...`.
+    /// Parses `ALTER KEYSPACE ks WITH ...`, `ALTER TABLE t ...` or `ALTER TYPE t ...`.
     mutating func parseAlter() throws(CQLSyntaxError) -> CQLStatement {
         try expectKeyword("alter")
         if acceptKeyword("keyspace") || acceptKeyword("schema") {
@@ -40,7 +40,12 @@ extension CQLParser {
             let name = try parseQualifiedName()
             return .alterTable(name: name, change: try parseTableChange())
         }
-        throw .mismatched(current, expecting: "KEYSPACE or TABLE")
+        if acceptKeyword("type") {
+            let ifExists = try parseIfExists()
+            let name = try parseQualifiedName()
+            return .alterType(name: name, ifExists: ifExists, change: try parseTypeChange())
+        }
+        throw .mismatched(current, expecting: "KEYSPACE, TABLE or TYPE")
     }
 
     /// Parses `DROP KEYSPACE | TABLE | TYPE [IF EXISTS] name`.
@@ -77,6 +82,26 @@ extension CQLParser {
         }
         if acceptKeyword("with") { return .options(try parseTableOptions()) }
         throw .mismatched(current, expecting: "ADD, DROP or WITH")
+    }
+
+    /// Parses what follows `ALTER TYPE t`: `ADD [IF NOT EXISTS] field type` or
+    /// `RENAME [IF EXISTS] f TO g [AND ...]`.
+    mutating func parseTypeChange() throws(CQLSyntaxError) -> CQLTypeChange {
+        if acceptKeyword("add") {
+            let ifNotExists = try parseIfNotExists()
+            return .addField(CQLColumnDefinition(name: try parseIdentifier(), type: try parseType()), ifNotExists: ifNotExists)
+        }
+        if acceptKeyword("rename") {
+            let ifExists = try parseIfExists()
+            var renames: [CQLFieldRename] = []
+            repeat {
+                let from = try parseIdentifier()
+                try expectKeyword("to")
+                renames.append(CQLFieldRename(from: from, to: try parseIdentifier()))
+            } while acceptKeyword("and")
+            return .renameFields(renames, ifExists: ifExists)
+        }
+        throw .mismatched(current, expecting: "ADD or RENAME")
     }
 
     /// Parses `name type [STATIC]`.

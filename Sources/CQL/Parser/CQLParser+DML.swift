@@ -78,6 +78,11 @@ extension CQLParser {
             try expectSymbol("=")
             return .setElement(column: column, key: key, try parseTerm())
         }
+        if acceptSymbol(".") {
+            let field = try parseIdentifier()
+            try expectSymbol("=")
+            return .setField(column: column, field: field, try parseTerm())
+        }
         if acceptSymbol("+=") { return .add(column: column, try parseTerm()) }
         if acceptSymbol("-=") { return .subtract(column: column, try parseTerm()) }
         try expectSymbol("=")
@@ -130,9 +135,10 @@ extension CQLParser {
             condition: try parseModificationCondition())
     }
 
-    /// Parses `col` or `col[key]`.
+    /// Parses `col`, `col[key]` or `col.field`.
     mutating func parseDeleteTarget() throws(CQLSyntaxError) -> CQLDeleteTarget {
         let column = try parseIdentifier()
+        if acceptSymbol(".") { return .field(column: column, field: try parseIdentifier()) }
         guard acceptSymbol("[") else { return .column(column) }
         let key = try parseTerm()
         try expectSymbol("]")

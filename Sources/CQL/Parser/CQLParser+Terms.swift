@@ -91,10 +91,12 @@ extension CQLParser {
         return terms
     }
 
-    /// Parses `{}` (an empty map), `{t, ...}` (a set) or `{k: v, ...}` (a map).
+    /// Parses `{}` (an empty map), `{t, ...}` (a set), `{k: v, ...}` (a map) or
+    /// `{field: v, ...}` (a user-defined type: keys are identifiers, which no term can be).
     mutating func parseBraceTerm() throws(CQLSyntaxError) -> CQLTerm {
         try expectSymbol("{")
         if acceptSymbol("}") { return .map([]) }
+        if currentIsIdentifier, peek(1).isSymbol(":") { return try parseUserTypeLiteralBody() }
         let first = try parseTerm()
         if acceptSymbol(":") {
             var entries = [CQLMapEntry(key: first, value: try parseTerm())]
@@ -112,6 +114,17 @@ extension CQLParser {
         }
         try expectSymbol("}")
         return .set(elements)
+    }
+
+    /// Parses `field: term (, field: term)* }` after the `{` of a user-defined type literal.
+    mutating func parseUserTypeLiteralBody() throws(CQLSyntaxError) -> CQLTerm {
+        let fields = try parseCommaSeparated { (parser: inout CQLParser) throws(CQLSyntaxError) in
+            let field = try parser.parseIdentifier()
+            try parser.expectSymbol(":")
+            return CQLFieldValue(field: field, value: try parser.parseTerm())
+        }
+        try expectSymbol("}")
+        return .userType(fields)
     }
 
     /// Whether `name(` or `ks.name(` starts at the cursor.

@@ -161,3 +161,25 @@ public struct CQLCreateType: Sendable, Equatable {
         self.fields = fields
     }
 }
+
+/// What an `ALTER TYPE` changes (Cassandra 5.0's grammar, with its optional `IF` clauses).
+public enum CQLTypeChange: Sendable, Equatable {
+    /// `ADD [IF NOT EXISTS] field type`.
+    case addField(CQLColumnDefinition, ifNotExists: Bool)
+    /// `RENAME [IF EXISTS] f TO g [AND f2 TO g2 ...]`.
+    case renameFields([CQLFieldRename], ifExists: Bool)
+}
+
+/// One `f TO g` of `ALTER TYPE ... RENAME`.
+public struct CQLFieldRename: Sendable, Equatable {
+    /// The field's current name.
+    public var from: String
+    /// Its new name.
+    public var to: String
+
+    /// Creates a rename.
+    public init(from: String, to: String) {
+        self.from = from
+        self.to = to
+    }
+}

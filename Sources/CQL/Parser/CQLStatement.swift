@@ -18,6 +18,8 @@ public enum CQLStatement: Sendable, Equatable {
     case truncate(CQLQualifiedName)
     /// `CREATE TYPE`.
     case createType(CQLCreateType)
+    /// `ALTER TYPE [IF EXISTS] t ADD ...` or `ALTER TYPE [IF EXISTS] t RENAME ...`.
+    case alterType(name: CQLQualifiedName, ifExists: Bool, change: CQLTypeChange)
     /// `DROP TYPE [IF EXISTS] t`.
     case dropType(name: CQLQualifiedName, ifExists: Bool)
     /// `INSERT`.

@@ -31,6 +31,8 @@ public indirect enum CQLTerm: Sendable, Equatable {
     case map([CQLMapEntry])
     /// `(t1, t2, ...)`.
     case tuple([CQLTerm])
+    /// `{field: t1, ...}`: a user-defined type literal (keys are field identifiers).
+    case userType([CQLFieldValue])
     /// `name(arguments)`, e.g. `now()`, `toTimestamp(now())`.
     case functionCall(CQLQualifiedName, [CQLTerm])
 }
@@ -45,6 +47,20 @@ public struct CQLMapEntry: Sendable, Equatable {
     /// Creates an entry.
     public init(key: CQLTerm, value: CQLTerm) {
         self.key = key
+        self.value = value
+    }
+}
+
+/// One `field: value` pair of a user-defined type literal.
+public struct CQLFieldValue: Sendable, Equatable {
+    /// The field's name (lower case unless quoted).
+    public var field: String
+    /// The value.
+    public var value: CQLTerm
+
+    /// Creates a field value.
+    public init(field: String, value: CQLTerm) {
+        self.field = field
         self.value = value
     }
 }

@@ -32,7 +32,15 @@ public struct DescribeExecutor: Sendable {
             return listing(sortedKeyspaces().map { keyspaceElement($0) })
         case .tables:
             return listing(try listedKeyspaces(sessionKeyspace).flatMap { sorted($0.tables).map(tableListing) })
-        case .types, .functions, .aggregates:
+        case .types:
+            return listing(try listedKeyspaces(sessionKeyspace).flatMap { ordered($0.types).map(typeListing) })
+        case .type(let name):
+            let keyspace = try validate(try keyspaceName(name.keyspace, sessionKeyspace))
+            guard let type = keyspace.types.first(where: { $0.name == name.name }) else {
+                throw Self.missing(statement.target, name: name.name, keyspace: keyspace.name)
+            }
+            return describing([typeElement(type)])
+        case .functions, .aggregates:
             _ = try listedKeyspaces(sessionKeyspace)
             return listing([])
         case .keyspace(let name, let only):
@@ -47,7 +55,7 @@ public struct DescribeExecutor: Sendable {
             return clusterRows()
         case .name(let name):
             return describing(try generic(name, sessionKeyspace: sessionKeyspace, internals: internals))
-        case .index(let name), .materializedView(let name), .type(let name), .function(let name), .aggregate(let name):
+        case .index(let name), .materializedView(let name), .function(let name), .aggregate(let name):
             let keyspace = try validate(try keyspaceName(name.keyspace, sessionKeyspace))
             throw Self.missing(statement.target, name: name.name, keyspace: keyspace.name)
         }
@@ -121,9 +129,35 @@ public struct DescribeExecutor: Sendable {
 
     // MARK: Elements and rows
 
+    /// The keyspace, then its types (each after the types it uses), then its tables, as
+    /// Cassandra's `DESCRIBE KEYSPACE` lists them.
     private func elements(of keyspace: DescribedKeyspace, only: Bool, internals: Bool) -> [Element] {
         let own = keyspaceElement(keyspace)
-        return only ? [own] : [own] + sorted(keyspace.tables).map { tableElement($0, internals) }
+        guard !only else { return [own] }
+        return [own] + ordered(keyspace.types).map(typeElement) + sorted(keyspace.tables).map { tableElement($0, internals) }
+    }
+
+    /// Types by name, except that a type comes after every type its fields use.
+    private func ordered(_ types: [DescribedType]) -> [DescribedType] {
+        var pending = types.sorted { Self.precedes($0.name, $1.name) }
+        var result: [DescribedType] = []
+        while !pending.isEmpty {
+            let index = pending.firstIndex { type in
+                !pending.contains { $0.name != type.name && type.uses($0.name) }
+            } ?? 0
+            result.append(pending.remove(at: index))
+        }
+        return result
+    }
+
+    private func typeListing(_ type: DescribedType) -> Element {
+        Element(keyspace: CQLIdentifier.quotedIfNeeded(type.keyspace), type: "type",
+                name: CQLIdentifier.quotedIfNeeded(type.name), createStatement: "")
+    }
+
+    private func typeElement(_ type: DescribedType) -> Element {
+        Element(keyspace: CQLIdentifier.quotedIfNeeded(type.keyspace), type: "type",
+                name: CQLIdentifier.quotedIfNeeded(type.name), createStatement: type.createStatement)
     }
 
     private func keyspaceElement(_ keyspace: DescribedKeyspace) -> Element {

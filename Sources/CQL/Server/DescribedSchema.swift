@@ -11,15 +11,54 @@ public struct DescribedKeyspace: Sendable, Equatable {
     public var isSystem: Bool
     /// The keyspace's tables, in any order.
     public var tables: [DescribedTable]
+    /// The keyspace's user-defined types, in any order.
+    public var types: [DescribedType]
 
     /// Creates a keyspace description.
     public init(name: String, replication: [String: String], durableWrites: Bool = true, isSystem: Bool = false,
-                tables: [DescribedTable] = []) {
+                tables: [DescribedTable] = [], types: [DescribedType] = []) {
         self.name = name
         self.replication = replication
         self.durableWrites = durableWrites
         self.isSystem = isSystem
         self.tables = tables
+        self.types = types
+    }
+}
+
+/// One user-defined type for `DESCRIBE`.
+public struct DescribedType: Sendable, Equatable {
+    public var keyspace: String
+    public var name: String
+    /// Field names (unquoted) and CQL types (`text`, `frozen<address>`), in declaration order.
+    public var fields: [(name: String, type: String)]
+
+    /// Creates a type description.
+    public init(keyspace: String, name: String, fields: [(name: String, type: String)]) {
+        self.keyspace = keyspace
+        self.name = name
+        self.fields = fields
+    }
+
+    public static func == (left: DescribedType, right: DescribedType) -> Bool {
+        left.keyspace == right.keyspace && left.name == right.name
+            && left.fields.map(\.name) == right.fields.map(\.name) && left.fields.map(\.type) == right.fields.map(\.type)
+    }
+
+    /// Cassandra's `CREATE TYPE` text: one field per line, four spaces in.
+    public var createStatement: String {
+        let fieldLines = fields.map { "    \(CQLIdentifier.quotedIfNeeded($0.name)) \($0.type)" }.joined(separator: ",\n")
+        return "CREATE TYPE \(CQLIdentifier.quotedIfNeeded(keyspace)).\(CQLIdentifier.quotedIfNeeded(name)) (\n"
+            + fieldLines + "\n);"
+    }
+
+    /// Whether a field's type text names the type `other` (a dependency to print first).
+    func uses(_ other: String) -> Bool {
+        let quoted = CQLIdentifier.quotedIfNeeded(other)
+        return fields.contains { field in
+            field.type == quoted || field.type.contains("<\(quoted)>") || field.type.contains("<\(quoted),")
+                || field.type.contains(" \(quoted)>") || field.type.contains(" \(quoted),")
+        }
     }
 }
 

@@ -66,12 +66,32 @@ extension CQLTerm {
             var values = try zip(elements, types).map { pair throws(CQLTermError) in try pair.0.value(as: pair.1, context: context) }
             values += Array(repeating: nil, count: types.count - values.count)
             return .tuple(values)
+        case (.userType(let fields), .udt(_, let name, let declared)):
+            return try Self.userType(fields, name: name, declared: declared, context: context)
         case (.duration(let text), .duration):
             guard let duration = CQLTextValues.duration(text) else { throw CQLTermError("Unable to convert '\(text)' to a duration") }
             return .duration(duration)
         default:
             throw CQLTermError("Invalid \(kindName) constant (\(literalText)) for type \(type)")
         }
+    }
+
+    /// A UDT literal by field name, in declaration order; fields left out are null, as in
+    /// Cassandra, and a name the type does not declare is refused with Cassandra's message.
+    private static func userType(_ fields: [CQLFieldValue], name: String, declared: [CQLUDTField],
+                                 context: TermContext) throws(CQLTermError) -> CQLValue {
+        var values = [CQLValue?](repeating: nil, count: declared.count)
+        var seen = Set<String>()
+        for field in fields {
+            guard let index = declared.firstIndex(where: { $0.name == field.field }) else {
+                throw CQLTermError("Unknown field '\(field.field)' in value of user defined type \(name)")
+            }
+            guard seen.insert(field.field).inserted else {
+                throw CQLTermError("Invalid user type literal: field \(field.field) is given twice")
+            }
+            values[index] = try field.value.value(as: declared[index].type, context: context)
+        }
+        return .udt(values)
     }
 
     private static func required(_ term: CQLTerm, as type: CQLDataType, context: TermContext) throws(CQLTermError) -> CQLValue {
@@ -127,6 +147,7 @@ extension CQLTerm {
         case .set: "set"
         case .map: "map"
         case .tuple: "tuple"
+        case .userType: "user type"
         default: "literal"
         }
     }

@@ -7,10 +7,18 @@ extension CQLDataType: CustomStringConvertible {
         case .set(let element): return "set<\(element)>"
         case .map(let key, let value): return "map<\(key), \(value)>"
         case .tuple(let elements): return "tuple<\(elements.map(\.description).joined(separator: ", "))>"
-        case .udt(_, let name, _): return name
+        case .udt(_, let name, _): return Self.quotedIfNeeded(name)
         case .frozen(let inner): return "frozen<\(inner)>"
         default: return scalarName
         }
+    }
+
+    /// A UDT name as CQL text: double-quoted unless it is a plain lower-case identifier
+    /// (the names unquoted CQL can produce), with `"` doubled.
+    static func quotedIfNeeded(_ name: String) -> String {
+        let plain = name.first.map { $0.isASCII && ($0.isLowercase || $0 == "_") } ?? false
+            && name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }
+        return plain ? name : "\"" + name.replacing("\"", with: "\"\"") + "\""
     }
 
     private var scalarName: String {

@@ -1,4 +1,4 @@
-/// How a non-frozen collection lives in storage: one cell per element, so that adding or
+/// How a non-frozen collection lives in storage (a non-frozen UDT: `UDTCells`): one cell per element, so that adding or
 /// removing an element writes only that element, never reading the collection first.
 ///
 /// - set: path = the element in `ClusteringEncoding` (byte order is the element type's
@@ -10,10 +10,11 @@
 /// it (`Row.removeShadowed`): overwriting a collection is that tombstone one microsecond
 /// before the new elements, as in Cassandra. FORMAT.md of LSMStore describes cells.
 public enum CollectionCells {
-    /// Whether `type` is stored one cell per element (a collection without `frozen`).
+    /// Whether `type` is stored one cell per element (a collection without `frozen`) or
+    /// per field (a user-defined type without `frozen`, see `UDTCells`).
     public static func isMultiCell(_ type: CQLDataType) -> Bool {
         switch type {
-        case .list, .set, .map: true
+        case .list, .set, .map, .udt: true
         default: false
         }
     }
@@ -50,6 +51,7 @@ public enum CollectionCells {
     /// order; nil (null) when there are none, as Cassandra reads an empty collection.
     /// Cells whose path does not decode are skipped (they cannot come from our writes).
     public static func value(of cells: some Sequence<Cell>, type: CQLDataType) -> [UInt8]? {
+        if case .udt(_, _, let fields) = type { return UDTCells.value(of: cells, fieldCount: fields.count) }
         var body: [UInt8] = []
         var count: Int32 = 0
         for cell in cells {

@@ -2,7 +2,8 @@ import CQL
 import KVCore
 
 /// Builds the cells of one execution's column writes: one cell for a simple or frozen
-/// column, one per element for a non-frozen collection (see `CollectionCells`).
+/// column, one per element for a non-frozen collection (see `CollectionCells`), one per
+/// field for a non-frozen UDT (`UDTCells`).
 struct CellWriter {
     let timestamp: Int64
     let ttl: Int32
@@ -48,6 +49,12 @@ struct CellWriter {
             try checkSize(elementValue, column: column)
             let path = try elementPath(keyBytes, column: column, currentList: currentList)
             return [cell(column.id, path: path, value: elementValue)]
+        case let .setField(index, operand):
+            guard case .value(let value) = try bindings.resolve(operand) else { return [] }
+            try checkSize(value, column: column)
+            return [cell(column.id, path: UDTCells.path(fieldIndex: index), value: value)]
+        case .deleteField(let index):
+            return [.tombstone(column: column.id, path: UDTCells.path(fieldIndex: index), timestamp: timestamp, nowSeconds: now)]
         case .delete:
             return [.tombstone(column: column.id, timestamp: timestamp, nowSeconds: now)]
         case .deleteElement(let key):
@@ -79,8 +86,9 @@ struct CellWriter {
         return "collection element"
     }
 
-    /// One cell per element of a serialized collection value.
+    /// One cell per element of a serialized collection value (per non-null field of a UDT).
     private func elements(of value: [UInt8], column: SchemaColumn, prepend: Bool) throws(ErrorResponse) -> [Cell] {
+        if case .udt(_, _, let declared) = column.type { return try fields(of: value, declared: declared.count, column: column) }
         guard let entries = CollectionCells.entries(value, of: column.type) else {
             throw ErrorResponse(.invalid, message: "Invalid collection value for column \(column.name)")
         }
@@ -102,6 +110,17 @@ struct CellWriter {
             return cells
         default:
             return []
+        }
+    }
+
+    /// One cell per non-null field of a serialized UDT value; null fields need no cell,
+    /// the whole-value tombstone written before them already clears older ones.
+    private func fields(of value: [UInt8], declared: Int, column: SchemaColumn) throws(ErrorResponse) -> [Cell] {
+        guard let fields = UDTCells.fields(value), fields.count <= declared else {
+            throw ErrorResponse(.invalid, message: "Invalid user type value for column \(column.name)")
+        }
+        return fields.enumerated().compactMap { index, field in
+            field.map { cell(column.id, path: UDTCells.path(fieldIndex: index), value: $0) }
         }
     }
 

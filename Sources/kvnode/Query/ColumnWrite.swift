@@ -20,6 +20,10 @@ struct ColumnWrite: Sendable {
         case delete
         /// `DELETE m[k]`, `DELETE s[e]`, `DELETE l[i]`.
         case deleteElement(Operand)
+        /// `a.f = v` on a non-frozen UDT: field number `index` alone (nil deletes it).
+        case setField(index: Int, Operand)
+        /// `DELETE a.f` on a non-frozen UDT.
+        case deleteField(index: Int)
     }
 
     var column: SchemaColumn
@@ -63,6 +67,11 @@ struct ColumnWrite: Sendable {
                 throw ErrorResponse(.invalid, message: "Invalid operation (\(name) = ? + \(name)) for non list column \(name)")
             }
             return ColumnWrite(column: column, operation: .prepend(try analyzer.operand(term, type: type, name: name)))
+        case let .setField(_, field, term):
+            let index = try fieldIndex(column, field, operation: "\(name).\(field) = ?")
+            guard case .udt(_, _, let fields) = column.type else { throw invalidNonUDT(column, "\(name).\(field) = ?") }
+            let value = try analyzer.operand(term, type: fields[index].type, name: "\(name).\(field)")
+            return ColumnWrite(column: column, operation: .setField(index: index, value))
         case .subtract(_, let term):
             try requireMultiCell(column, operation: "\(name) = \(name) - ?")
             // Removing from a map names keys: the operand is a set of them.
@@ -79,11 +88,13 @@ struct ColumnWrite: Sendable {
         switch target {
         case .column(let given): name = given
         case .element(let given, _): name = given
+        case .field(let given, _): name = given
         }
         let column = try layout.column(name)
         guard column.kind != .partitionKey && column.kind != .clustering else {
             throw ErrorResponse(.invalid, message: "Invalid identifier \(name) for deletion (should not be a PRIMARY KEY part)")
         }
+        if case .field(_, let field) = target { return try fieldDeletion(column, field) }
         guard case .element(_, let key) = target else { return ColumnWrite(column: column, operation: .delete) }
         guard column.type.isCollection else {
             throw ErrorResponse(.invalid, message: "Invalid deletion operation for non collection column \(name)")
@@ -99,6 +110,36 @@ struct ColumnWrite: Sendable {
         default: keyType = column.type
         }
         return ColumnWrite(column: column, operation: .deleteElement(try analyzer.operand(key, type: keyType, name: name)))
+    }
+
+    /// `DELETE a.f`, with Cassandra's checks: a non-frozen UDT column that has field `f`.
+    private static func fieldDeletion(_ column: SchemaColumn, _ field: String) throws(ErrorResponse) -> ColumnWrite {
+        guard case .udt(_, _, let fields) = column.type.unfrozen else {
+            throw ErrorResponse(.invalid, message: "Invalid field deletion operation for non-UDT column \(column.name)")
+        }
+        guard !column.type.isFrozen else {
+            throw ErrorResponse(.invalid, message: "Frozen UDT column \(column.name) does not support field deletions")
+        }
+        guard let index = fields.firstIndex(where: { $0.name == field }) else {
+            throw ErrorResponse(.invalid, message: "UDT column \(column.name) does not have a field named \(field)")
+        }
+        return ColumnWrite(column: column, operation: .deleteField(index: index))
+    }
+
+    /// The index of `field` in a non-frozen UDT column, for `a.f = v`.
+    private static func fieldIndex(_ column: SchemaColumn, _ field: String, operation: String) throws(ErrorResponse) -> Int {
+        guard case .udt(_, _, let fields) = column.type.unfrozen else { throw invalidNonUDT(column, operation) }
+        guard !column.type.isFrozen else {
+            throw ErrorResponse(.invalid, message: "Invalid operation (\(operation)) for frozen UDT column \(column.name)")
+        }
+        guard let index = fields.firstIndex(where: { $0.name == field }) else {
+            throw ErrorResponse(.invalid, message: "UDT column \(column.name) does not have a field named \(field)")
+        }
+        return index
+    }
+
+    private static func invalidNonUDT(_ column: SchemaColumn, _ operation: String) -> ErrorResponse {
+        ErrorResponse(.invalid, message: "Invalid operation (\(operation)) for non-UDT column \(column.name)")
     }
 
     private static func requireMultiCell(_ column: SchemaColumn, operation: String) throws(ErrorResponse) {
@@ -129,7 +170,7 @@ extension CQLAssignment {
     var columnName: String {
         switch self {
         case .set(let column, _), .setElement(let column, _, _), .add(let column, _), .subtract(let column, _),
-             .prepend(let column, _):
+             .prepend(let column, _), .setField(let column, _, _):
             return column
         }
     }

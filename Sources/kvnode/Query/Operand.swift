@@ -7,6 +7,9 @@ enum Operand: Sendable {
     case constant([UInt8]?)
     case perExecution(CQLTerm, CQLDataType)
     case marker(index: Int, type: CQLDataType)
+    /// A collection, tuple or UDT literal with markers inside, the first numbered
+    /// `firstMarker` (see `NestedMarkers`).
+    case nested(CQLTerm, CQLDataType, firstMarker: Int)
 }
 
 /// Outcome of resolving an operand: a value (nil is null), or "unset" (a v4 `notSet`
@@ -26,6 +29,16 @@ struct Bindings: Sendable {
         case .constant(let bytes): return .value(bytes)
         case let .perExecution(term, type):
             return .value(try serialize(term, as: type, context: context))
+        case let .nested(term, type, firstMarker):
+            var next = firstMarker
+            guard let value = try NestedMarkers.value(term, type: type, values: values, next: &next, context: context) else {
+                return .value(nil)
+            }
+            do {
+                return .value(try value.serialize(as: type))
+            } catch {
+                throw ErrorResponse(.invalid, message: "\(error)")
+            }
         case let .marker(index, type):
             guard index < values.count else {
                 throw ErrorResponse(.invalid, message: "There were \(values.count) markers(?) in CQL but \(index + 1) or more values are needed")
@@ -87,6 +100,14 @@ struct OperandAnalyzer {
         case .functionCall:
             return .perExecution(term, type)
         default:
+            let inner = NestedMarkers.specifications(term, type: type, name: name)
+            guard inner.isEmpty else {
+                let first = markers.count
+                markers += inner.map {
+                    ColumnSpecification(keyspace: keyspace, table: table, name: $0.name, type: DataTypeOption($0.type))
+                }
+                return .nested(term, type, firstMarker: first)
+            }
             return .constant(try serialize(term, as: type, context: context))
         }
     }

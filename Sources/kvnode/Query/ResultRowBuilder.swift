@@ -80,6 +80,9 @@ struct ResultRowBuilder {
             case .timeToLive(let column):
                 guard let cell = cell(column, in: column.kind == .staticColumn ? staticRow : row), cell.kind == .expiring else { return nil }
                 return Self.int(Int32(clamping: max(0, cell.localSeconds - nowSeconds)))
+            case .field(let column, let index):
+                let whole = value(of: column, row: row, staticRow: staticRow, keyValues: keyValues, clusteringValues: clusteringValues)
+                return whole.flatMap { UDTCells.fields($0) }.flatMap { index < $0.count ? $0[index] : nil }
             case let .cast(column, target):
                 let value = value(of: column, row: row, staticRow: staticRow, keyValues: keyValues, clusteringValues: clusteringValues)
                 return CastConversion.convert(value, from: column.type, to: target)
@@ -91,7 +94,8 @@ struct ResultRowBuilder {
         }
     }
 
-    /// A column's value: its cell's, or a non-frozen collection assembled from its elements.
+    /// A column's value: its cell's, or a non-frozen collection (or UDT) assembled from its
+    /// elements (fields).
     private func value(of column: SchemaColumn, in row: Row?) -> [UInt8]? {
         guard CollectionCells.isMultiCell(column.type) else { return cell(column, in: row)?.value }
         guard let row else { return nil }

@@ -11,6 +11,8 @@ struct SelectPlan: Sendable {
         case column(SchemaColumn)
         case writeTime(SchemaColumn)
         case timeToLive(SchemaColumn)
+        /// `a.f`: field number `index` of the UDT column `a`.
+        case field(SchemaColumn, index: Int)
         case cast(SchemaColumn, to: CQLDataType)
         case token
         case countAll
@@ -88,7 +90,8 @@ struct SelectPlan: Sendable {
                 requested.insert(column.name)
             case .token:
                 requested.formUnion(layout.partitionKey.map(\.name))
-            case .column(let column), .writeTime(let column), .timeToLive(let column), .cast(let column, _):
+            case .column(let column), .writeTime(let column), .timeToLive(let column), .field(let column, _),
+                 .cast(let column, _):
                 throw ErrorResponse(.invalid, message: "SELECT DISTINCT queries must only request partition key columns and/or static columns (not \(column.name))")
             case .countAll:
                 throw ErrorResponse(.invalid, message: "SELECT DISTINCT with aggregates or GROUP BY is not supported yet")
@@ -139,6 +142,8 @@ struct SelectPlan: Sendable {
                     spec = ColumnSpecification(keyspace: layout.keyspace, table: layout.name,
                                                name: selector.alias ?? "ttl(\(name))", type: .int)
                 }
+            case .field(let base, let field):
+                (item, spec) = try fieldSelection(base, field, alias: selector.alias, layout: layout)
             case .cast(.column(let name), let targetType):
                 let column = try layout.column(name)
                 let target = try SchemaService.dataType(targetType)
@@ -171,6 +176,25 @@ struct SelectPlan: Sendable {
             aggregates.append(aggregate)
         }
         return (selected, specifications, aggregates)
+    }
+
+    /// `a.f` on a UDT column (frozen or not); the result column is named `a.f`, as in
+    /// Cassandra, and has the field's type.
+    private static func fieldSelection(_ base: CQLSelectorExpression, _ field: String, alias: String?,
+                                       layout: TableLayout) throws(ErrorResponse) -> (Selected, ColumnSpecification) {
+        guard case .column(let name) = base else {
+            throw ErrorResponse(.invalid, message: "This selector is not supported yet: \(base).\(field)")
+        }
+        let column = try layout.column(name)
+        guard case .udt(_, _, let fields) = column.type.unfrozen else {
+            throw ErrorResponse(.invalid, message: "Invalid field selection: \(name) of type \(column.type) is not a user type")
+        }
+        guard let index = fields.firstIndex(where: { $0.name == field }) else {
+            throw ErrorResponse(.invalid, message: "\(name) of type \(column.type) has no field \(field)")
+        }
+        let specification = ColumnSpecification(keyspace: layout.keyspace, table: layout.name,
+                                                 name: alias ?? "\(name).\(field)", type: DataTypeOption(fields[index].type))
+        return (.field(column, index: index), specification)
     }
 
     /// `count(c)`, `min(c)`, ...: the raw rows carry the argument column, folded by the

@@ -30,12 +30,19 @@ extension SchemaService {
                 outcome = try alterTable(name, change, sessionKeyspace: sessionKeyspace)
             case .dropTable(let name, let ifExists):
                 outcome = try dropTable(name, ifExists: ifExists, sessionKeyspace: sessionKeyspace)
+            case .createType(let create):
+                outcome = try createType(create, sessionKeyspace: sessionKeyspace)
+            case .alterType(let name, let ifExists, let change):
+                outcome = try alterType(name, ifExists: ifExists, change, sessionKeyspace: sessionKeyspace)
+            case .dropType(let name, let ifExists):
+                outcome = try dropType(name, ifExists: ifExists, sessionKeyspace: sessionKeyspace)
             default:
                 return nil
             }
             guard let (updated, change) = outcome else { return .result(.void) }
             do {
-                try await commit(updated)
+                // Every column and field naming a type takes its new definition.
+                try await commit(updated.resolvingUserTypes())
             } catch {
                 return .error(ErrorResponse(.serverError, message: "schema change could not be stored: \(error)"))
             }
@@ -94,6 +101,10 @@ extension SchemaService {
             updated.tables[table.key]?.dropped = true
             updated.tables[table.key]?.timestamp = timestamp
         }
+        for type in updated.liveTypes where type.keyspace == name {
+            updated.types[type.key]?.dropped = true
+            updated.types[type.key]?.timestamp = timestamp
+        }
         return (updated, SchemaChange(change: .dropped, target: .keyspace(name)))
     }
 
@@ -138,7 +149,7 @@ extension SchemaService {
 
     // MARK: Tables
 
-    private func resolveKeyspace(_ name: CQLQualifiedName, sessionKeyspace: String?) throws(ErrorResponse) -> KeyspaceSchema {
+    func resolveKeyspace(_ name: CQLQualifiedName, sessionKeyspace: String?) throws(ErrorResponse) -> KeyspaceSchema {
         guard let keyspaceName = name.keyspace ?? sessionKeyspace else {
             throw ErrorResponse(.invalid, message: "No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename")
         }
@@ -158,6 +169,7 @@ extension SchemaService {
             throw ErrorResponse(.alreadyExists(keyspace: keyspace.name, table: name),
                                 message: "Cannot add already existing table \"\(name)\" to keyspace \"\(keyspace.name)\"")
         }
+        let resolver = DeclaredTypeResolver(schema: schema, keyspace: keyspace.name)
         var definitions: [String: CQLColumnDefinition] = [:]
         for column in create.columns {
             guard definitions[column.name] == nil else {
@@ -180,10 +192,8 @@ extension SchemaService {
                 guard !definition.isStatic else {
                     throw ErrorResponse(.invalid, message: "Static column \(columnName) cannot be part of the PRIMARY KEY")
                 }
-                let type = try Self.dataType(definition.type)
-                if Self.isNonFrozenCollection(type) {
-                    throw ErrorResponse(.invalid, message: "Invalid non-frozen collection type for PRIMARY KEY component \(columnName)")
-                }
+                let type = try resolver.dataType(definition.type)
+                try DeclaredTypeResolver.checkColumn(columnName, type: type, isKey: true)
                 let descending = kind == .clustering && orderings.first { $0.column == columnName }?.isDescending == true
                 columns.append(SchemaColumn(id: nextID, name: columnName, kind: kind, position: Int32(position),
                                             descending: descending, type: type))
@@ -194,8 +204,10 @@ extension SchemaService {
             if definition.isStatic && create.clusteringColumns.isEmpty {
                 throw ErrorResponse(.invalid, message: "Static columns are only useful (and thus allowed) if the table has at least one clustering column")
             }
+            let type = try resolver.dataType(definition.type)
+            try DeclaredTypeResolver.checkColumn(definition.name, type: type, isKey: false)
             columns.append(SchemaColumn(id: nextID, name: definition.name, kind: definition.isStatic ? .staticColumn : .regular,
-                                        position: -1, descending: false, type: try Self.dataType(definition.type)))
+                                        position: -1, descending: false, type: type))
             nextID += 1
         }
         for (index, ordering) in orderings.enumerated() {
@@ -226,6 +238,7 @@ extension SchemaService {
         }
         switch change {
         case .addColumns(let definitions):
+            let resolver = DeclaredTypeResolver(schema: schema, keyspace: table.keyspace)
             let hasClustering = table.columns.contains { $0.kind == .clustering }
             for definition in definitions {
                 guard !table.columns.contains(where: { $0.name == definition.name }) else {
@@ -234,9 +247,11 @@ extension SchemaService {
                 if definition.isStatic && !hasClustering {
                     throw ErrorResponse(.invalid, message: "Static columns are not allowed in COMPACT STORAGE tables or tables without clustering columns")
                 }
+                let type = try resolver.dataType(definition.type)
+                try DeclaredTypeResolver.checkColumn(definition.name, type: type, isKey: false)
                 table.columns.append(SchemaColumn(id: table.nextColumnID, name: definition.name,
                                                   kind: definition.isStatic ? .staticColumn : .regular, position: -1,
-                                                  descending: false, type: try Self.dataType(definition.type)))
+                                                  descending: false, type: type))
                 table.nextColumnID += 1
             }
         case .dropColumns(let names):
@@ -337,54 +352,7 @@ extension SchemaService {
         return result
     }
 
-    /// Resolves a declared type; collections nested in collections must be frozen, tuples
-    /// are always frozen, and user-defined types are not supported yet.
-    static func dataType(_ type: CQLType, insideCollection: Bool = false, frozen: Bool = false) throws(ErrorResponse) -> CQLDataType {
-        func nonFrozenInside() -> ErrorResponse {
-            ErrorResponse(.invalid, message: "Non-frozen collections are not allowed inside collections")
-        }
-        switch type {
-        case .native(let native):
-            guard let scalar = SchemaTypeText.scalars[native.rawValue] else {
-                throw ErrorResponse(.invalid, message: "Unknown type \(native.rawValue)")
-            }
-            if scalar == .counter { throw ErrorResponse(.invalid, message: "counter columns are not supported yet") }
-            return scalar
-        case .list(let element):
-            if insideCollection && !frozen { throw nonFrozenInside() }
-            let inner = CQLDataType.list(try dataType(element, insideCollection: true, frozen: frozen))
-            return insideCollection ? .frozen(inner) : inner
-        case .set(let element):
-            if insideCollection && !frozen { throw nonFrozenInside() }
-            let inner = CQLDataType.set(try dataType(element, insideCollection: true, frozen: frozen))
-            return insideCollection ? .frozen(inner) : inner
-        case .map(let key, let value):
-            if insideCollection && !frozen { throw nonFrozenInside() }
-            let inner = CQLDataType.map(try dataType(key, insideCollection: true, frozen: frozen),
-                                        try dataType(value, insideCollection: true, frozen: frozen))
-            return insideCollection ? .frozen(inner) : inner
-        case .tuple(let elements):
-            var resolved: [CQLDataType] = []
-            for element in elements { resolved.append(try dataType(element, insideCollection: true, frozen: true)) }
-            return .frozen(.tuple(resolved))
-        case .frozen(let inner):
-            let resolved = try dataType(inner, insideCollection: false, frozen: true)
-            if case .frozen = resolved { return resolved }
-            if SchemaTypeText.scalars.values.contains(resolved) { return resolved }
-            return .frozen(resolved)
-        case .userDefined(let name):
-            throw ErrorResponse(.invalid, message: "Unknown type \(name.keyspace.map { "\($0)." } ?? "")\(name.name)")
-        }
-    }
-
-    static func isNonFrozenCollection(_ type: CQLDataType) -> Bool {
-        switch type {
-        case .list, .set, .map: return true
-        default: return false
-        }
-    }
-
-    private static func validateName(_ name: String, what: String) throws(ErrorResponse) {
+    static func validateName(_ name: String, what: String) throws(ErrorResponse) {
         guard !name.isEmpty, name.count <= 48, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
             throw ErrorResponse(.invalid, message: "\(what) name must not be empty, more than 48 characters long, or contain non-alphanumeric-underscore characters (got \"\(name)\")")
         }

@@ -3,24 +3,32 @@ import KVCore
 /// The schema's byte form, for the `schema` file and for `.schemaPush`/`.schemaPull`:
 ///
 /// ```
-/// kvschema 1
+/// kvschema 1|2
 /// K <name> <timestamp> <dropped 0|1> <durable 0|1> <replication k=v;k=v>
+/// U <keyspace> <name> <timestamp> <dropped 0|1> <field names n;n;...> <field types t;t;...>   (version 2 only)
 /// T <keyspace> <name> <id hex> <timestamp> <dropped> <next column id> <ttl> <gc grace> <compaction k=v;...> <comment>
 /// C <keyspace> <table> <id> <name> <kind> <position> <descending 0|1> <type text>
 /// checksum <16 hex digits: FNV-1a 64 of every byte before this line>
 /// ```
 ///
 /// Fields are tab-separated and percent-escaped (`%`, tab, newline, `=`, `;`, controls).
+/// Type texts name a user-defined type by its name alone (`frozen<address>`), in the
+/// keyspace of the line; decoding resolves the names against the `U` lines.
+///
+/// Version 2 adds `U` lines (user-defined types). A schema without types is written as
+/// version 1, byte for byte what older nodes write and read; both versions decode.
 enum SchemaCodec {
     static let header = "kvschema 1"
+    static let headerWithTypes = "kvschema 2"
 
     struct DecodeError: Error, CustomStringConvertible {
         let description: String
     }
 
     static func encode(_ schema: Schema) -> [UInt8] {
-        var text = header + "\n"
+        var text = (schema.types.isEmpty ? header : headerWithTypes) + "\n"
         for name in schema.keyspaces.keys.sorted() { text += line(schema.keyspaces[name]!) + "\n" }
+        for key in schema.types.keys.sorted() { text += line(schema.types[key]!) + "\n" }
         for key in schema.tables.keys.sorted() { text += lines(schema.tables[key]!).joined(separator: "\n") + "\n" }
         let body = Array(text.utf8)
         return body + Array("checksum \(hex(checksum(body)))\n".utf8)
@@ -37,7 +45,10 @@ enum SchemaCodec {
         let stated = String(decoding: bytes[(start + marker.count)...], as: UTF8.self).trimmingNewline
         guard stated == hex(checksum(body)) else { throw DecodeError(description: "schema: checksum mismatch") }
         let lines = String(decoding: body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
-        guard lines.first.map(String.init) == header else { throw DecodeError(description: "schema: unknown format version") }
+        let version = lines.first.map(String.init)
+        guard version == header || version == headerWithTypes else {
+            throw DecodeError(description: "schema: unknown format version")
+        }
         var schema = Schema()
         var columns: [String: [SchemaColumn]] = [:]
         for raw in lines.dropFirst() {
@@ -48,6 +59,9 @@ enum SchemaCodec {
                 schema.keyspaces[fields[1]] = KeyspaceSchema(name: fields[1], replication: try map(fields[5]),
                                                              durableWrites: fields[4] == "1", timestamp: timestamp,
                                                              dropped: fields[3] == "1")
+            case "U" where fields.count == 7 && version == headerWithTypes:
+                let type = try userType(fields)
+                schema.types[type.key] = type
             case "T" where fields.count == 11:
                 guard let id = TableID(hex: fields[3]), let timestamp = Int64(fields[4]), let next = UInt32(fields[6]),
                       let ttl = Int32(fields[7]), let gc = Int32(fields[8]) else {
@@ -61,7 +75,9 @@ enum SchemaCodec {
                 guard let id = UInt32(fields[3]), let kind = SchemaColumnKind(rawValue: fields[5]),
                       let position = Int32(fields[6]) else { throw DecodeError(description: "schema: bad column line") }
                 let type: CQLDataType
-                do { type = try SchemaTypeText.parse(fields[8]) } catch { throw DecodeError(description: "schema: \(error)") }
+                do { type = try SchemaTypeText.parse(fields[8], keyspace: fields[1]) } catch {
+                    throw DecodeError(description: "schema: \(error)")
+                }
                 columns["\(fields[1]).\(fields[2])", default: []].append(
                     SchemaColumn(id: id, name: fields[4], kind: kind, position: position, descending: fields[7] == "1", type: type))
             default:
@@ -72,7 +88,38 @@ enum SchemaCodec {
             guard schema.tables[key] != nil else { throw DecodeError(description: "schema: columns of unknown table \(key)") }
             schema.tables[key]!.columns = list
         }
-        return schema
+        return schema.resolvingUserTypes()
+    }
+
+    /// A `U` line's type; its fields name other types unresolved until the whole schema is read.
+    private static func userType(_ fields: [String]) throws(DecodeError) -> UserTypeSchema {
+        guard let timestamp = Int64(fields[3]) else { throw DecodeError(description: "schema: bad type line") }
+        let names = list(fields[5])
+        let typeTexts = list(fields[6])
+        guard names.count == typeTexts.count, !names.isEmpty else { throw DecodeError(description: "schema: bad type line") }
+        var typeFields: [CQLUDTField] = []
+        for (name, text) in zip(names, typeTexts) {
+            do {
+                typeFields.append(CQLUDTField(name: name, type: try SchemaTypeText.parse(text, keyspace: fields[1])))
+            } catch {
+                throw DecodeError(description: "schema: \(error)")
+            }
+        }
+        return UserTypeSchema(keyspace: fields[1], name: fields[2], fields: typeFields, timestamp: timestamp,
+                              dropped: fields[4] == "1")
+    }
+
+    static func line(_ type: UserTypeSchema) -> String {
+        ["U", type.keyspace, type.name, String(type.timestamp), type.dropped ? "1" : "0",
+         listText(type.fields.map(\.name)), listText(type.fields.map(\.type.description))].map(escape).joined(separator: "\t")
+    }
+
+    private static func listText(_ items: [String]) -> String {
+        items.map(escape).joined(separator: ";")
+    }
+
+    private static func list(_ text: String) -> [String] {
+        text.split(separator: ";", omittingEmptySubsequences: false).map { unescape(String($0)) }
     }
 
     static func line(_ keyspace: KeyspaceSchema) -> String {
@@ -158,16 +205,22 @@ extension String {
 }
 
 /// Parses the CQL type text `CQLDataType.description` prints (`map<text, int>`,
-/// `frozen<list<int>>`, `tuple<int, text>`); user-defined types are not supported yet.
+/// `frozen<list<int>>`, `tuple<int, text>`, `frozen<address>`). Any other name is a
+/// user-defined type of `keyspace`, returned without fields for the caller to resolve
+/// (`Schema.resolvingUserTypes`).
 enum SchemaTypeText {
     struct ParseError: Error, CustomStringConvertible {
         let description: String
     }
 
-    static func parse(_ text: String) throws(ParseError) -> CQLDataType {
+    static func parse(_ text: String, keyspace: String) throws(ParseError) -> CQLDataType {
         var tokens: [String] = []
         var current = ""
+        var quoted = false
         for character in text {
+            // A quoted name keeps its case and may hold any character; `""` is a quote.
+            if character == "\"" { quoted.toggle(); current.append(character); continue }
+            if quoted { current.append(character); continue }
             if character == "<" || character == ">" || character == "," {
                 if !current.isEmpty { tokens.append(current); current = "" }
                 tokens.append(String(character))
@@ -179,20 +232,25 @@ enum SchemaTypeText {
         }
         if !current.isEmpty { tokens.append(current) }
         var index = 0
-        let type = try parseType(tokens, &index)
+        let type = try parseType(tokens, &index, keyspace: keyspace)
         guard index == tokens.count else { throw ParseError(description: "bad type \(text)") }
         return type
     }
 
-    private static func parseType(_ tokens: [String], _ index: inout Int) throws(ParseError) -> CQLDataType {
+    private static func parseType(_ tokens: [String], _ index: inout Int, keyspace: String) throws(ParseError) -> CQLDataType {
         guard index < tokens.count else { throw ParseError(description: "truncated type") }
-        let name = tokens[index].lowercased()
+        let token = tokens[index]
+        if token.hasPrefix("\"") {
+            index += 1
+            return .udt(keyspace: keyspace, name: unquoted(token), fields: [])
+        }
+        let name = token.lowercased()
         index += 1
         var arguments: [CQLDataType] = []
         if index < tokens.count, tokens[index] == "<" {
             index += 1
             while true {
-                arguments.append(try parseType(tokens, &index))
+                arguments.append(try parseType(tokens, &index, keyspace: keyspace))
                 guard index < tokens.count else { throw ParseError(description: "truncated type") }
                 let separator = tokens[index]
                 index += 1
@@ -207,10 +265,13 @@ enum SchemaTypeText {
         case ("frozen", 1): return .frozen(arguments[0])
         case ("tuple", _) where !arguments.isEmpty: return .tuple(arguments)
         case (_, 0):
-            guard let scalar = scalars[name] else { throw ParseError(description: "unknown type \(name)") }
-            return scalar
+            return scalars[name] ?? .udt(keyspace: keyspace, name: name, fields: [])
         default: throw ParseError(description: "bad type \(name)")
         }
+    }
+
+    private static func unquoted(_ token: String) -> String {
+        String(token.dropFirst().dropLast()).replacing("\"\"", with: "\"")
     }
 
     static let scalars: [String: CQLDataType] = [

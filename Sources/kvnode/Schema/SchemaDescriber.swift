@@ -14,7 +14,8 @@ enum SchemaDescriber {
                          clusterName: String) -> ResponseMessage {
         let executor = DescribeExecutor(
             keyspaces: systemKeyspaces + schema.liveKeyspaces.map { keyspace in
-                described(keyspace, tables: schema.liveTables.filter { $0.keyspace == keyspace.name })
+                described(keyspace, tables: schema.liveTables.filter { $0.keyspace == keyspace.name },
+                          types: schema.liveTypes.filter { $0.keyspace == keyspace.name })
             },
             cluster: DescribedCluster(name: clusterName, partitioner: SystemQueryHandler.partitioner, snitch: snitch))
         do {
@@ -26,9 +27,13 @@ enum SchemaDescriber {
 
     // MARK: User schema
 
-    static func described(_ keyspace: KeyspaceSchema, tables: [TableSchema]) -> DescribedKeyspace {
+    static func described(_ keyspace: KeyspaceSchema, tables: [TableSchema], types: [UserTypeSchema]) -> DescribedKeyspace {
         DescribedKeyspace(name: keyspace.name, replication: keyspace.replication, durableWrites: keyspace.durableWrites,
-                          tables: tables.map(described))
+                          tables: tables.map(described), types: types.map(described))
+    }
+
+    static func described(_ type: UserTypeSchema) -> DescribedType {
+        DescribedType(keyspace: type.keyspace, name: type.name, fields: type.fields.map { ($0.name, $0.type.description) })
     }
 
     static func described(_ table: TableSchema) -> DescribedTable {

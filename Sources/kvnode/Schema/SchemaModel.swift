@@ -65,11 +65,13 @@ struct KeyspaceSchema: Sendable, Equatable {
     var dropped: Bool = false
 }
 
-/// Every user keyspace and table this node knows, with tombstones of dropped ones.
+/// Every user keyspace, table and type this node knows, with tombstones of dropped ones.
 struct Schema: Sendable, Equatable {
     var keyspaces: [String: KeyspaceSchema] = [:]
     /// By `keyspace.table`.
     var tables: [String: TableSchema] = [:]
+    /// User-defined types, by `keyspace.type` (`Schema+UserTypes.swift`).
+    var types: [String: UserTypeSchema] = [:]
 
     var liveKeyspaces: [KeyspaceSchema] { keyspaces.values.filter { !$0.dropped }.sorted { $0.name < $1.name } }
     var liveTables: [TableSchema] { tables.values.filter { !$0.dropped }.sorted { $0.key < $1.key } }
@@ -81,7 +83,8 @@ struct Schema: Sendable, Equatable {
 
     /// The largest change timestamp in the schema.
     var latestTimestamp: Int64 {
-        max(keyspaces.values.map(\.timestamp).max() ?? 0, tables.values.map(\.timestamp).max() ?? 0)
+        max(keyspaces.values.map(\.timestamp).max() ?? 0, tables.values.map(\.timestamp).max() ?? 0,
+            types.values.map(\.timestamp).max() ?? 0)
     }
 
     /// The deterministic version: a digest of the live definitions (not of tombstones), so
@@ -89,6 +92,7 @@ struct Schema: Sendable, Equatable {
     var version: String {
         var text = SystemKeyspaces.schemaVersion
         for keyspace in liveKeyspaces { text += "\n" + SchemaCodec.line(keyspace) }
+        for type in liveTypes { text += "\n" + SchemaCodec.line(type) }
         for table in liveTables { text += "\n" + SchemaCodec.lines(table).joined(separator: "\n") }
         return SchemaDigest.uuid(of: text)
     }
@@ -107,7 +111,12 @@ struct Schema: Sendable, Equatable {
             guard let mine = tables[key] else { tables[key] = theirs; continue }
             if Self.rank(theirs) > Self.rank(mine) { tables[key] = theirs }
         }
-        // A table no newer than its keyspace's drop goes with it; so does one without a keyspace.
+        for (key, theirs) in other.types {
+            guard let mine = types[key] else { types[key] = theirs; continue }
+            if Self.rank(theirs) > Self.rank(mine) { types[key] = theirs }
+        }
+        // A table or type no newer than its keyspace's drop goes with it; so does one
+        // without a keyspace.
         for (key, table) in tables where !table.dropped {
             if let keyspace = keyspaces[table.keyspace], keyspace.dropped, keyspace.timestamp >= table.timestamp {
                 tables[key]?.dropped = true
@@ -116,7 +125,20 @@ struct Schema: Sendable, Equatable {
                 tables[key]?.dropped = true
             }
         }
+        for (key, type) in types where !type.dropped {
+            if let keyspace = keyspaces[type.keyspace], keyspace.dropped, keyspace.timestamp >= type.timestamp {
+                types[key]?.dropped = true
+                types[key]?.timestamp = keyspace.timestamp
+            } else if keyspaces[type.keyspace] == nil {
+                types[key]?.dropped = true
+            }
+        }
+        self = resolvingUserTypes()
         return before != self
+    }
+
+    private static func rank(_ type: UserTypeSchema) -> (Int64, Int, String) {
+        (type.timestamp, type.dropped ? 1 : 0, SchemaCodec.line(type))
     }
 
     private static func rank(_ keyspace: KeyspaceSchema) -> (Int64, Int, String) {

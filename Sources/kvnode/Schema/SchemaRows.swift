@@ -1,4 +1,4 @@
-/// `system_schema` rows describing the user keyspaces and tables, in the shapes
+/// `system_schema` rows describing the user keyspaces, tables and types, in the shapes
 /// `SystemKeyspaces` uses for the system ones.
 enum SchemaRows {
     static func keyspaceRows(_ schema: Schema) -> [SystemRow] {
@@ -37,6 +37,16 @@ enum SchemaRows {
                     "position": .int(column.position), "type": .text(column.type.description),
                 ]
             }
+        }
+    }
+
+    /// `system_schema.types`: field names and their CQL type texts, in declaration order,
+    /// which drivers parse to decode UDT columns.
+    static func typeRows(_ schema: Schema) -> [SystemRow] {
+        schema.liveTypes.map { type in
+            ["keyspace_name": .text(type.keyspace), "type_name": .text(type.name),
+             "field_names": .textCollection(type.fields.map(\.name)),
+             "field_types": .textCollection(type.fields.map(\.type.description))]
         }
     }
 }

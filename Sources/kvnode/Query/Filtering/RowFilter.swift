@@ -90,6 +90,9 @@ struct FilterPredicate: Sendable {
             case .like:
                 throw ErrorResponse(.invalid, message: "LIKE restriction is only supported on properly indexed columns. \(column.name) LIKE '...' is not valid.")
             default:
+                if case .udt = column.type {
+                    throw ErrorResponse(.invalid, message: "Non-frozen UDT column '\(column.name)' (\(column.type)) cannot be restricted by any relation")
+                }
                 if mapKey == nil, CollectionCells.isMultiCell(column.type) {
                     throw ErrorResponse(.invalid, message: "Collection column '\(column.name)' (\(column.type)) cannot be restricted by a '\(op.rawValue)' relation")
                 }

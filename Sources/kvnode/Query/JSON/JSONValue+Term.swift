@@ -42,6 +42,8 @@ extension JSONValue {
                                                value: try member.value.term(for: valueType, column: column)))
             }
             return .map(entries)
+        case (.object(let members), .udt(_, let name, let fields)):
+            return try Self.userTypeTerm(members, name: name, fields: fields, column: column)
         default:
             throw Self.error(column, "Expected a value of type \(type) but got \(self.kind)")
         }
@@ -56,6 +58,21 @@ extension JSONValue {
         case .array: "an array"
         case .object: "an object"
         }
+    }
+
+    /// A UDT: an object keyed by field name (a quoted key keeps its case, as in Cassandra).
+    private static func userTypeTerm(_ members: [(key: String, value: JSONValue)], name: String, fields: [CQLUDTField],
+                                     column: String) throws(ErrorResponse) -> CQLTerm {
+        var values: [CQLFieldValue] = []
+        for member in members {
+            var key = member.key
+            if key.count >= 2, key.hasPrefix("\""), key.hasSuffix("\"") { key = String(key.dropFirst().dropLast()) }
+            guard let field = fields.first(where: { $0.name == key }) else {
+                throw Self.error(column, "Unknown field '\(key)' in value of user defined type \(name)")
+            }
+            values.append(CQLFieldValue(field: key, value: try member.value.term(for: field.type, column: column)))
+        }
+        return .userType(values)
     }
 
     private static func terms(_ values: [JSONValue], type: CQLDataType, column: String) throws(ErrorResponse) -> [CQLTerm] {
