@@ -100,13 +100,7 @@ extension SchemaService {
     }
 
     func dropType(_ name: CQLQualifiedName, ifExists: Bool, sessionKeyspace: String?) throws(ErrorResponse) -> (Schema, SchemaChange)? {
-        let keyspace: KeyspaceSchema
-        do {
-            keyspace = try resolveKeyspace(name, sessionKeyspace: sessionKeyspace)
-        } catch {
-            if ifExists, case .invalid = error.detail, name.keyspace != nil { return nil }
-            throw error
-        }
+        guard let keyspace = try keyspaceToDropFrom(name, ifExists: ifExists, sessionKeyspace: sessionKeyspace) else { return nil }
         guard var type = schema.userType(keyspace.name, name.name) else {
             if ifExists { return nil }
             throw ErrorResponse(.invalid, message: "Type '\(keyspace.name).\(name.name)' doesn't exist")

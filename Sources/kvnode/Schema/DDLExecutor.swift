@@ -273,15 +273,20 @@ extension SchemaService {
         return (updated, SchemaChange(change: .updated, target: .table(keyspace: table.keyspace, name: table.name)))
     }
 
-    private func dropTable(_ name: CQLQualifiedName, ifExists: Bool, sessionKeyspace: String?) throws(ErrorResponse) -> (Schema, SchemaChange)? {
-        let keyspace: KeyspaceSchema
+    /// The keyspace of a `DROP ... [IF EXISTS]` target; nil when IF EXISTS tolerates a
+    /// missing keyspace (a named one, not a missing session keyspace).
+    func keyspaceToDropFrom(_ name: CQLQualifiedName, ifExists: Bool,
+                            sessionKeyspace: String?) throws(ErrorResponse) -> KeyspaceSchema? {
         do {
-            keyspace = try resolveKeyspace(name, sessionKeyspace: sessionKeyspace)
+            return try resolveKeyspace(name, sessionKeyspace: sessionKeyspace)
         } catch {
-            // IF EXISTS also tolerates a missing keyspace (not a missing session keyspace).
             if ifExists, case .invalid = error.detail, name.keyspace != nil { return nil }
             throw error
         }
+    }
+
+    private func dropTable(_ name: CQLQualifiedName, ifExists: Bool, sessionKeyspace: String?) throws(ErrorResponse) -> (Schema, SchemaChange)? {
+        guard let keyspace = try keyspaceToDropFrom(name, ifExists: ifExists, sessionKeyspace: sessionKeyspace) else { return nil }
         guard var table = schema.table(keyspace.name, name.name) else {
             if ifExists { return nil }
             throw ErrorResponse(.invalid, message: "Table '\(keyspace.name).\(name.name)' doesn't exist")
