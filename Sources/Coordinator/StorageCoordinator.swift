@@ -261,6 +261,12 @@ public final class StorageCoordinator: Sendable {
         let view = self.view()
         let replicas = replicaMap(replication, view: view).replicas(for: StoragePartitionKey.token(of: key))
         let selection = try ReplicaSelection(replicas: replicas, consistency: consistency, view: view, replication: replication)
+        // One replica is enough and it is this node: read it in place, without the round's
+        // tasks and messages (a failure falls back to the round, which asks another).
+        if selection.blockFor == 1, selection.perDatacenter == nil, selection.candidates.first == view.localHost,
+           let local = try? storage.read(command.digestOnly(false)) {
+            return liveResult(local, after: command.after)
+        }
         let merged = try await digestRead(command.digestOnly(false), from: selection, consistency: consistency, view: view)
         return liveResult(merged, after: command.after)
     }
