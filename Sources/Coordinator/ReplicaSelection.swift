@@ -58,6 +58,11 @@ struct ReplicaSelection {
         return perDatacenter.allSatisfy { counts[$0.key, default: 0] >= $0.value }
     }
 
+    /// Whether this node is the one live replica a write goes to.
+    func isThisNodeAlone(_ view: ClusterView) -> Bool {
+        uncounted.isEmpty && candidates.count == 1 && candidates[0] == view.localHost
+    }
+
     /// The candidates a read asks first: the first `blockFor` of them, or for EACH_QUORUM the
     /// first quorum of each datacenter.
     var initialReadTargets: [HostID] {

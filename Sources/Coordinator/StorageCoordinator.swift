@@ -128,6 +128,10 @@ public final class StorageCoordinator: Sendable {
         for (mutation, selection) in plans {
             for replica in selection.down { storeHint(mutation, for: replica) }
         }
+        if plans.count == 1, plans[0].1.isThisNodeAlone(view) {
+            try applyInPlace(plans[0].0, selection: plans[0].1, consistency: consistency)
+            return
+        }
         let failure = await withTaskGroup(of: CoordinatorError?.self) { group -> CoordinatorError? in
             for (mutation, selection) in plans {
                 group.addTask { () -> CoordinatorError? in
@@ -177,6 +181,17 @@ public final class StorageCoordinator: Sendable {
         if real.isEmpty { throw .writeTimeout(consistency, received: acked.count, blockFor: selection.blockFor) }
         throw .writeFailure(consistency, received: acked.count, blockFor: selection.blockFor, failures: real.count,
                             reason: real[0])
+    }
+
+    /// One partition whose only live replica is this node: applied in place, without the
+    /// tasks, stream and encoded message the general path needs.
+    private func applyInPlace(_ mutation: Mutation, selection: ReplicaSelection,
+                              consistency: ConsistencyLevel) throws(CoordinatorError) {
+        do {
+            try storage.apply(mutation)
+        } catch {
+            throw .writeFailure(consistency, received: 0, blockFor: selection.blockFor, failures: 1, reason: "\(error)")
+        }
     }
 
     static let timedOut = "timed out"
