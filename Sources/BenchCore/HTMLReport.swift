@@ -46,9 +46,19 @@ public enum HTMLReport {
             + "peak RSS \(String(format: "%.1f", p.peakRssMb)) MB, \(String(format: "%.1f", report.elapsedS)) s</p>\n"
     }
 
+    /// The samples worth plotting: the run's last sample is often the few requests that
+    /// finished after the last whole second, milliseconds long, whose rate and percentiles
+    /// are noise. It stays in the JSON series (counts add up there), not on the plots.
+    static func plottedSeries(_ report: BenchReport) -> [IntervalSample] {
+        guard report.series.count >= 2 else { return report.series }
+        let last = report.series[report.series.count - 1], before = report.series[report.series.count - 2]
+        return last.timeS - before.timeS < 0.5 ? Array(report.series.dropLast()) : report.series
+    }
+
     static func throughputChart(_ report: BenchReport, operations: [String]) -> SVGLineChart {
+        let series = plottedSeries(report)
         let lines = operations.map { name in
-            SVGLineChart.Line(name: name, points: report.series.map { ($0.timeS, $0.operations[name]?.opsPerSecond ?? 0) })
+            SVGLineChart.Line(name: name, points: series.map { ($0.timeS, $0.operations[name]?.opsPerSecond ?? 0) })
         }
         return SVGLineChart(title: "Throughput", xLabel: "seconds", yLabel: "ops/s", lines: lines)
     }
@@ -58,7 +68,7 @@ public enum HTMLReport {
         let percentiles: [(String, KeyPath<IntervalOperation, Double>)] = [("p50", \.p50), ("p99", \.p99), ("p99.9", \.p999)]
         for name in operations {
             for (label, path) in percentiles {
-                let points = report.series.compactMap { sample in
+                let points = plottedSeries(report).compactMap { sample in
                     sample.operations[name].map { (x: sample.timeS, y: $0[keyPath: path]) }
                 }
                 lines.append(SVGLineChart.Line(name: "\(name) \(label)", points: points))

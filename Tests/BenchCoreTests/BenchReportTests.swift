@@ -1,4 +1,4 @@
-import BenchCore
+@testable import BenchCore
 import Foundation
 import Testing
 
@@ -50,6 +50,15 @@ import Testing
         #expect(!page.contains("http://") || !page.contains("src=\"http"))
         #expect(!page.contains("<script src"))
         #expect(page.contains(">99.9%<") && page.contains(">90%<"))  // the distribution's tick labels
+    }
+
+    @Test func plotsLeaveOutAFinalSliverOfASecond() {
+        var report = Self.report(readMicroseconds: 500)
+        let whole = report.series[0]
+        report.series = [whole, IntervalSample(timeS: 2, stats: [:], elapsedS: 1), IntervalSample(timeS: 2.003, stats: [:], elapsedS: 0.003)]
+        #expect(HTMLReport.plottedSeries(report).map(\.timeS) == [1, 2], "the 3 ms tail is noise on a per-second plot")
+        report.series.removeLast()
+        #expect(HTMLReport.plottedSeries(report).count == 2, "whole seconds all stay")
     }
 
     @Test func comparisonGivesTheChangeInPercent() {
