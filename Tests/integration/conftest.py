@@ -68,6 +68,24 @@ def quorum_session(keyspace, row_factory=None):
         connection.shutdown()
 
 
+@contextlib.contextmanager
+def cqlengine_models(keyspace, *models):
+    """The driver's object mapper connected to the 3-node test cluster, with `models`
+    synced into a fresh RF 3 keyspace that is dropped after."""
+    from cassandra.cqlengine import connection, management
+    wait_until(all_up, 30)
+    os.environ["CQLENG_ALLOW_SCHEMA_MANAGEMENT"] = "1"
+    connection.setup(["127.0.0.1"], keyspace, protocol_version=4)
+    try:
+        management.create_keyspace_simple(keyspace, replication_factor=3)
+        for model in models:
+            management.sync_table(model)
+        yield
+        management.drop_keyspace(keyspace)
+    finally:
+        connection.unregister_connection("default")
+
+
 def wait_until(predicate, timeout_seconds, interval=0.25):
     """Polls until predicate() is true; returns the seconds it took, or raises after the timeout."""
     start = time.monotonic()

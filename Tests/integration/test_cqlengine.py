@@ -4,12 +4,11 @@ get, filter, update (whole values and collection changes), delete.
 
 The module's keyspace is dropped when it ends.
 """
-import os
 import uuid
 
 import pytest
 
-from conftest import all_up, wait_until
+from conftest import cqlengine_models
 
 cassandra = pytest.importorskip("cassandra")
 from cassandra.cqlengine import columns, connection, management  # noqa: E402
@@ -31,16 +30,8 @@ class Profile(Model):
 
 @pytest.fixture(scope="module")
 def mapper(cluster):
-    wait_until(all_up, 30)
-    os.environ["CQLENG_ALLOW_SCHEMA_MANAGEMENT"] = "1"
-    connection.setup(["127.0.0.1"], KEYSPACE, protocol_version=4)
-    try:
-        management.create_keyspace_simple(KEYSPACE, replication_factor=3)
-        management.sync_table(Profile)
+    with cqlengine_models(KEYSPACE, Profile):
         yield
-        management.drop_keyspace(KEYSPACE)
-    finally:
-        connection.unregister_connection("default")
 
 
 def test_sync_table_creates_the_table_and_is_idempotent(mapper):

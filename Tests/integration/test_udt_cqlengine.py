@@ -4,11 +4,10 @@ with a UDT column, a list of UDTs and a map of UDTs save and load, and updates r
 
 The module's keyspace is dropped when it ends.
 """
-import os
 
 import pytest
 
-from conftest import all_up, wait_until
+from conftest import cqlengine_models, wait_until
 
 cassandra = pytest.importorskip("cassandra")
 from cassandra.cqlengine import columns, connection, management  # noqa: E402
@@ -34,16 +33,8 @@ class Person(Model):
 
 @pytest.fixture(scope="module")
 def mapper(cluster):
-    wait_until(all_up, 30)
-    os.environ["CQLENG_ALLOW_SCHEMA_MANAGEMENT"] = "1"
-    connection.setup(["127.0.0.1"], KEYSPACE, protocol_version=4)
-    try:
-        management.create_keyspace_simple(KEYSPACE, replication_factor=3)
-        management.sync_table(Person)
+    with cqlengine_models(KEYSPACE, Person):
         yield
-        management.drop_keyspace(KEYSPACE)
-    finally:
-        connection.unregister_connection("default")
 
 
 def test_sync_table_creates_the_type_and_the_table(mapper):
