@@ -19,7 +19,7 @@ struct ReplicaScan {
         var statistics = ScanStatistics()
         guard !range.isEmpty else { return ScanReply(partitions: [], matchedCount: 0, resumeAfter: nil, statistics: statistics) }
         let compiled = command.filter.map(CompiledPredicate.init)
-        let values = compiled.map { ScanRowValues(columns: $0.columns, keyLayout: command.keyLayout) }
+        var values = compiled.map { ScanRowValues(columns: $0.columns, keyLayout: command.keyLayout) }
         var blocksMayMatch: (@Sendable (BlockStatistics) -> Bool)?
         if let filter = command.filter { blocksMayMatch = { filter.mayMatch($0) } }
         let scanner = try table.scan(range, blocksMayMatch: blocksMayMatch)
@@ -30,9 +30,9 @@ struct ReplicaScan {
         while try scanner.next() {
             statistics.rowsScanned += 1
             statistics.bytesRead += scanner.key.count + scanner.rowBytes.count
-            if let compiled, let values {
-                try values.load(from: scanner)
-                guard compiled.selects(values) else {
+            if let compiled {
+                try values!.load(from: scanner)
+                guard compiled.selects(values!) else {
                     if statistics.rowsScanned >= command.maxScannedRows { resumeAfter = position(scanner); break }
                     continue
                 }

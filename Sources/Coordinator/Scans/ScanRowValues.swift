@@ -4,11 +4,16 @@ import LSMStore
 /// The values of the current row of a scan that a filter tests, one slot per column:
 /// scalar cells are kept in place (pointers into the scanner's row, valid until it moves),
 /// collection cells copied, key columns decoded from the storage key only when asked for.
-final class ScanRowValues {
+struct ScanRowValues {
     private let columns: [PredicateColumn]
     private let keyLayout: ScanKeyLayout
     /// The slot of each tested static or regular column, by column id.
-    private let cellSlots: [(id: UInt32, slot: Int)]
+    private let cellSlots: [(id: UInt32, slot: Int, isMultiCell: Bool)]
+    /// Per slot: whether its value is kept in place (a scalar static or regular column).
+    private let keptInPlace: [Bool]
+    /// Cells come in column order: past this id no tested cell follows.
+    private let lastCellColumn: UInt32
+    private let needsKeys: Bool
     private var inPlaceValues: [UnsafeRawBufferPointer?]
     private var collectionCells: [[Cell]]
     private var partitionKey: [UInt8] = []
@@ -18,41 +23,50 @@ final class ScanRowValues {
         self.columns = columns
         self.keyLayout = keyLayout
         cellSlots = columns.enumerated().compactMap { slot, column in
-            column.kind == .regular || column.kind == .staticColumn ? (column.id, slot) : nil
+            column.kind == .regular || column.kind == .staticColumn ? (column.id, slot, column.isMultiCell) : nil
         }
+        keptInPlace = columns.map { ($0.kind == .regular || $0.kind == .staticColumn) && !$0.isMultiCell }
+        lastCellColumn = cellSlots.map(\.id).max() ?? 0
+        needsKeys = columns.contains { $0.kind == .partitionKey || $0.kind == .clustering }
         inPlaceValues = Array(repeating: nil, count: columns.count)
         collectionCells = Array(repeating: [], count: columns.count)
     }
 
     /// Reads the tested cells of the scanner's current row.
-    func load(from scanner: TableScanner) throws {
+    mutating func load(from scanner: TableScanner) throws {
         for slot in inPlaceValues.indices {
             inPlaceValues[slot] = nil
             if !collectionCells[slot].isEmpty { collectionCells[slot].removeAll(keepingCapacity: true) }
         }
-        partitionKey.removeAll(keepingCapacity: true)
-        clustering.removeAll(keepingCapacity: true)
-        guard !cellSlots.isEmpty else { return }
-        try scanner.forEachLiveCell { cell in
-            for (id, slot) in cellSlots where id == cell.column {
-                if columns[slot].isMultiCell {
-                    collectionCells[slot].append(cell.materialize())
-                } else if cell.path.isEmpty {
-                    inPlaceValues[slot] = cell.value
-                }
-            }
-        }
-        if columns.contains(where: { $0.kind == .partitionKey || $0.kind == .clustering }) {
+        if needsKeys {
             partitionKey = scanner.partitionKey
             clustering = scanner.clustering
+        }
+        guard !cellSlots.isEmpty else { return }
+        let slots = cellSlots, last = lastCellColumn
+        var values = inPlaceValues, collections = collectionCells
+        inPlaceValues = []
+        collectionCells = []
+        defer {
+            inPlaceValues = values
+            collectionCells = collections
+        }
+        try scanner.forEachLiveCell { cell in
+            guard cell.column <= last else { return false }
+            for (id, slot, isMultiCell) in slots where id == cell.column {
+                if isMultiCell {
+                    collections[slot].append(cell.materialize())
+                } else if cell.path.isEmpty {
+                    values[slot] = cell.value
+                }
+            }
+            return true
         }
     }
 
     /// The slot's value in place (inner nil: null), or nil when it is not kept in place.
     func inPlace(_ slot: Int) -> UnsafeRawBufferPointer?? {
-        let column = columns[slot]
-        guard column.kind == .regular || column.kind == .staticColumn, !column.isMultiCell else { return nil }
-        return .some(inPlaceValues[slot])
+        keptInPlace[slot] ? .some(inPlaceValues[slot]) : nil
     }
 
     /// The slot's value as a copy (nil: null).

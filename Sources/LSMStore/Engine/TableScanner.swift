@@ -146,8 +146,8 @@ public final class TableScanner {
 
     /// Calls `body` with each cell of the current row that is live and not shadowed by a
     /// deletion, read in place (valid only during the call): the cells `row()` would keep,
-    /// without building it.
-    public func forEachLiveCell(_ body: (CellView) throws -> Void) throws {
+    /// without building it. Cells come in column order; `body` returns false to stop.
+    public func forEachLiveCell(_ body: (CellView) throws -> Bool) throws {
         var view: RowView
         do {
             view = try RowView(rowBytes)
@@ -171,7 +171,9 @@ public final class TableScanner {
                 continue
             }
             if let (column, timestamp) = columnDeletion, column == cell.column, cell.timestamp <= timestamp { continue }
-            if cell.isLive(nowSeconds: nowSeconds) && !(deletion?.shadows(cell.timestamp) ?? false) { try body(cell) }
+            if cell.isLive(nowSeconds: nowSeconds) && !(deletion?.shadows(cell.timestamp) ?? false) {
+                guard try body(cell) else { return }
+            }
         }
     }
 
