@@ -22,7 +22,9 @@ struct ReplicaScan {
         var values = compiled.map { ScanRowValues(columns: $0.columns, keyLayout: command.keyLayout) }
         var blocksMayMatch: (@Sendable (BlockStatistics) -> Bool)?
         if let filter = command.filter { blocksMayMatch = { filter.mayMatch($0) } }
-        let scanner = try table.scan(range, blocksMayMatch: blocksMayMatch)
+        // A scan reads far more than the block cache holds: it must not evict the blocks
+        // point reads keep there.
+        let scanner = try table.scan(range, blocksMayMatch: blocksMayMatch, fillsCache: false)
         let keptColumns = command.columns.map(Set.init)
         var partitions: [PartitionUpdate] = []
         var replyBytes = 0

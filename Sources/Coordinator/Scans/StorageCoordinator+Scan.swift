@@ -85,7 +85,8 @@ extension StorageCoordinator {
                           replication: replication, consistency: consistency)
         }
         let concurrency = max(1, Self.scanRequestsPerNode * view.alive.count)
-        try await collect(plans, request: request, pageSize: pageSize, deadlineNanos: deadlineNanos,
+        let rowsPerRange = max(1, estimatedRows / max(1, ranges.count))
+        try await collect(plans, request: request, pageSize: pageSize, rowsPerRange: rowsPerRange, deadlineNanos: deadlineNanos,
                           concurrency: concurrency, view: view, into: &page)
         return page
     }
@@ -116,31 +117,53 @@ extension StorageCoordinator {
         var replica: HostID
     }
 
-    /// Runs the sub-ranges, at most `concurrency` ahead of the one being delivered, and
-    /// appends their results to `page` in order until the page is full, the deadline passes
-    /// or the ranges end. At most `concurrency` results wait in memory.
-    private func collect(_ plans: [RangeScan], request: ScanRequest, pageSize: Int, deadlineNanos: UInt64,
+    /// Runs the sub-ranges, at most `concurrency` at once and at most twice that ahead of the
+    /// one being delivered (so a slow range does not leave the others idle), and appends
+    /// their results to `page` in order until the page is full, the deadline passes or the
+    /// ranges end. At most `2 × concurrency` results wait in memory.
+    ///
+    /// Ranges after the one being delivered are read ahead only while the matches expected
+    /// of them (at the density seen so far, about `rowsPerRange` rows each) leave room in the
+    /// page: when most rows match, the first range fills the page alone, and reading ahead
+    /// would be work thrown away and repeated by the next page.
+    private func collect(_ plans: [RangeScan], request: ScanRequest, pageSize: Int, rowsPerRange: Int, deadlineNanos: UInt64,
                          concurrency: Int, view: ClusterView, into page: inout ScanPage) async throws(CoordinatorError) {
         let outcome: Result<Void, CoordinatorError> = await withTaskGroup(of: (Int, Result<RangeResult, CoordinatorError>).self) { group in
-            var started = 0
+            var started = 0, completed = 0
+            var scanned = 0, matched = 0  // over the answers received, for the density
             var finished: [Int: RangeResult] = [:]
             var next = 0
             defer { group.cancelAll() }
-            while next < plans.count {
-                // The range to deliver always runs; the ones after it only while time is left.
-                while started < min(plans.count, next + concurrency), started == next || clock.monotonicNanos() < deadlineNanos {
+            func readingAheadPays() -> Bool {
+                guard !request.countOnly else { return true }
+                guard scanned > 0 else { return false }
+                let expected = Double(matched) / Double(scanned) * Double(rowsPerRange) * Double(started - next)
+                return Double(page.matchedCount) + expected < Double(pageSize)
+            }
+            /// The range to deliver always runs; the ones after it while time is left and they pay.
+            func startMore() {
+                while started < min(plans.count, next + 2 * concurrency), started - completed < concurrency,
+                      started == next || (clock.monotonicNanos() < deadlineNanos && readingAheadPays()) {
                     let index = started, plan = plans[index]
                     started += 1
                     group.addTask {
                         (index, await self.scanRange(plan, after: plan.after, request: request, maxMatched: pageSize, view: view))
                     }
                 }
+            }
+            while next < plans.count {
+                startMore()
                 while finished[next] == nil {
                     guard let (index, result) = await group.next() else { return .success(()) }
+                    completed += 1
                     switch result {
-                    case .success(let value): finished[index] = value
+                    case .success(let value):
+                        finished[index] = value
+                        scanned += value.reply.statistics.rowsScanned
+                        matched += value.reply.statistics.rowsMatched
                     case .failure(let error): return .failure(error)
                     }
+                    startMore()
                 }
                 var result = finished.removeValue(forKey: next)!
                 while true {

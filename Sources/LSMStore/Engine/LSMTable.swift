@@ -176,13 +176,15 @@ public final class LSMTable: @unchecked Sendable {
     /// With `blocksMayMatch`, SSTable blocks whose statistics make it return false are
     /// skipped unread where that is safe (see `BlockSkipPolicy`). The predicate only prunes:
     /// rows of other blocks are returned whether or not they match, and the caller filters.
-    public func scan(_ range: ScanRange = .all,
-                     blocksMayMatch: (@Sendable (BlockStatistics) -> Bool)? = nil) throws -> TableScanner {
+    /// Without `fillsCache`, blocks read from files are not kept in the block cache, so a
+    /// scan over more data than the cache holds does not evict what point reads use.
+    public func scan(_ range: ScanRange = .all, blocksMayMatch: (@Sendable (BlockStatistics) -> Bool)? = nil,
+                     fillsCache: Bool = true) throws -> TableScanner {
         try checkOpen()
         let snapshot = version
         let policy = blocksMayMatch.map { BlockSkipPolicy(mayMatch: $0, version: snapshot) }
         return try TableScanner(version: snapshot, range: range, nowSeconds: context.clock.nowSeconds(),
-                                skipPolicy: policy)
+                                skipPolicy: policy, fillsCache: fillsCache)
     }
 
     /// Row fragments the table holds in memtables and SSTables: an upper bound of its rows

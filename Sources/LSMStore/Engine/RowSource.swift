@@ -72,11 +72,13 @@ final class LevelSource: RowSource {
     private var current: SSTableIterator?
     let hasTombstones: Bool
     private let skipPolicy: BlockSkipPolicy?
+    private let fillsCache: Bool
     private var skippedInClosedFiles = 0
 
-    init(_ files: [SSTableHandle], skipPolicy: BlockSkipPolicy? = nil) {
+    init(_ files: [SSTableHandle], skipPolicy: BlockSkipPolicy? = nil, fillsCache: Bool = true) {
         self.files = files
         self.skipPolicy = skipPolicy
+        self.fillsCache = fillsCache
         hasTombstones = files.contains { $0.statistics.hasPartitionTombstones }
     }
 
@@ -118,6 +120,7 @@ final class LevelSource: RowSource {
         var isFirst = true
         while position < files.count {
             let iterator = files[position].reader.makeIterator()
+            iterator.fillsCache = fillsCache
             skipPolicy?.install(on: iterator)
             if isFirst { try positioning(iterator) } else { try iterator.seekToFirst() }
             isFirst = false

@@ -12,15 +12,16 @@ struct SnapshotSources {
     private(set) var levels: [LevelSource] = []
 
     /// Opens a source over each memtable and SSTable of `version`; with `skipPolicy`, SSTable
-    /// sources pass over blocks the policy rules out. No I/O until the sources are positioned.
-    init(version: TableVersion, skipPolicy: BlockSkipPolicy?) {
+    /// sources pass over blocks the policy rules out; without `fillsCache`, blocks read from
+    /// files are not kept in the block cache. No I/O until the sources are positioned.
+    init(version: TableVersion, skipPolicy: BlockSkipPolicy?, fillsCache: Bool = true) {
         all = version.memTables.map { MemTableSource($0) }
         for (level, files) in version.levels.enumerated() where !files.isEmpty {
             if level == 0 {
-                sstables = files.map { SSTableSource($0, skipPolicy: skipPolicy) }
+                sstables = files.map { SSTableSource($0, skipPolicy: skipPolicy, fillsCache: fillsCache) }
                 all.append(contentsOf: sstables)
             } else {
-                let source = LevelSource(files, skipPolicy: skipPolicy)
+                let source = LevelSource(files, skipPolicy: skipPolicy, fillsCache: fillsCache)
                 levels.append(source)
                 all.append(source)
             }

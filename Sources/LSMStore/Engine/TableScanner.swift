@@ -31,11 +31,12 @@ public final class TableScanner {
 
     private let sources: SnapshotSources
 
-    init(version: TableVersion, range: ScanRange, nowSeconds: Int64, skipPolicy: BlockSkipPolicy?) throws {
+    init(version: TableVersion, range: ScanRange, nowSeconds: Int64, skipPolicy: BlockSkipPolicy?,
+         fillsCache: Bool = true) throws {
         self.version = version
         self.end = range.end
         self.nowSeconds = nowSeconds
-        sources = SnapshotSources(version: version, skipPolicy: skipPolicy)
+        sources = SnapshotSources(version: version, skipPolicy: skipPolicy, fillsCache: fillsCache)
         tombstoneSources = sources.all.filter { $0.hasTombstones }
         merging = MergingIterator(sources.all)
         try merging.seek(toStartOf: range)
