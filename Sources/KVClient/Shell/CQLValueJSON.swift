@@ -68,16 +68,22 @@ public enum CQLValueJSON {
         case .boolean(let flag): return flag ? "true" : "false"
         case .decimal(let number): return CQLValueText.decimal(number)
         case .double(let number): return floatingPoint(number)
-        case .float(let number): return floatingPoint(Double(number))
+        case .float(let number): return floatingPoint(number)
         default: return quoted(CQLValueFormatter.format(value, type: type))
         }
     }
 
-    /// Finite numbers bare and exact; NaN and the infinities as strings, which JSON has no
-    /// number for.
-    static func floatingPoint(_ number: Double) -> String {
-        if number.isNaN { return quoted("NaN") }
-        if number.isInfinite { return quoted(number > 0 ? "Infinity" : "-Infinity") }
-        return "\(number)"
+    /// Finite numbers bare; NaN and the infinities as strings, which JSON has no number for.
+    static func floatingPoint<Number: BinaryFloatingPoint & LosslessStringConvertible>(_ number: Number) -> String {
+        number.isFinite ? floatingPointText(number) : quoted(floatingPointText(number))
+    }
+
+    /// The shortest text that reads back as exactly `number` (`0.1`, `1e+20`), or `NaN`,
+    /// `Infinity`, `-Infinity`.
+    public static func floatingPointText<Number: BinaryFloatingPoint & LosslessStringConvertible>(
+        _ number: Number) -> String {
+        if number.isNaN { return "NaN" }
+        if number.isInfinite { return number > 0 ? "Infinity" : "-Infinity" }
+        return number.description
     }
 }

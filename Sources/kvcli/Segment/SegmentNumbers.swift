@@ -1,0 +1,35 @@
+import Foundation
+
+/// How `kvcli segment` prints numbers to people: digits grouped by thousands, durations in
+/// seconds or minutes, sizes in binary units.
+enum SegmentNumbers {
+    /// `1,234,567`.
+    static func grouped(_ number: Int64) -> String {
+        let digits = String(number.magnitude)
+        var output = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { output += "," }
+            output.append(digit)
+        }
+        return (number < 0 ? "-" : "") + output
+    }
+
+    /// `4.21 s` under a minute, else `3:07` (minutes:seconds).
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 60 { return String(format: "%.2f s", seconds) }
+        let whole = Int(seconds.rounded())
+        return String(format: "%d:%02d", whole / 60, whole % 60)
+    }
+
+    /// `512 B`, `3.4 MiB`.
+    static func bytes(_ count: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(count)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(count) B" : String(format: "%.1f", value) + " " + units[unit]
+    }
+}
