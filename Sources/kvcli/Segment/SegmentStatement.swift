@@ -26,10 +26,12 @@ struct SegmentStatement {
     /// The partition key columns in key order, as a selection; fails when the table does
     /// not exist.
     func partitionKeySelection(client: KVClient) async throws -> String {
+        // Literals, not bind markers: the system tables take only literals.
         let query = "SELECT column_name, kind, position FROM system_schema.columns "
-            + "WHERE keyspace_name = ? AND table_name = ?"
+            + "WHERE keyspace_name = \(Self.literal(Self.schemaName(keyspace))) "
+            + "AND table_name = \(Self.literal(Self.schemaName(table)))"
         var keyColumns: [(position: Int32, name: String)] = []
-        for try await row in client.rows(query, values: [.text(Self.schemaName(keyspace)), .text(Self.schemaName(table))]) {
+        for try await row in client.rows(query) {
             guard case .text("partition_key")? = row["kind"], case .text(let name)? = row["column_name"] else { continue }
             guard case .int(let position)? = row["position"] else { continue }
             keyColumns.append((position, name))
@@ -43,6 +45,11 @@ struct SegmentStatement {
     private static func schemaName(_ name: String) -> String {
         guard name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") else { return name.lowercased() }
         return String(name.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
+    }
+
+    /// `'text'` with inner quotes doubled: a CQL string literal.
+    private static func literal(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
     }
 
     /// A column name as CQL needs it written: bare when it is lower case letters, digits and
