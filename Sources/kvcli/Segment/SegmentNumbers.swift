@@ -14,11 +14,16 @@ enum SegmentNumbers {
         return (number < 0 ? "-" : "") + output
     }
 
-    /// `4.21 s` under a minute, else `3:07` (minutes:seconds).
+    /// `4.213 s` under a minute, else `3:07` (minutes:seconds).
     static func duration(_ seconds: Double) -> String {
-        if seconds < 60 { return String(format: "%.2f s", seconds) }
+        if seconds < 60 { return Self.seconds(seconds) }
         let whole = Int(seconds.rounded())
         return String(format: "%d:%02d", whole / 60, whole % 60)
+    }
+
+    /// `4.213 s`, however long.
+    static func seconds(_ seconds: Double) -> String {
+        String(format: "%.3f s", seconds)
     }
 
     /// `512 B`, `3.4 MiB`.

@@ -10,7 +10,7 @@ struct SegmentReport {
 
     /// The report's lines.
     func lines() -> [String] {
-        let time = SegmentNumbers.duration(elapsedSeconds)
+        let time = SegmentNumbers.seconds(elapsedSeconds)
         let headline = isCount
             ? "count: \(SegmentNumbers.grouped(matches)) matching rows (\(time))"
             : "matches: \(SegmentNumbers.grouped(matches)) rows written to \(destination) (\(time))"
