@@ -1,16 +1,25 @@
 """`kvcli segment` against a 3-node cluster: the rows a filter matches, written as CSV or NDJSON
 (or counted), checked against the same filter applied in Python to the rows inserted; the
-statistics it prints; and one-line errors with a non-zero exit status.
+statistics it prints; and one-line errors with a non-zero exit status. Then against a fake
+node that sends `kv-scan-stats` payloads by hand: the statistics summed over pages, per node,
+and the progress line on a terminal.
 
-The statistics numbers come from the server's `kv-scan-stats` payload: the tests that check
-them fail until the nodes send it. The module's keyspace is dropped when it ends.
+The statistics numbers of the real cluster come from the server's `kv-scan-stats` payload:
+`test_statistics_count_every_row_written` fails until the nodes send it. The module's keyspace
+is dropped when it ends.
 """
 import csv
 import io
 import json
 import os
+import pty
 import re
+import socketserver
+import struct
+import subprocess
 import tempfile
+import threading
+import time
 
 import pytest
 
@@ -153,3 +162,170 @@ def test_errors_are_one_line_and_exit_non_zero(people, arguments, message):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.stderr
     assert result.stdout == ""
+
+
+# --- A fake node that sends kv-scan-stats payloads ---------------------------------------
+
+def protocol_string(text):
+    data = text.encode()
+    return struct.pack(">H", len(data)) + data
+
+
+def protocol_bytes(data):
+    return struct.pack(">i", -1) if data is None else struct.pack(">i", len(data)) + data
+
+
+def rows_body(columns, rows, paging_state=None):
+    """A RESULT Rows body: columns are (name, type id) of table ks.t, rows lists of cell bytes."""
+    flags = 0x0001 | (0x0002 if paging_state is not None else 0)
+    body = struct.pack(">iii", 2, flags, len(columns))
+    if paging_state is not None:
+        body += protocol_bytes(paging_state)
+    body += protocol_string("ks") + protocol_string("t")
+    for name, type_id in columns:
+        body += protocol_string(name) + struct.pack(">H", type_id)
+    body += struct.pack(">i", len(rows))
+    for row in rows:
+        body += b"".join(protocol_bytes(cell) for cell in row)
+    return body
+
+
+def paging_state_of(body):
+    """The paging state of a QUERY body (no bound values), or None."""
+    length = struct.unpack_from(">i", body)[0]
+    offset = 4 + length + 2
+    flags = body[offset]
+    offset += 1
+    if flags & 0x04:
+        offset += 4
+    if flags & 0x08:
+        size = struct.unpack_from(">i", body, offset)[0]
+        return body[offset + 4:offset + 4 + size]
+    return None
+
+
+VARCHAR, INT, BIGINT = 0x000D, 0x0009, 0x0002
+# Page n: its rows and the work each node reports for it; ranges_done is cumulative.
+FAKE_PAGES = [
+    (["u1", "u2"], {"127.0.0.1": [100, 2, 1, 4096], "127.0.0.2": [50, 0, 0, 2048]}),
+    ([], {"127.0.0.2": [70, 0, 3, 1024]}),
+    (["u3"], {"127.0.0.1": [30, 1, 0, 512]}),
+]
+
+
+def fake_answer(query, paging_state):
+    """(RESULT body, custom payload) for a QUERY."""
+    if "system_schema.columns" in query:
+        return rows_body([("column_name", VARCHAR), ("kind", VARCHAR), ("position", INT)],
+                         [[b"user_id", b"partition_key", struct.pack(">i", 0)]]), None
+    index = paging_state[0] if paging_state else 0
+    keys, nodes = FAKE_PAGES[index]
+    stats = {"ranges_total": len(FAKE_PAGES), "ranges_done": index + 1,
+             "nodes": {address: dict(zip(["rows_scanned", "rows_matched", "blocks_skipped", "bytes_read"], work))
+                       for address, work in nodes.items()}}
+    more = bytes([index + 1]) if index + 1 < len(FAKE_PAGES) else None
+    if "COUNT(*)" in query:
+        rows = [[struct.pack(">q", 3)]] if more is None else []
+        body = rows_body([("count", BIGINT)], rows, more)
+    else:
+        body = rows_body([("user_id", VARCHAR)], [[key.encode()] for key in keys], more)
+    time.sleep(0.4)  # long enough for the progress line to be drawn between pages
+    return body, {"kv-scan-stats": json.dumps(stats).encode()}
+
+
+class FakeNode(socketserver.BaseRequestHandler):
+    """Answers STARTUP with READY and QUERY with `fake_answer`, one frame at a time."""
+
+    def handle(self):
+        while True:
+            header = self.read(9)
+            if header is None:
+                return
+            _, _, stream, opcode, length = struct.unpack(">BBhBi", header)
+            body = self.read(length) or b""
+            if opcode == 0x01:
+                self.send(stream, 0x02, b"")
+            elif opcode == 0x07:
+                query = body[4:4 + struct.unpack_from(">i", body)[0]].decode()
+                answer, payload = fake_answer(query, paging_state_of(body))
+                self.send(stream, 0x08, answer, payload)
+
+    def read(self, count):
+        data = b""
+        while len(data) < count:
+            chunk = self.request.recv(count - len(data))
+            if not chunk:
+                return None
+            data += chunk
+        return data
+
+    def send(self, stream, opcode, body, payload=None):
+        flags = 0
+        if payload is not None:
+            flags |= 0x04
+            body = struct.pack(">H", len(payload)) + b"".join(
+                protocol_string(k) + protocol_bytes(v) for k, v in payload.items()) + body
+        self.request.sendall(struct.pack(">BBhBi", 0x84, flags, stream, opcode, len(body)) + body)
+
+
+@pytest.fixture(scope="module")
+def fake_node():
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), FakeNode)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def fake_segment(port, *arguments, stderr=subprocess.PIPE):
+    from conftest import KVCLI
+    return subprocess.run([KVCLI, "segment", "--port", str(port), "--table", "ks.t", "--where", "a = 1", *arguments],
+                          stdout=subprocess.PIPE, stderr=stderr, text=True, timeout=60)
+
+
+def test_statistics_are_summed_over_pages_per_node(fake_node):
+    result = fake_segment(fake_node)
+    assert result.returncode == 0, result.stderr
+    assert csv_rows(result.stdout) == [["user_id"], ["u1"], ["u2"], ["u3"]]
+    lines = result.stderr.splitlines()
+    numbers = {line.split()[0]: line.split()[1:4] for line in lines[2:5]}
+    assert numbers == {"127.0.0.1": ["130", "3", "1"], "127.0.0.2": ["120", "0", "3"], "total": ["250", "3", "4"]}
+    assert lines[1].split() == ["node", "rows", "scanned", "rows", "matched", "blocks", "skipped", "bytes", "read"]
+    assert lines[2].split()[-2:] == ["4.5", "KiB"] and lines[4].split()[-2:] == ["7.5", "KiB"]
+    assert re.fullmatch(r"rows scanned per second: [\d,]+", lines[5])
+    assert len(lines) == 6
+
+
+def test_count_over_progress_only_pages(fake_node):
+    result = fake_segment(fake_node, "--count", "--format", "ndjson")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == '{"count":3}\n'
+    assert result.stderr.startswith("count: 3 matching rows (")
+    assert "total " in result.stderr
+
+
+def test_progress_line_on_a_terminal(fake_node):
+    controller, terminal = pty.openpty()
+    try:
+        result = fake_segment(fake_node, "--out", os.devnull, stderr=terminal)
+        os.close(terminal)
+        terminal = None
+        output = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal is closed once everything is read
+                break
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        if terminal is not None:
+            os.close(terminal)
+        os.close(controller)
+    assert result.returncode == 0
+    text = output.decode()
+    assert re.search(r"\[#*\.*\] 1/3 ranges  scanned 150  matched 2  [\d,]+ rows/s  elapsed [\d.]+ s  ETA ", text), text
+    assert "\r\x1b[K" in text
+    assert "matches: 3 rows written" in text

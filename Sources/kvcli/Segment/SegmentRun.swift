@@ -31,6 +31,8 @@ struct SegmentRun {
         let progress = SegmentProgress()
         let start = ContinuousClock.now
         let showsProgress = isatty(STDERR_FILENO) != 0
+        // Runs after the redrawing task has ended, so the report or an error starts on a clean line.
+        defer { if showsProgress { SegmentProgress.clearLine() } }
         let totals = try await withThrowingTaskGroup(of: Void.self) { group in
             if showsProgress { group.addTask { await Self.redraw(progress, since: start) } }
             defer { group.cancelAll() }
@@ -38,7 +40,6 @@ struct SegmentRun {
         }
         try sink.close()
         let elapsed = ContinuousClock.now - start
-        if showsProgress { SegmentProgress.clearLine() }
         return SegmentReport(matches: command.count ? totals.countValue : totals.rowsWritten, isCount: command.count,
                              destination: sink.name, elapsedSeconds: Self.seconds(elapsed),
                              statistics: totals.statistics)
