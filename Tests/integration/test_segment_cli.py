@@ -292,7 +292,7 @@ def test_statistics_are_summed_over_pages_per_node(fake_node):
     numbers = {line.split()[0]: line.split()[1:4] for line in lines[2:5]}
     assert numbers == {"127.0.0.1": ["130", "3", "1"], "127.0.0.2": ["120", "0", "3"], "total": ["250", "3", "4"]}
     assert lines[1].split() == ["node", "rows", "scanned", "rows", "matched", "blocks", "skipped", "bytes", "read"]
-    assert lines[2].split()[-2:] == ["4.5", "KiB"] and lines[4].split()[-2:] == ["7.5", "KiB"]
+    assert lines[2].split()[-2:] == ["4.50", "KiB"] and lines[4].split()[-2:] == ["7.50", "KiB"]
     assert re.fullmatch(r"rows scanned per second: [\d,]+", lines[5])
     assert len(lines) == 6
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// How `kvcli segment` prints numbers to people: digits grouped by thousands, durations in
-/// seconds or minutes, sizes in binary units.
+/// seconds or minutes (sizes: `StatusPrinter.formatLoad`).
 enum SegmentNumbers {
     /// `1,234,567`.
     static func grouped(_ number: Int64) -> String {
@@ -24,17 +24,5 @@ enum SegmentNumbers {
     /// `4.213 s`, however long.
     static func seconds(_ seconds: Double) -> String {
         String(format: "%.3f s", seconds)
-    }
-
-    /// `512 B`, `3.4 MiB`.
-    static func bytes(_ count: Int64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(count)
-        var unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return unit == 0 ? "\(count) B" : String(format: "%.1f", value) + " " + units[unit]
     }
 }

@@ -28,7 +28,7 @@ struct SegmentReport {
 
     private static func row(_ name: String, _ work: NodeScanWork) -> String {
         row([name, SegmentNumbers.grouped(work.rowsScanned), SegmentNumbers.grouped(work.rowsMatched),
-             SegmentNumbers.grouped(work.blocksSkipped), SegmentNumbers.bytes(work.bytesRead)])
+             SegmentNumbers.grouped(work.blocksSkipped), StatusPrinter.formatLoad(work.bytesRead)])
     }
 
     /// The node name left-aligned, the numbers right-aligned in fixed columns.
