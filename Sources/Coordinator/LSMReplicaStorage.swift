@@ -29,6 +29,14 @@ public struct LSMReplicaStorage: ReplicaStorage {
         return ReadResponse(partitions: result.partitions, isExhausted: result.isExhausted)
     }
 
+    public func scan(_ command: ScanCommand) throws -> ScanReply {
+        try ReplicaScan(command: command, table: table(command.table)).run()
+    }
+
+    public func estimatedRowCount(_ table: TableID) -> Int {
+        store.table(table)?.estimatedRowCount ?? 0
+    }
+
     public func truncate(_ table: TableID) throws {
         guard store.table(table) != nil else { throw LSMReplicaStorageError.unknownTable(table) }
         try store.truncateTable(table)

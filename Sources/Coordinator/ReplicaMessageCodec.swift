@@ -185,7 +185,7 @@ public enum ReplicaMessageCodec {
     }
 
     /// Decodes a payload whose version byte lies in `versions`, which `body` is told.
-    private static func decode<T>(_ bytes: [UInt8], versions: ClosedRange<UInt8>,
+    static func decode<T>(_ bytes: [UInt8], versions: ClosedRange<UInt8>,
                                   _ body: (inout ByteReader, UInt8) throws(DecodeError) -> T) throws(DecodeError) -> T {
         let result = bytes.withUnsafeBytes { buffer -> Result<T, DecodeError> in
             do throws(DecodeError) {
@@ -205,16 +205,16 @@ public enum ReplicaMessageCodec {
         return try result.get()
     }
 
-    private static func write(_ table: TableID, to writer: inout ByteWriter) {
+    static func write(_ table: TableID, to writer: inout ByteWriter) {
         writer.writeUInt64(table.high)
         writer.writeUInt64(table.low)
     }
 
-    private static func readTable(_ reader: inout ByteReader) throws(DecodeError) -> TableID {
+    static func readTable(_ reader: inout ByteReader) throws(DecodeError) -> TableID {
         TableID(high: try reader.readUInt64(), low: try reader.readUInt64())
     }
 
-    private static func write(_ update: PartitionUpdate, to writer: inout ByteWriter) {
+    static func write(_ update: PartitionUpdate, to writer: inout ByteWriter) {
         writer.writeLengthPrefixed(update.partitionKey)
         write(update.partitionDeletion, to: &writer)
         writer.writeVarint(UInt64(update.rangeTombstones.count))
@@ -232,7 +232,7 @@ public enum ReplicaMessageCodec {
         }
     }
 
-    private static func readUpdate(_ reader: inout ByteReader) throws(DecodeError) -> PartitionUpdate {
+    static func readUpdate(_ reader: inout ByteReader) throws(DecodeError) -> PartitionUpdate {
         let key = try reader.readLengthPrefixed()
         let deletion = try readOptionalDeletion(&reader)
         var ranges: [RangeTombstone] = []

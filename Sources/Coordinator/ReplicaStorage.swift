@@ -7,6 +7,10 @@ public protocol ReplicaStorage: Sendable {
     func apply(_ mutation: Mutation) throws
     /// Reads what this replica holds, tombstones included.
     func read(_ command: ReadCommand) throws -> ReadResponse
+    /// Scans a token range, keeping the rows the command's filter selects (DESIGN §8).
+    func scan(_ command: ScanCommand) throws -> ScanReply
+    /// About how many rows this replica holds of a table (0 if it has none), to size scans.
+    func estimatedRowCount(_ table: TableID) -> Int
     /// Removes every row of a table.
     func truncate(_ table: TableID) throws
 }

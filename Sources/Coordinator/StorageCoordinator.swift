@@ -93,6 +93,14 @@ public final class StorageCoordinator: Sendable {
         }
         transport.setHandler(for: .read, read)
         transport.setHandler(for: .rangeRead, read)
+        transport.setHandler(for: .filteredScan) { [storage] message in
+            do {
+                let command = try ScanMessageCodec.decodeCommand(message.payload)
+                return .success(ScanMessageCodec.encode(try storage.scan(command)))
+            } catch {
+                return .failure("\(error)")
+            }
+        }
         installBatchlogHandlers()
     }
 
@@ -352,6 +360,11 @@ public final class StorageCoordinator: Sendable {
         // A replica stopped at its limit: continue after the last row everyone has covered.
         guard let last = merged.lastPosition, last != after else { return ReadResult(partitions: live, nextPosition: nil) }
         return ReadResult(partitions: live, nextPosition: last)
+    }
+
+    /// How clients know a node: its address's host, or its id when the view has no address.
+    public func hostName(_ host: HostID) -> String {
+        view().addresses[host]?.host ?? "\(host)"
     }
 
     // MARK: Replica maps

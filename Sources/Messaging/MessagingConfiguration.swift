@@ -40,7 +40,7 @@ public struct MessagingConfiguration: Sendable {
         .gossipDigestSyn: .seconds(1), .gossipDigestAck: .seconds(1),
         .gossipDigestAck2: .seconds(1), .gossipShutdown: .seconds(1),
         .mutation: .seconds(2), .hint: .seconds(2), .batchStore: .seconds(2), .batchRemove: .seconds(2),
-        .read: .seconds(5), .rangeRead: .seconds(10),
+        .read: .seconds(5), .rangeRead: .seconds(10), .filteredScan: .seconds(10),
         .schemaPull: .seconds(10), .schemaPush: .seconds(10),
         .truncate: .seconds(60),
     ]

@@ -41,6 +41,8 @@ extension Verb {
     public static let batchStore = Verb(rawValue: 25)
     /// Forget a logged batch whose mutations were all applied (one-way).
     public static let batchRemove = Verb(rawValue: 26)
+    /// A filtered scan of a token range, the filter evaluated on the replica (DESIGN §8).
+    public static let filteredScan = Verb(rawValue: 27)
 
     /// Ask a node for its schema.
     public static let schemaPull = Verb(rawValue: 30)
@@ -50,7 +52,7 @@ extension Verb {
     /// Every verb this build names, in wire order.
     public static let allNamed: [Verb] = [
         .echo, .gossipDigestSyn, .gossipDigestAck, .gossipDigestAck2, .gossipShutdown,
-        .mutation, .read, .rangeRead, .hint, .truncate, .batchStore, .batchRemove, .schemaPull, .schemaPush,
+        .mutation, .read, .rangeRead, .hint, .truncate, .batchStore, .batchRemove, .filteredScan, .schemaPull, .schemaPush,
     ]
 }
 
@@ -70,6 +72,7 @@ extension Verb: CustomStringConvertible {
         case .truncate: "truncate"
         case .batchStore: "batchStore"
         case .batchRemove: "batchRemove"
+        case .filteredScan: "filteredScan"
         case .schemaPull: "schemaPull"
         case .schemaPush: "schemaPush"
         default: "verb(\(rawValue))"

@@ -42,7 +42,7 @@ public final class SimulationEnvironment: Sendable {
         virtualClock = VirtualClock(executor: executor)
         random = SeededRandomSource(seed: seed)
         var messaging = MessagingConfiguration()
-        for verb in [Verb.mutation, .hint, .read, .rangeRead, .truncate, .batchStore, .batchRemove] { messaging.verbTimeouts[verb] = Self.requestTimeout }
+        for verb in [Verb.mutation, .hint, .read, .rangeRead, .filteredScan, .truncate, .batchStore, .batchRemove] { messaging.verbTimeouts[verb] = Self.requestTimeout }
         network = InMemoryNetwork(configuration: messaging, clock: virtualClock)
         replication = KeyspaceReplication(keyspace: "simulation",
                                           strategy: try SimpleStrategy(replicationFactor: replicationFactor))

@@ -207,6 +207,7 @@ final class NodeRunner: Sendable {
             messaging.verbTimeouts[.batchRemove] = write
             messaging.verbTimeouts[.read] = .milliseconds(configuration.readRequestTimeoutMs)
             messaging.verbTimeouts[.rangeRead] = .milliseconds(configuration.rangeRequestTimeoutMs)
+            messaging.verbTimeouts[.filteredScan] = .milliseconds(configuration.rangeRequestTimeoutMs)
             return try await NIOTransport.start(listeningOn: address, configuration: messaging, group: group, logger: logger)
         } catch {
             throw ConfigurationError(description: "listen_address/storage_port: \(error)")

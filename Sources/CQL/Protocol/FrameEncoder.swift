@@ -21,8 +21,11 @@ public struct FrameEncoder: Sendable {
     /// - Parameters:
     ///   - tracingID: written first in the body with flag 0x02 when present.
     ///   - warnings: written as a `[string list]` with flag 0x08 when non-empty.
+    ///   - customPayload: written after the warnings as a `[bytes map]` with flag 0x04 when
+    ///     non-empty.
     public func encodeResponse(_ message: ResponseMessage, streamID: Int16, tracingID: ProtocolUUID? = nil,
-                               warnings: [String] = [], into output: inout ByteBuffer) {
+                               warnings: [String] = [], customPayload: [String: [UInt8]] = [:],
+                               into output: inout ByteBuffer) {
         var flags: FrameFlags = []
         var body = ByteBuffer()
         if let tracingID {
@@ -32,6 +35,10 @@ public struct FrameEncoder: Sendable {
         if !warnings.isEmpty {
             flags.insert(.warning)
             body.writeProtocolStringList(warnings)
+        }
+        if !customPayload.isEmpty {
+            flags.insert(.customPayload)
+            body.writeProtocolBytesMap(customPayload.mapValues { Optional($0) })
         }
         message.writeBody(into: &body)
         let header = FrameHeader(version: version, isResponse: true, flags: flags, streamID: streamID,

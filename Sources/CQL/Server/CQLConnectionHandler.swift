@@ -207,7 +207,7 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
         }
         response.assumeIsolated().whenSuccess { response in
             let actions = self.machine.responseReady(streamID: request.streamID, response: response.message,
-                                                     warnings: response.warnings)
+                                                     warnings: response.warnings, customPayload: response.customPayload)
             guard let output = actions.output, !actions.close, actions.dispatch.isEmpty else {
                 self.perform(actions, context: context)
                 return

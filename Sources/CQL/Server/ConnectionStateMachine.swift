@@ -87,13 +87,15 @@ public struct ConnectionStateMachine: Sendable {
     /// The cumulation capacity kept between frames.
     static let retainedBufferCapacityBytes = 64 * 1024
 
-    /// The handler answered the request dispatched on `streamID`, with `warnings` for the client.
-    public mutating func responseReady(streamID: Int16, response: ResponseMessage, warnings: [String] = []) -> ConnectionActions {
+    /// The handler answered the request dispatched on `streamID`, with `warnings` and
+    /// `customPayload` for the client.
+    public mutating func responseReady(streamID: Int16, response: ResponseMessage, warnings: [String] = [],
+                                       customPayload: [String: [UInt8]] = [:]) -> ConnectionActions {
         precondition(inFlightCount > 0, "a response without a dispatched request")
         inFlightCount -= 1
         guard phase == .ready else { return ConnectionActions() }
         var actions = ConnectionActions()
-        write(response, streamID: streamID, warnings: warnings, actions: &actions)
+        write(response, streamID: streamID, warnings: warnings, customPayload: customPayload, actions: &actions)
         return actions
     }
 
@@ -182,9 +184,9 @@ public struct ConnectionStateMachine: Sendable {
     // MARK: Output
 
     private func write(_ response: ResponseMessage, streamID: Int16, warnings: [String] = [],
-                       actions: inout ConnectionActions) {
+                       customPayload: [String: [UInt8]] = [:], actions: inout ConnectionActions) {
         var output = ByteBuffer()
-        encoder.encodeResponse(response, streamID: streamID, warnings: warnings, into: &output)
+        encoder.encodeResponse(response, streamID: streamID, warnings: warnings, customPayload: customPayload, into: &output)
         actions.append(output)
     }
 

@@ -185,6 +185,14 @@ public final class LSMTable: @unchecked Sendable {
                                 skipPolicy: policy)
     }
 
+    /// Row fragments the table holds in memtables and SSTables: an upper bound of its rows
+    /// (overwritten rows count once per fragment), cheap enough to ask per query.
+    public var estimatedRowCount: Int {
+        let snapshot = version
+        return snapshot.memTables.reduce(0) { $0 + $1.rows.count }
+            + snapshot.allSSTables.reduce(0) { $0 + $1.statistics.entryCount }
+    }
+
     // MARK: Flushing
 
     /// Switches the memtable out and waits until everything written before the call is in

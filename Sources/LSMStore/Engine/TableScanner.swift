@@ -144,6 +144,39 @@ public final class TableScanner {
         return row
     }
 
+    /// Calls `body` with each cell of the current row that is live and not shadowed by a
+    /// deletion, read in place (valid only during the call): the cells `row()` would keep,
+    /// without building it. Cells come in column order; `body` returns false to stop.
+    public func forEachLiveCell(_ body: (CellView) throws -> Bool) throws {
+        var view: RowView
+        do {
+            view = try RowView(rowBytes)
+        } catch {
+            throw StoreError.corruption(file: "(scan)", offset: 0, reason: "row does not decode: \(error)")
+        }
+        let deletion = DeletionTime.latest(view.deletion, outerDeletion)
+        var columnDeletion: (UInt32, Int64)?
+        while true {
+            let next: CellView?
+            do {
+                next = try view.nextCell()
+            } catch {
+                throw StoreError.corruption(file: "(scan)", offset: 0, reason: "row does not decode: \(error)")
+            }
+            guard let cell = next else { return }
+            // Cells come by column, then path: a column tombstone (empty path) precedes the
+            // elements it deletes.
+            if cell.kind == .tombstone && cell.path.isEmpty {
+                columnDeletion = (cell.column, cell.timestamp)
+                continue
+            }
+            if let (column, timestamp) = columnDeletion, column == cell.column, cell.timestamp <= timestamp { continue }
+            if cell.isLive(nowSeconds: nowSeconds) && !(deletion?.shadows(cell.timestamp) ?? false) {
+                guard try body(cell) else { return }
+            }
+        }
+    }
+
     /// Data blocks passed over so far because the scan's block predicate ruled them out.
     public var blocksSkipped: Int {
         sources.blocksSkipped

@@ -7,7 +7,7 @@ import KVCore
 struct ResultRowBuilder {
     let plan: SelectPlan
     let nowSeconds: Int64
-    var filter: BoundRowFilter?
+    var filter: RowPredicate?
 
     /// One result row and the clustering it came from (for paging).
     struct Output {
@@ -56,6 +56,16 @@ struct ResultRowBuilder {
         }
     }
 
+    private func value(of column: PredicateColumn, row: Row?, staticRow: Row?, keyValues: [[UInt8]],
+                       clusteringValues: [[UInt8]?]) -> [UInt8]? {
+        switch column.kind {
+        case .partitionKey: return keyValues[column.position]
+        case .clustering: return column.position < clusteringValues.count ? clusteringValues[column.position] : nil
+        case .staticColumn: return value(of: column.id, type: column.type, in: staticRow)
+        case .regular: return value(of: column.id, type: column.type, in: row)
+        }
+    }
+
     /// Any column's value in a row: from the keys, the static row or the row's cells.
     private func value(of column: SchemaColumn, row: Row?, staticRow: Row?, keyValues: [[UInt8]],
                        clusteringValues: [[UInt8]?]) -> [UInt8]? {
@@ -64,8 +74,8 @@ struct ResultRowBuilder {
         case .clustering:
             let position = Int(column.position)
             return position < clusteringValues.count ? clusteringValues[position] : nil
-        case .staticColumn: return value(of: column, in: staticRow)
-        case .regular: return value(of: column, in: row)
+        case .staticColumn: return value(of: column.id, type: column.type, in: staticRow)
+        case .regular: return value(of: column.id, type: column.type, in: row)
         }
     }
 
@@ -96,15 +106,18 @@ struct ResultRowBuilder {
 
     /// A column's value: its cell's, or a non-frozen collection (or UDT) assembled from its
     /// elements (fields).
-    private func value(of column: SchemaColumn, in row: Row?) -> [UInt8]? {
-        guard CollectionCells.isMultiCell(column.type) else { return cell(column, in: row)?.value }
+    private func value(of column: UInt32, type: CQLDataType, in row: Row?) -> [UInt8]? {
+        guard CollectionCells.isMultiCell(type) else { return cell(column, in: row)?.value }
         guard let row else { return nil }
-        return CollectionCells.value(of: row.cells.lazy.filter { $0.column == column.id && !$0.path.isEmpty },
-                                     type: column.type)
+        return CollectionCells.value(of: row.cells.lazy.filter { $0.column == column && !$0.path.isEmpty }, type: type)
     }
 
     private func cell(_ column: SchemaColumn, in row: Row?) -> Cell? {
-        row?.cells.first { $0.column == column.id && $0.path.isEmpty }
+        cell(column.id, in: row)
+    }
+
+    private func cell(_ column: UInt32, in row: Row?) -> Cell? {
+        row?.cells.first { $0.column == column && $0.path.isEmpty }
     }
 
     static func bigint(_ value: Int64) -> [UInt8] {

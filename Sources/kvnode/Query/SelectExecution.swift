@@ -19,6 +19,8 @@ struct SelectExecution {
     struct Page {
         var rows: [[[UInt8]?]] = []
         var next: PagingState?
+        /// What the replicas did, when they filtered (a pushed-down scan).
+        var scanReport: ScanReport?
     }
 
     /// The next page of result rows. Aggregates read everything and answer one row, GROUP BY
@@ -163,6 +165,9 @@ struct SelectExecution {
     private func readRange(pageSize: Int, perPartition: Int, state: inout PagingState,
                            page: inout Page) async throws(ErrorResponse) {
         let (from, to) = try tokenBounds()
+        if let request = try pushedDownScan(from: from, to: to, perPartition: perPartition) {
+            return try await readPushedDown(request, pageSize: pageSize, state: &state, page: &page)
+        }
         let builder = try rowBuilder()
         while true {
             let room = min(pageSize - page.rows.count, state.remaining)
@@ -208,7 +213,7 @@ struct SelectExecution {
     }
 
     /// Storage-key bounds from `token(...)` restrictions.
-    private func tokenBounds() throws(ErrorResponse) -> ([UInt8]?, [UInt8]?) {
+    func tokenBounds() throws(ErrorResponse) -> ([UInt8]?, [UInt8]?) {
         func token(_ end: RangeEnd?) throws(ErrorResponse) -> (Token, Bool)? {
             guard let end, let value = try bindings.integer(end.operand, what: "token") else { return nil }
             return (Token(value), end.isInclusive)

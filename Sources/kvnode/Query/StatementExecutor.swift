@@ -210,7 +210,9 @@ final class StatementExecutor: Sendable {
                 let warnings = try await write(bound, parameters: parameters, batch: batch.kind == .unlogged ? .unlogged : .logged)
                 return CQLResponse(.result(.void), warnings: warnings)
             case .select(let select):
-                return CQLResponse(.result(.rows(try await read(select, bindings: bindings, parameters: parameters))))
+                let (rows, report) = try await read(select, bindings: bindings, parameters: parameters)
+                let payload = report.map { [ScanReport.payloadKey: $0.payload(naming: coordinator.hostName)] } ?? [:]
+                return CQLResponse(.result(.rows(rows)), customPayload: payload)
             }
         } catch {
             return CQLResponse(.error(error))
@@ -303,7 +305,9 @@ final class StatementExecutor: Sendable {
         return rows
     }
 
-    private func read(_ plan: SelectPlan, bindings: Bindings, parameters: QueryParameters) async throws(ErrorResponse) -> RowsResult {
+    /// The rows of a SELECT, and what the replicas did when they filtered.
+    private func read(_ plan: SelectPlan, bindings: Bindings,
+                      parameters: QueryParameters) async throws(ErrorResponse) -> (RowsResult, ScanReport?) {
         let consistency = try Self.consistency(parameters.consistency, forWrite: false)
         let execution = SelectExecution(plan: plan, bindings: bindings, coordinator: coordinator,
                                         replication: try await replication(plan.layout.keyspace),
@@ -318,19 +322,25 @@ final class StatementExecutor: Sendable {
         let pageSize = parameters.pageSize.map(Int.init) ?? 0
         if pageSize > 0 {
             let page = try await execution.page(size: pageSize, from: previous)
-            return rowsResult(plan, rows: page.rows, pagingState: page.next?.encoded(), skipMetadata: parameters.skipMetadata)
+            return (rowsResult(plan, rows: page.rows, pagingState: page.next?.encoded(), skipMetadata: parameters.skipMetadata),
+                    page.scanReport)
         }
         var rows: [[[UInt8]?]] = []
+        var report: ScanReport?
         while true {
             let page = try await execution.page(size: Self.unpagedChunk, from: previous)
             rows += page.rows
+            if let pageReport = page.scanReport {
+                if report == nil { report = ScanReport() }
+                report?.add(pageReport)
+            }
             guard let next = page.next else { break }
             guard rows.count < Self.maxUnpagedRows else {
                 throw ErrorResponse(.invalid, message: "The result has more than \(Self.maxUnpagedRows) rows; ask for it in pages (set a page size)")
             }
             previous = next
         }
-        return rowsResult(plan, rows: rows, pagingState: nil, skipMetadata: parameters.skipMetadata)
+        return (rowsResult(plan, rows: rows, pagingState: nil, skipMetadata: parameters.skipMetadata), report)
     }
 
     private func rowsResult(_ plan: SelectPlan, rows: [[[UInt8]?]], pagingState: [UInt8]?, skipMetadata: Bool) -> RowsResult {

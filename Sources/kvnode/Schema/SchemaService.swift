@@ -73,6 +73,11 @@ actor SchemaService {
             let maximum = table.compaction["max_threshold"].flatMap(Int.init) ?? 32
             options.compaction = .sizeTiered(minThreshold: minimum, maxThreshold: maximum)
         }
+        // Per-block value bounds of the columns filters can prove things about (DESIGN §8).
+        // Kept from the table's creation: columns added later have none, so never skip.
+        for column in table.columns where column.kind == .regular || column.kind == .staticColumn {
+            if let ordering = ValueOrdering(exactFor: column.type) { options.sstable.columnOrderings[column.id] = ordering }
+        }
         return options
     }
 

@@ -1,4 +1,4 @@
-import Coordinator
+@testable import Coordinator
 import KVCore
 import Synchronization
 
@@ -52,6 +52,47 @@ final class MemoryReplicaStorage: ReplicaStorage {
             let existing = state.tables[mutation.table]?[key] ?? PartitionUpdate(partitionKey: key)
             state.tables[mutation.table, default: [:]][key] = Self.merge(existing, mutation.update)
         }
+    }
+
+    /// A filtered scan over `read`'s answer: each live row tested with `RowPredicate.selects`
+    /// (the evaluator the real replica's compiled form must agree with), stopping after
+    /// `maxMatchedRows` matches.
+    func scan(_ command: ScanCommand) throws -> ScanReply {
+        let read = ReadCommand(table: command.table, selection: .partitionRange(from: command.from, to: command.to),
+                               after: command.after, maxLiveRows: Int(Int32.max))
+        var statistics = ScanStatistics()
+        var partitions: [PartitionUpdate] = []
+        for partition in try self.read(read).partitions {
+            guard let live = ReadReconciler.liveView(of: partition, nowSeconds: nowSeconds()) else { continue }
+            let keys = command.keyLayout.partitionValues(storageKey: live.partitionKey)
+            for row in live.rows {
+                statistics.rowsScanned += 1
+                let clustering = command.keyLayout.clusteringValues(row.clustering)
+                let selected = command.filter?.selects { column in
+                    switch column.kind {
+                    case .partitionKey: keys[column.position]
+                    case .clustering: column.position < clustering.count ? clustering[column.position] : nil
+                    case .regular, .staticColumn: row.cells.first { $0.column == column.id }?.value
+                    }
+                } ?? true
+                guard selected else { continue }
+                statistics.rowsMatched += 1
+                if !command.countOnly {
+                    if partitions.last?.partitionKey != live.partitionKey { partitions.append(PartitionUpdate(partitionKey: live.partitionKey)) }
+                    partitions[partitions.count - 1].rows.append(row)
+                }
+                if statistics.rowsMatched >= command.maxMatchedRows {
+                    return ScanReply(partitions: partitions, matchedCount: statistics.rowsMatched,
+                                     resumeAfter: RowPosition(partitionKey: live.partitionKey, clustering: row.clustering),
+                                     statistics: statistics)
+                }
+            }
+        }
+        return ScanReply(partitions: partitions, matchedCount: statistics.rowsMatched, resumeAfter: nil, statistics: statistics)
+    }
+
+    func estimatedRowCount(_ table: TableID) -> Int {
+        state.withLock { $0.tables[table]?.values.reduce(0) { $0 + $1.rows.count } ?? 0 }
     }
 
     func truncate(_ table: TableID) throws {

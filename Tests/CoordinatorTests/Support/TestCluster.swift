@@ -43,6 +43,7 @@ final class TestCluster: Sendable {
         configuration.verbTimeouts[.mutation] = Self.verbTimeout
         configuration.verbTimeouts[.read] = Self.verbTimeout
         configuration.verbTimeouts[.rangeRead] = Self.verbTimeout
+        configuration.verbTimeouts[.filteredScan] = Self.verbTimeout
         configuration.verbTimeouts[.truncate] = Self.verbTimeout
         configuration.verbTimeouts[.batchStore] = Self.verbTimeout
         configuration.verbTimeouts[.hint] = Self.verbTimeout

@@ -16,6 +16,7 @@ extension SelectExecution {
     /// last group (its `remaining` counting groups), so the next page starts on a group boundary.
     func aggregatedPage(_ aggregation: AggregationPlan, size pageSize: Int,
                         from previous: PagingState?) async throws(ErrorResponse) -> Page {
+        if let counted = try await pushedDownCount(aggregation) { return counted }
         var folder = GroupFolder(aggregation)
         let isGrouped = !aggregation.groupIndices.isEmpty
         var groupsRemaining = try limit()
@@ -54,6 +55,24 @@ extension SelectExecution {
             state = next
         }
         if let last = folder.finish() { page.rows.append(last) }
+        return page
+    }
+
+    /// The answer of an ungrouped filtered scan that selects only `COUNT(*)`, counted by the
+    /// replicas; nil when the scan cannot be pushed down.
+    private func pushedDownCount(_ aggregation: AggregationPlan) async throws(ErrorResponse) -> Page? {
+        let countsOnly = aggregation.outputs.allSatisfy { output in
+            if case .aggregate(let function, _) = output { return function.kind == .countRows }
+            return false
+        }
+        guard aggregation.groupIndices.isEmpty, countsOnly, !plan.keys.restrictsPartition else { return nil }
+        let (from, to) = try tokenBounds()
+        guard let request = try pushedDownScan(from: from, to: to, perPartition: try perPartitionLimit() ?? Int.max,
+                                               countOnly: true) else { return nil }
+        let (count, report) = try await countPushedDown(request)
+        var page = Page()
+        page.rows = [aggregation.outputs.map { _ in ResultRowBuilder.bigint(Int64(count)) }]
+        page.scanReport = report
         return page
     }
 

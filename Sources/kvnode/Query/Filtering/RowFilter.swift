@@ -1,4 +1,5 @@
 import CQL
+import Coordinator
 import KVCore
 
 /// The part of a SELECT's WHERE clause evaluated on each row read (`ALLOW FILTERING`): a
@@ -29,15 +30,15 @@ indirect enum RowFilter: Sendable {
     }
 
     /// The filter with its operands resolved for one execution.
-    func bind(_ bindings: Bindings) throws(ErrorResponse) -> BoundRowFilter {
+    func bind(_ bindings: Bindings) throws(ErrorResponse) -> RowPredicate {
         switch self {
-        case .predicate(let predicate): return .predicate(try predicate.bind(bindings))
+        case .predicate(let predicate): return .test(try predicate.bind(bindings))
         case .and(let filters):
-            var bound: [BoundRowFilter] = []
+            var bound: [RowPredicate] = []
             for filter in filters { bound.append(try filter.bind(bindings)) }
             return .and(bound)
         case .or(let filters):
-            var bound: [BoundRowFilter] = []
+            var bound: [RowPredicate] = []
             for filter in filters { bound.append(try filter.bind(bindings)) }
             return .or(bound)
         case .not(let filter): return .not(try filter.bind(bindings))
@@ -148,21 +149,53 @@ struct FilterPredicate: Sendable {
         }
     }
 
-    func bind(_ bindings: Bindings) throws(ErrorResponse) -> BoundRowFilter.Predicate {
+    func bind(_ bindings: Bindings) throws(ErrorResponse) -> ColumnTest {
         let key = try mapKey.map { operand throws(ErrorResponse) in try bindings.required(operand, what: "key of \(column.name)") }
-        let bound: BoundRowFilter.Test
+        let bound: ColumnTest.Test
         switch test {
         case let .compare(op, operand):
             guard case .value(let value) = try bindings.resolve(operand) else {
                 throw ErrorResponse(.invalid, message: "Invalid unset value for column \(column.name)")
             }
-            bound = .compare(op, value)
+            guard let comparison = ComparisonOperator(op) else {
+                throw ErrorResponse(.invalid, message: "\(op.rawValue) is not a comparison")
+            }
+            bound = .compare(comparison, value)
         case .in(let values): bound = .in(try values.resolve(bindings, column: column.name))
         case .contains(let operand): bound = .contains(try bindings.required(operand, what: "column \(column.name)"))
         case .containsKey(let operand): bound = .containsKey(try bindings.required(operand, what: "column \(column.name)"))
         case .isNull: bound = .isNull
         case .isNotNull: bound = .isNotNull
         }
-        return BoundRowFilter.Predicate(column: column, mapKey: key, type: testedType, test: bound)
+        return ColumnTest(column: column.predicateColumn, mapKey: key, type: testedType, test: bound)
+    }
+}
+
+extension ComparisonOperator {
+    /// CQL's comparison operator; nil for `CONTAINS`, `CONTAINS KEY` and `LIKE`, which are
+    /// not comparisons.
+    init?(_ op: CQLOperator) {
+        switch op {
+        case .equal: self = .equal
+        case .notEqual: self = .notEqual
+        case .lessThan: self = .lessThan
+        case .lessThanOrEqual: self = .lessThanOrEqual
+        case .greaterThan: self = .greaterThan
+        case .greaterThanOrEqual: self = .greaterThanOrEqual
+        case .contains, .containsKey, .like: return nil
+        }
+    }
+}
+
+extension SchemaColumn {
+    /// Where a filter finds this column's value.
+    var predicateColumn: PredicateColumn {
+        let kind: PredicateColumn.Kind = switch self.kind {
+        case .partitionKey: .partitionKey
+        case .clustering: .clustering
+        case .staticColumn: .staticColumn
+        case .regular: .regular
+        }
+        return PredicateColumn(id: id, kind: kind, position: max(0, Int(position)), type: type)
     }
 }

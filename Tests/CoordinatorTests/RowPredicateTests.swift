@@ -1,23 +1,25 @@
-import CQL
 import KVCore
-@testable import kvnode
 import Testing
 
-/// Three-valued logic: a filter selects a row exactly when SQL's WHERE would.
-@Suite struct BoundRowFilterTests {
-    static let v = SchemaColumn(id: 1, name: "v", kind: .regular, position: 0, descending: false, type: .int)
+@testable import Coordinator
 
-    static func compare(_ op: CQLOperator, _ operand: Int32?) -> BoundRowFilter {
-        .predicate(.init(column: v, mapKey: nil, type: .int, test: .compare(op, operand.map { try! CQLValue.int($0).serialize(as: .int) })))
+/// Three-valued logic: a filter selects a row exactly when SQL's WHERE would.
+@Suite struct RowPredicateTests {
+    static let v = PredicateColumn(id: 1, kind: .regular, position: 0, type: .int)
+
+    static func int(_ value: Int32) -> [UInt8] { try! CQLValue.int(value).serialize(as: .int) }
+
+    static func compare(_ op: ComparisonOperator, _ operand: Int32?) -> RowPredicate {
+        .test(ColumnTest(column: v, mapKey: nil, type: .int, test: .compare(op, operand.map(int))))
     }
 
-    static func selects(_ filter: BoundRowFilter, _ value: Int32?) -> Bool {
-        let bytes = value.map { try! CQLValue.int($0).serialize(as: .int) }
+    static func selects(_ filter: RowPredicate, _ value: Int32?) -> Bool {
+        let bytes = value.map(int)
         return filter.selects { _ in bytes }
     }
 
     @Test func comparisonsOnNullAreUnknown() {
-        for op: CQLOperator in [.equal, .notEqual, .lessThan, .greaterThanOrEqual] {
+        for op: ComparisonOperator in [.equal, .notEqual, .lessThan, .greaterThanOrEqual] {
             #expect(!Self.selects(Self.compare(op, 1), nil))
             #expect(!Self.selects(.not(Self.compare(op, 1)), nil), "NOT unknown is unknown")
         }
@@ -26,7 +28,7 @@ import Testing
 
     @Test func andOrFollowKleeneLogic() {
         let isOne = Self.compare(.equal, 1), isNotOne = Self.compare(.notEqual, 1)
-        let isNull = BoundRowFilter.predicate(.init(column: Self.v, mapKey: nil, type: .int, test: .isNull))
+        let isNull = RowPredicate.test(ColumnTest(column: Self.v, mapKey: nil, type: .int, test: .isNull))
         #expect(Self.selects(.or([isOne, isNotOne]), 5))
         #expect(!Self.selects(.or([isOne, isNotOne]), nil), "unknown OR unknown")
         #expect(Self.selects(.or([isOne, isNull]), nil), "unknown OR true")
