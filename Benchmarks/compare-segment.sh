@@ -160,7 +160,7 @@ runs = collections.defaultdict(list)
 for nodes, name, run, matched, seconds, scanned, client_kb in (l.split() for l in open(f"{work}/ours")):
     runs[(nodes, name)].append((float(seconds), int(matched), scanned, int(client_kb)))
 failed = False
-print(f"{'nodes':<5} {'query':<20} {'matched':>9} {'ours s':>8} {'SQLite s':>9} {'DuckDB s':>9} "
+print(f"{'nodes':<5} {'query':<20} {'matched':>9} {'scanned':>10} {'ours s':>8} {'SQLite s':>9} {'DuckDB s':>9} "
       f"{'ours/SQLite':>11} {'ours/DuckDB':>11} {'client MiB':>10} {'ours rows/s/core':>16}")
 for (nodes, name), measured in runs.items():
     seconds, matched, scanned, _ = min(measured)
@@ -170,19 +170,17 @@ for (nodes, name), measured in runs.items():
         print(f"error: {name} on {nodes} node(s): ours matched {matched}, SQLite {lite_matched}, DuckDB {duck_matched}",
               file=sys.stderr)
         failed = True
-    # Ours uses every core of the machine (nodes and client); the peers one thread.
-    per_core = rows / seconds / cores
-    print(f"{nodes:<5} {name:<20} {matched:>9} {seconds:>8.3f} {lite_s:>9.3f} {duck_s:>9.3f} "
+    # Ours uses every core of the machine (nodes and client); the peers one thread. Without
+    # the server's statistics, every row of the table counts as scanned.
+    per_core = (rows if scanned == "-" else int(scanned)) / seconds / cores
+    print(f"{nodes:<5} {name:<20} {matched:>9} {scanned:>10} {seconds:>8.3f} {lite_s:>9.3f} {duck_s:>9.3f} "
           f"{seconds / lite_s:>11.1f} {seconds / duck_s:>11.1f} {client_mib:>10.1f} {per_core:>16,.0f}")
 print()
 print(f"peers, rows scanned per second on one core: " + ", ".join(
     f"{name} SQLite {rows / peers[(name, 'sqlite')][1]:,.0f} DuckDB {rows / peers[(name, 'duckdb')][1]:,.0f}"
     for name in dict.fromkeys(q for q, _ in peers)))
-scanned = [(n, q, m[0][2]) for (n, q), m in runs.items()]
-if all(s == "-" for _, _, s in scanned):
-    print("rows scanned: the server reported no scan statistics (the per-core rate above counts every row of the table)")
-else:
-    print("rows scanned (server statistics): " + ", ".join(f"{n} node(s) {q} {s}" for n, q, s in scanned))
+if all(m[0][2] == "-" for m in runs.values()):
+    print("scanned: the server reported no scan statistics")
 for line in open(f"{work}/memory"):
     nodes, *kb = line.split()
     print(f"node peak memory (VmHWM), {nodes} node(s): " + ", ".join(f"{int(k) / 1024:.0f} MiB" for k in kb))
