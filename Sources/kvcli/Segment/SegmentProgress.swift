@@ -5,6 +5,7 @@ import Synchronization
 /// updates it after each page) and the one redrawing the progress line.
 final class SegmentProgress: Sendable {
     private struct State {
+        var pages = 0
         var rowsWritten: Int64 = 0
         var rangesDone: Int?
         var rangesTotal: Int?
@@ -18,6 +19,7 @@ final class SegmentProgress: Sendable {
     func update(rowsWritten: Int64, statistics: ScanStatistics) {
         let total = statistics.isReported ? statistics.total : nil
         state.withLock { state in
+            state.pages += 1
             state.rowsWritten = rowsWritten
             state.rangesDone = statistics.rangesDone
             state.rangesTotal = statistics.rangesTotal
@@ -32,6 +34,7 @@ final class SegmentProgress: Sendable {
         let state = state.withLock { $0 }
         let elapsed = "elapsed " + SegmentNumbers.duration(elapsedSeconds)
         guard let scanned = state.rowsScanned else {
+            guard state.pages > 0 else { return "waiting for the first page  \(elapsed)" }
             return "\(SegmentNumbers.grouped(state.rowsWritten)) rows written  \(elapsed)"
         }
         var parts: [String] = []
