@@ -5,7 +5,7 @@ PYTHON ?= python3
 # Python packages the integration tests use, installed into $(VENV).
 PYTHON_PACKAGES := pytest cassandra-driver cqlsh
 
-.PHONY: deps venv build release test test-swift test-sim test-integration cluster bench-rocksdb bench-redis clean
+.PHONY: deps venv build release test test-swift test-sim test-integration cluster bench-rocksdb bench-redis bench-segment clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -57,6 +57,11 @@ bench-rocksdb: deps
 ## A one-node cluster and Redis side by side on point reads and writes (PERFORMANCE.md §2).
 bench-redis: deps
 	Benchmarks/compare-redis.sh
+
+## Segments on one- and three-node clusters against SQLite and DuckDB (PERFORMANCE.md §3).
+## NUM=200000 make bench-segment runs a small one.
+bench-segment: deps
+	Benchmarks/compare-segment.sh
 
 clean:
 	rm -rf .build

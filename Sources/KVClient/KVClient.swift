@@ -113,13 +113,25 @@ public final class KVClient: Sendable {
     /// The rows of `cql`, fetched a page at a time as the sequence is iterated (one page in
     /// memory). Page size: `options.pageSize` or the configured default.
     public func rows(_ cql: String, values: [CQLValue?] = [], options: StatementOptions = .default) -> RowSequence {
-        RowSequence(client: self, statement: .simple(cql, values), options: pagedOptions(options))
+        RowSequence(pages: pages(cql, values: values, options: options))
     }
 
     /// The rows of a prepared statement, fetched a page at a time (see `rows(_:values:options:)`).
     public func rows(_ statement: PreparedStatement, values: [CQLValue?] = [],
                      options: StatementOptions = .default) -> RowSequence {
-        RowSequence(client: self, statement: .prepared(statement, values), options: pagedOptions(options))
+        RowSequence(pages: pages(statement, values: values, options: options))
+    }
+
+    /// The pages of `cql`, each with its warnings and custom payload, fetched one at a time as
+    /// the sequence is iterated. Page size: `options.pageSize` or the configured default.
+    public func pages(_ cql: String, values: [CQLValue?] = [], options: StatementOptions = .default) -> PageSequence {
+        PageSequence(client: self, statement: .simple(cql, values), options: pagedOptions(options))
+    }
+
+    /// The pages of a prepared statement (see `pages(_:values:options:)`).
+    public func pages(_ statement: PreparedStatement, values: [CQLValue?] = [],
+                      options: StatementOptions = .default) -> PageSequence {
+        PageSequence(client: self, statement: .prepared(statement, values), options: pagedOptions(options))
     }
 
     /// The node that owns `routingKey` (Cassandra's partition key bytes), or nil when no
@@ -161,7 +173,8 @@ public final class KVClient: Sendable {
                        text: String, keyspace: String?) throws(KVClientError) -> QueryResult {
         switch response.message {
         case .result(let result):
-            return try ResultDecoding.decode(result, knownColumns: knownColumns, text: text, keyspace: keyspace)
+            return try ResultDecoding.decode(result, of: response, knownColumns: knownColumns, text: text,
+                                             keyspace: keyspace)
         case .error(let error):
             throw .server(ServerError(host: host.description, detail: error.detail, message: error.message))
         default:

@@ -29,12 +29,20 @@ public struct ResultPage: Sendable {
     public let rows: [Row]
     /// Present when more pages follow: pass it in `StatementOptions.pagingState`.
     public let pagingState: [UInt8]?
+    /// The warnings the server sent with this page (frame flag 0x08), in its order.
+    public let warnings: [String]
+    /// The custom payload the server sent with this page (frame flag 0x04), by key; a
+    /// null value is left out. Empty when the frame had none.
+    public let customPayload: [String: [UInt8]]
 
     /// Creates a page.
-    public init(columns: ResultColumns, rows: [Row], pagingState: [UInt8]?) {
+    public init(columns: ResultColumns, rows: [Row], pagingState: [UInt8]?, warnings: [String] = [],
+                customPayload: [String: [UInt8]] = [:]) {
         self.columns = columns
         self.rows = rows
         self.pagingState = pagingState
+        self.warnings = warnings
+        self.customPayload = customPayload
     }
 }
 

@@ -3,22 +3,26 @@ import KVCore
 
 /// Turns protocol results into `QueryResult`s with decoded values.
 enum ResultDecoding {
-    /// Decodes a RESULT. `knownColumns` are used when the rows carry No_metadata (an EXECUTE
-    /// whose prepared result described the columns).
-    static func decode(_ result: ResultMessage, knownColumns: [ColumnSpecification]?, text: String,
-                       keyspace: String?) throws(KVClientError) -> QueryResult {
+    /// Decodes the RESULT `result` carried by `response`. `knownColumns` are used when the rows
+    /// carry No_metadata (an EXECUTE whose prepared result described the columns). A page
+    /// keeps the response's warnings and custom payload.
+    static func decode(_ result: ResultMessage, of response: DecodedResponse, knownColumns: [ColumnSpecification]?,
+                       text: String, keyspace: String?) throws(KVClientError) -> QueryResult {
         switch result {
         case .void: return .void
         case .setKeyspace(let name): return .setKeyspace(name)
         case .schemaChange(let change): return .schemaChange(change)
         case .prepared(let prepared):
             return .prepared(PreparedStatement(text: text, keyspace: keyspace, result: prepared))
-        case .rows(let rows): return .rows(try decodePage(rows, knownColumns: knownColumns))
+        case .rows(let rows):
+            return .rows(try decodePage(rows, knownColumns: knownColumns, warnings: response.warnings,
+                                        customPayload: nonNullEntries(response.customPayload)))
         }
     }
 
     /// Decodes every cell of a Rows result.
-    static func decodePage(_ rows: RowsResult, knownColumns: [ColumnSpecification]?) throws(KVClientError) -> ResultPage {
+    static func decodePage(_ rows: RowsResult, knownColumns: [ColumnSpecification]?, warnings: [String],
+                           customPayload: [String: [UInt8]]) throws(KVClientError) -> ResultPage {
         guard let specifications = rows.metadata.columns ?? knownColumns,
               specifications.count == rows.metadata.columnCount else {
             throw .protocolError("rows without column metadata")
@@ -34,7 +38,14 @@ enum ResultDecoding {
             }
             decoded.append(Row(columns: columns, values: values))
         }
-        return ResultPage(columns: columns, rows: decoded, pagingState: rows.metadata.pagingState)
+        return ResultPage(columns: columns, rows: decoded, pagingState: rows.metadata.pagingState,
+                          warnings: warnings, customPayload: customPayload)
+    }
+
+    /// A `[bytes map]` without its null values (a key with no value says nothing).
+    private static func nonNullEntries(_ map: [String: [UInt8]?]?) -> [String: [UInt8]] {
+        guard let map else { return [:] }
+        return map.compactMapValues { $0 }
     }
 
     /// A null cell, or an empty one of a type whose empty value means nothing (the drivers

@@ -8,23 +8,15 @@ public struct RowSequence: AsyncSequence, Sendable {
     public typealias Element = Row
     public typealias Failure = KVClientError
 
-    /// What to run.
-    enum Statement: Sendable {
-        case simple(String, [CQLValue?])
-        case prepared(PreparedStatement, [CQLValue?])
-    }
-
     /// The most consecutive empty pages followed before giving up (a server that keeps
     /// answering "more" with no rows would otherwise loop forever).
     public static let maxConsecutiveEmptyPages = 10_000
 
-    let client: KVClient
-    let statement: Statement
-    let options: StatementOptions
+    let pages: PageSequence
 
     /// Starts an iteration at the first page (or at `options.pagingState`).
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(client: client, statement: statement, options: options)
+        AsyncIterator(pages: pages.makeAsyncIterator())
     }
 
     /// Fetches pages as rows are consumed.
@@ -32,53 +24,31 @@ public struct RowSequence: AsyncSequence, Sendable {
         public typealias Element = Row
         public typealias Failure = KVClientError
 
-        private let client: KVClient
-        private let statement: Statement
-        private var options: StatementOptions
+        private var pages: PageSequence.AsyncIterator
         private var page: [Row] = []
         private var index = 0
-        private var finished = false
         /// The columns of the last page fetched (nil before the first).
         public private(set) var columns: ResultColumns?
 
-        init(client: KVClient, statement: Statement, options: StatementOptions) {
-            self.client = client
-            self.statement = statement
-            self.options = options
+        init(pages: PageSequence.AsyncIterator) {
+            self.pages = pages
         }
 
         /// The next row, fetching the next page when this one is used up; nil at the end.
         public mutating func next() async throws(KVClientError) -> Row? {
             var emptyPages = 0
             while index == page.count {
-                guard !finished else { return nil }
                 guard emptyPages < RowSequence.maxConsecutiveEmptyPages else {
                     throw .protocolError("\(emptyPages) consecutive empty pages")
                 }
-                try await fetch()
+                guard let fetched = try await pages.next() else { return nil }
+                columns = fetched.columns
+                page = fetched.rows
+                index = 0
                 emptyPages += 1
             }
             defer { index += 1 }
             return page[index]
-        }
-
-        private mutating func fetch() async throws(KVClientError) {
-            let result: QueryResult
-            switch statement {
-            case .simple(let text, let values): result = try await client.execute(text, values, options: options)
-            case .prepared(let prepared, let values): result = try await client.execute(prepared, values, options: options)
-            }
-            guard case .rows(let fetched) = result else {
-                finished = true
-                page = []
-                index = 0
-                return
-            }
-            columns = fetched.columns
-            page = fetched.rows
-            index = 0
-            options.pagingState = fetched.pagingState
-            finished = fetched.pagingState == nil
         }
     }
 }

@@ -1,12 +1,12 @@
 import ArgumentParser
 
-/// `kvcli`: local clusters, cluster status, the CQL shell and load testing.
+/// `kvcli`: local clusters, cluster status, the CQL shell, segments and load testing.
 @main
 struct KVCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kvcli",
         abstract: "Run and inspect kvstore clusters.",
-        subcommands: [ClusterCommand.self, StatusCommand.self, CQLCommand.self, BenchCommand.self]
+        subcommands: [ClusterCommand.self, StatusCommand.self, CQLCommand.self, SegmentCommand.self, BenchCommand.self]
     )
 }
 

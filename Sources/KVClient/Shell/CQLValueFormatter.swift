@@ -18,14 +18,14 @@ public enum CQLValueFormatter {
     private static func format(_ value: CQLValue, type: CQLDataType?, nested: Bool) -> String {
         switch value {
         case .ascii(let text), .text(let text): return nested ? quote(text) : text
-        case .list(let elements): return "[" + elements.map { inner($0, elementType(type, 0)) }.joined(separator: ", ") + "]"
-        case .set(let elements): return "{" + elements.map { inner($0, elementType(type, 0)) }.joined(separator: ", ") + "}"
+        case .list(let elements): return "[" + elements.map { inner($0, type.elementType(at: 0)) }.joined(separator: ", ") + "]"
+        case .set(let elements): return "{" + elements.map { inner($0, type.elementType(at: 0)) }.joined(separator: ", ") + "}"
         case .map(let entries):
-            let keyType = elementType(type, 0), valueType = elementType(type, 1)
+            let keyType = type.elementType(at: 0), valueType = type.elementType(at: 1)
             return "{" + entries.map { inner($0.key, keyType) + ": " + inner($0.value, valueType) }
                 .joined(separator: ", ") + "}"
         case .tuple(let fields):
-            return "(" + fields.enumerated().map { innerOptional($0.element, elementType(type, $0.offset)) }
+            return "(" + fields.enumerated().map { innerOptional($0.element, type.elementType(at: $0.offset)) }
                 .joined(separator: ", ") + ")"
         case .udt(let fields): return formatUDT(fields, type: type)
         default: return formatScalar(value)
@@ -48,15 +48,6 @@ public enum CQLValueFormatter {
             return name + ": " + innerOptional(field, index < declared.count ? declared[index].type : nil)
         }
         return "{" + parts.joined(separator: ", ") + "}"
-    }
-
-    private static func elementType(_ type: CQLDataType?, _ position: Int) -> CQLDataType? {
-        switch type?.unfrozen {
-        case .list(let element), .set(let element): return element
-        case .map(let key, let value): return position == 0 ? key : value
-        case .tuple(let elements): return position < elements.count ? elements[position] : nil
-        default: return nil
-        }
     }
 
     private static func formatScalar(_ value: CQLValue) -> String {
