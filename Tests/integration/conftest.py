@@ -5,6 +5,7 @@ import os
 import subprocess
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -144,3 +145,40 @@ def cluster():
                 with open(log) as file:
                     print(f"--- node {index} log (tail) ---\n" + "".join(file.readlines()[-30:]))
         run_kvcli("cluster", "clear", "--dir", directory, check=False)
+
+
+def admin_request(address, method, path):
+    """(HTTP status, parsed JSON body) of `method path` on the node's admin port."""
+    request = urllib.request.Request(f"http://{address}:{ADMIN_PORT}{path}", method=method,
+                                     data=b"" if method == "POST" else None)
+    try:
+        with urllib.request.urlopen(request, timeout=600) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def table_id(session, keyspace, table):
+    """The table's id as its SSTable files name it (32 hex digits)."""
+    row = session.execute("SELECT id FROM system_schema.tables WHERE keyspace_name = %s AND table_name = %s",
+                          [keyspace, table]).one()
+    return row[0].hex
+
+
+def sstables(cluster, index, table):
+    """Names of node `index`'s SSTable files of the table with id `table`."""
+    directory = os.path.join(cluster.directory, f"node{index}", "data", "data")
+    return sorted(name for name in os.listdir(directory) if name.startswith(table + "-") and name.endswith(".sst"))
+
+
+def node_pid(cluster, index):
+    """The pid of node `index`'s kvnode process (from the pid file `kvcli cluster start` writes)."""
+    with open(os.path.join(cluster.directory, f"node{index}", "kvnode.pid")) as file:
+        return int(file.read().strip())
+
+
+def process_memory_kib(pid):
+    """{"VmRSS": KiB, "VmHWM": KiB} of a running process, from /proc."""
+    with open(f"/proc/{pid}/status") as file:
+        fields = dict(line.split(":", 1) for line in file if line.startswith(("VmRSS", "VmHWM")))
+    return {name: int(value.split()[0]) for name, value in fields.items()}
