@@ -211,13 +211,18 @@ def pages(session, statement, parameters=None, paging_state=None):
             return
 
 
-def load_wide_partitions(session, table, partitions, rows, values=10, concurrency=16):
+def load_wide_partitions(session, table, partitions, rows, value=lambda p, c: c % 10, concurrency=16):
     """Fills (p, c, v) rows fast: for each partition p in `partitions`, c in 0..<rows with
-    v = c % values. One `UPDATE ... WHERE p = ? AND c IN ?` writes every row of a partition
+    v = value(p, c). One `UPDATE ... WHERE p = ? AND c IN ?` writes every row of a partition
     with one value: about 110k rows/s on the debug build and 2 cores, where a prepared INSERT
     per row (alone or in UNLOGGED batches of 20-100) reaches about 20k and batches of 1,000
     only 4k (the cost per batched statement grows with the batch size)."""
     from cassandra.concurrent import execute_concurrent_with_args
     update = session.prepare(f"UPDATE {table} SET v = ? WHERE p = ? AND c IN ?")
-    arguments = [(v, p, list(range(v, rows, values))) for p in partitions for v in range(values)]
+    arguments = []
+    for p in partitions:
+        clusterings = {}
+        for c in range(rows):
+            clusterings.setdefault(value(p, c), []).append(c)
+        arguments += [(v, p, cs) for v, cs in clusterings.items()]
     execute_concurrent_with_args(session, update, arguments, concurrency=concurrency, raise_on_first_error=True)
