@@ -185,14 +185,15 @@ def process_memory_kib(pid):
 
 
 @contextlib.contextmanager
-def pinned_session(address, keyspace):
-    """A QUORUM session on `keyspace` whose every request — each page of a scan too — has the
-    node at `address` as its coordinator."""
+def pinned_session(address, keyspace, consistency="QUORUM"):
+    """A session on `keyspace` at `consistency` (a level's name) whose every request — each
+    page of a scan too — has the node at `address` as its coordinator. Filtered scans at ONE
+    are evaluated on the replicas, at other levels on the coordinator."""
     from cassandra import ConsistencyLevel
     from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, ExecutionProfile
     from cassandra.policies import WhiteListRoundRobinPolicy
     profile = ExecutionProfile(load_balancing_policy=WhiteListRoundRobinPolicy([address]),
-                               consistency_level=ConsistencyLevel.QUORUM)
+                               consistency_level=ConsistencyLevel.name_to_value[consistency])
     connection = Cluster([address], execution_profiles={EXEC_PROFILE_DEFAULT: profile})
     try:
         yield connection.connect(keyspace)

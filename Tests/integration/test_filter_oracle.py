@@ -1,7 +1,8 @@
 """The filter oracle: random profiles — with nulls, overwrites, deleted rows and columns, and
 expired TTLs — are written to the 3-node cluster and mirrored in SQLite; hundreds of random
 filters (trees of AND, OR, NOT over every predicate kind) must select exactly the keys SQLite
-selects for the same predicate over the same data.
+selects for the same predicate over the same data, whether the replicas evaluate the filter
+(reads at ONE) or the coordinator does (QUORUM).
 
 SQLite's model: scalar columns as columns; a set as rows of `tags(id, tag)` and a map as
 rows of `attrs(id, key, value)`, so `CONTAINS` is `EXISTS` (false on an empty or null
@@ -19,6 +20,7 @@ import pytest
 from conftest import quorum_session
 
 cassandra = pytest.importorskip("cassandra")
+from cassandra import ConsistencyLevel  # noqa: E402
 from cassandra.concurrent import execute_concurrent_with_args  # noqa: E402
 from cassandra.query import SimpleStatement  # noqa: E402
 
@@ -31,6 +33,7 @@ COUNTRIES = ["JP", "US", "FR", "DE", "BR", "jp", ""]
 PLANS = ["free", "pro", "team"]
 TAGS = ["a", "b", "c", "d"]
 KEYS = ["x", "y", "z"]
+READ_LEVELS = [ConsistencyLevel.ONE, ConsistencyLevel.QUORUM]
 
 
 def maybe(rng, value, null_share=0.2):
@@ -182,6 +185,8 @@ def loaded(cluster):
     with quorum_session(KEYSPACE) as session:
         session.execute("CREATE TABLE t (id int PRIMARY KEY, country text, age int, score double, push boolean, "
                         "plan text, tags set<text>, attrs map<text, int>)")
+        # Writes at ALL: a filter read at ONE (evaluated on the replicas) sees every one.
+        session.cluster.profile_manager.default.consistency_level = ConsistencyLevel.ALL
         insert = session.prepare("INSERT INTO t (id, country, age, score, push, plan, tags, attrs) "
                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         profiles = [random_profile(rng, key) for key in range(ROWS)]
@@ -193,14 +198,17 @@ def loaded(cluster):
 
 
 def check_random_filters(session, mirror, rng, count):
-    """Runs `count` random filters; each must select exactly the keys SQLite selects."""
+    """Runs `count` random filters, at ONE (evaluated on the replicas) or QUORUM (on the
+    coordinator); each must select exactly the keys SQLite selects."""
     nonempty = 0
     for index in range(count):
         cql, sql = random_filter(rng)
-        got = sorted(row.id for row in session.execute(SimpleStatement(f"SELECT id FROM t WHERE {cql} ALLOW FILTERING",
-                                                                      fetch_size=rng.choice([100, 5000]))))
+        consistency = rng.choice(READ_LEVELS)
+        statement = SimpleStatement(f"SELECT id FROM t WHERE {cql} ALLOW FILTERING",
+                                    fetch_size=rng.choice([100, 5000]), consistency_level=consistency)
+        got = sorted(row.id for row in session.execute(statement))
         wanted = mirror.keys(sql)
-        assert got == wanted, f"filter {index}: {cql}\nSQLite: {sql}"
+        assert got == wanted, f"filter {index} at {ConsistencyLevel.value_to_name[consistency]}: {cql}\nSQLite: {sql}"
         nonempty += bool(wanted)
     assert nonempty > count // 3, "the filters must select something often enough to mean anything"
 
@@ -214,7 +222,9 @@ def test_count_matches_sqlite(loaded):
     session, _, mirror, rng = loaded
     for _ in range(20):
         cql, sql = random_filter(rng)
-        count = session.execute(f"SELECT count(*) FROM t WHERE {cql} ALLOW FILTERING").one()[0]
+        statement = SimpleStatement(f"SELECT count(*) FROM t WHERE {cql} ALLOW FILTERING",
+                                    consistency_level=rng.choice(READ_LEVELS))
+        count = session.execute(statement).one()[0]
         assert count == len(mirror.keys(sql)), cql
 
 

@@ -2,8 +2,9 @@
 of pages, when resumed from a saved paging state in a new session through another
 coordinator, with LIMIT, and while other clients write.
 
-The assertions hold wherever the filter is evaluated (coordinator or replicas) and however
-the ring is split into ranges; they check sets of keys, never timings. The module's keyspace
+Scans run at ONE, where the replicas evaluate the filter, and at QUORUM, where the
+coordinator does; the assertions hold either way and however the ring is split into ranges.
+They check sets of keys, never timings. Writes are at ALL, so a read at ONE sees them all. The module's keyspace
 is dropped when it ends.
 """
 import threading
@@ -13,6 +14,7 @@ import pytest
 from conftest import load_wide_partitions, pages, pinned_session, quorum_session
 
 cassandra = pytest.importorskip("cassandra")
+from cassandra import ConsistencyLevel  # noqa: E402
 from cassandra.query import SimpleStatement  # noqa: E402
 
 KEYSPACE = "scanpaging"
@@ -25,6 +27,7 @@ EXPECTED = {(p, c) for p in range(PARTITIONS) for c in range(ROWS_PER_PARTITION)
 @pytest.fixture(scope="module")
 def loaded(cluster):
     with quorum_session(KEYSPACE) as session:
+        session.cluster.profile_manager.default.consistency_level = ConsistencyLevel.ALL
         session.execute("CREATE TABLE t (p int, c int, v int, PRIMARY KEY (p, c))")
         load_wide_partitions(session, "t", range(PARTITIONS), ROWS_PER_PARTITION)
         yield session
@@ -50,8 +53,12 @@ def assert_exactly_expected(keys):
     assert not missing and not extra, f"{len(missing)} missing (e.g. {sorted(missing)[:5]}), {len(extra)} extra"
 
 
-def test_a_paged_filtered_scan_returns_every_match_once(loaded):
-    with pinned_session("127.0.0.1", KEYSPACE) as session:
+LEVELS = pytest.mark.parametrize("consistency", ["ONE", "QUORUM"])
+
+
+@LEVELS
+def test_a_paged_filtered_scan_returns_every_match_once(loaded, consistency):
+    with pinned_session("127.0.0.1", KEYSPACE, consistency) as session:
         keys, page_count = [], 0
         for rows, _ in pages(session, filtered(fetch_size=500)):
             assert len(rows) <= 500
@@ -61,22 +68,24 @@ def test_a_paged_filtered_scan_returns_every_match_once(loaded):
     assert page_count >= len(EXPECTED) // 500
 
 
-def test_a_scan_resumed_from_its_paging_state_elsewhere_completes_it_exactly(loaded):
+@LEVELS
+def test_a_scan_resumed_from_its_paging_state_elsewhere_completes_it_exactly(loaded, consistency):
     keys = []
-    with pinned_session("127.0.0.1", KEYSPACE) as first:
+    with pinned_session("127.0.0.1", KEYSPACE, consistency) as first:
         for page_number, (rows, paging_state) in enumerate(pages(first, filtered(fetch_size=700))):
             keys += keys_of(rows)
             if page_number == 9:
                 break
     assert paging_state is not None and len(keys) > 0
-    with pinned_session("127.0.0.2", KEYSPACE) as second:
+    with pinned_session("127.0.0.2", KEYSPACE, consistency) as second:
         for rows, _ in pages(second, filtered(fetch_size=900), paging_state=paging_state):
             keys += keys_of(rows)
     assert_exactly_expected(keys)
 
 
-def test_limit_with_a_filter_counts_matching_rows_across_pages_and_resumption(loaded):
-    with pinned_session("127.0.0.3", KEYSPACE) as session:
+@pytest.mark.parametrize("consistency", ["ONE"])
+def test_limit_with_a_filter_counts_matching_rows_across_pages_and_resumption(loaded, consistency):
+    with pinned_session("127.0.0.3", KEYSPACE, consistency) as session:
         keys = keys_of(session.execute(filtered(fetch_size=100, limit=1234)))
         assert len(keys) == 1234 and len(set(keys)) == 1234 and set(keys) <= EXPECTED
         everything = keys_of(session.execute(filtered(fetch_size=5000, limit=len(EXPECTED) + 10)))
@@ -86,14 +95,17 @@ def test_limit_with_a_filter_counts_matching_rows_across_pages_and_resumption(lo
             keys += keys_of(rows)
             if page_number == 2:
                 break
-    with pinned_session("127.0.0.1", KEYSPACE) as other:
+    with pinned_session("127.0.0.1", KEYSPACE, consistency) as other:
         for rows, _ in pages(other, filtered(fetch_size=300, limit=2500), paging_state=paging_state):
             keys += keys_of(rows)
     assert len(keys) == 2500 and len(set(keys)) == 2500 and set(keys) <= EXPECTED
 
 
-def test_count_with_the_filter(loaded):
-    assert loaded.execute(f"SELECT count(*) FROM t WHERE {FILTER} ALLOW FILTERING").one()[0] == len(EXPECTED)
+@LEVELS
+def test_count_with_the_filter(loaded, consistency):
+    statement = SimpleStatement(f"SELECT count(*) FROM t WHERE {FILTER} ALLOW FILTERING",
+                                consistency_level=ConsistencyLevel.name_to_value[consistency])
+    assert loaded.execute(statement).one()[0] == len(EXPECTED)
 
 
 # --- a scan while other clients write ---
@@ -107,7 +119,8 @@ class Writes:
     matching to not matching and back, rows updated between values that never match, rows
     deleted, and new rows, half of them matching."""
 
-    def __init__(self):
+    def __init__(self, table):
+        self.table = table
         initial = [(p, c) for p in range(LIVE_PARTITIONS) for c in range(LIVE_ROWS)]
         self.flipped = {(p, c) for p, c in initial if p % 10 == 0}  # v -> (v + 5) % 10
         self.still_unmatched = {(p, c) for p, c in initial if p % 10 == 1 and c % 10 >= 5}  # v -> 5 + (v + 1) % 5
@@ -121,8 +134,8 @@ class Writes:
 
     def chunks(self, session, count):
         """The writes as `count` callables, each doing a share of every kind."""
-        update = session.prepare("UPDATE live SET v = ? WHERE p = ? AND c = ?")
-        delete = session.prepare("DELETE FROM live WHERE p = ? AND c = ?")
+        update = session.prepare(f"UPDATE {self.table} SET v = ? WHERE p = ? AND c = ?")
+        delete = session.prepare(f"DELETE FROM {self.table} WHERE p = ? AND c = ?")
         work = ([(update, ((c + 5) % 10, p, c)) for p, c in sorted(self.flipped)]
                 + [(update, (5 + (c + 1) % 5, p, c)) for p, c in sorted(self.still_unmatched)]
                 + [(delete, (p, c)) for p, c in sorted(self.deleted)]
@@ -136,11 +149,12 @@ def execute_each(session, share):
     execute_concurrent(session, share, concurrency=16, raise_on_first_error=True)
 
 
-def test_a_scan_during_writes_returns_every_unchanged_match_once_and_nothing_that_never_matched(loaded):
-    session = loaded
-    session.execute("CREATE TABLE live (p int, c int, v int, PRIMARY KEY (p, c))")
-    load_wide_partitions(session, "live", range(LIVE_PARTITIONS), LIVE_ROWS)
-    writes = Writes()
+@LEVELS
+def test_a_scan_during_writes_returns_every_unchanged_match_once_and_nothing_that_never_matched(loaded, consistency):
+    session, table = loaded, f"live_{consistency.lower()}"
+    session.execute(f"CREATE TABLE {table} (p int, c int, v int, PRIMARY KEY (p, c))")
+    load_wide_partitions(session, table, range(LIVE_PARTITIONS), LIVE_ROWS)
+    writes = Writes(table)
     chunks = writes.chunks(session, 40)
     chunk_done = threading.Semaphore(0)
     failures = []
@@ -156,8 +170,8 @@ def test_a_scan_during_writes_returns_every_unchanged_match_once_and_nothing_tha
 
     thread = threading.Thread(target=writer)
     rows_seen, page_count = [], 0
-    with pinned_session("127.0.0.2", KEYSPACE) as scanner:
-        statement = SimpleStatement("SELECT p, c, v FROM live WHERE v < 5 ALLOW FILTERING", fetch_size=150)
+    with pinned_session("127.0.0.2", KEYSPACE, consistency) as scanner:
+        statement = SimpleStatement(f"SELECT p, c, v FROM {table} WHERE v < 5 ALLOW FILTERING", fetch_size=150)
         for rows, _ in pages(scanner, statement):
             if page_count == 0:
                 thread.start()
@@ -179,7 +193,7 @@ def test_a_scan_during_writes_returns_every_unchanged_match_once_and_nothing_tha
     assert returned <= writes.initial | writes.new
     # After the writes, a scan sees exactly their result.
     after = {(row.p, row.c) for row in session.execute(SimpleStatement(
-        "SELECT p, c FROM live WHERE v < 5 ALLOW FILTERING", fetch_size=1000))}
+        f"SELECT p, c FROM {table} WHERE v < 5 ALLOW FILTERING", fetch_size=1000))}
     final = {(p, c) for p, c in writes.initial - writes.deleted
              if ((c + 5) % 10 if (p, c) in writes.flipped else c % 10) < 5} | {k for k in writes.new if k[1] % 10 < 5}
     assert after == final
