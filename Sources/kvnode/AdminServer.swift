@@ -35,7 +35,7 @@ final class AdminServer: Sendable {
             }
         do {
             let channel = try await bootstrap.bind(host: host, port: port).get()
-            logger.info("admin HTTP listening on \(host):\(port)")
+            logger.info("admin HTTP listening on \(host):\(channel.localAddress?.port ?? port)")
             return AdminServer(channel: channel)
         } catch {
             throw ConfigurationError(description: "admin_port: cannot listen on \(host):\(port): \(error)")
@@ -43,6 +43,9 @@ final class AdminServer: Sendable {
     }
 
     private init(channel: any Channel) { self.channel = channel }
+
+    /// The port it listens on (the one the system chose when started with port 0).
+    var port: Int? { channel.localAddress?.port }
 
     func close() async { try? await channel.close() }
 }
