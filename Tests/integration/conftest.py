@@ -43,9 +43,10 @@ def all_up(addresses=("127.0.0.1", "127.0.0.2", "127.0.0.3")):
 
 
 @contextlib.contextmanager
-def quorum_session(keyspace, row_factory=None):
-    """A driver session on a fresh RF 3 keyspace of the 3-node test cluster, dropped after.
-    Reads and writes default to QUORUM, so every read sees the writes acknowledged before."""
+def quorum_session(keyspace, row_factory=None, replication_factor=3):
+    """A driver session on a fresh keyspace (RF 3 unless told) of the 3-node test cluster,
+    dropped after. Reads and writes default to QUORUM, so every read sees the writes
+    acknowledged before."""
     from cassandra import ConsistencyLevel
     from cassandra.cluster import Cluster
     wait_until(all_up, 30)
@@ -58,7 +59,7 @@ def quorum_session(keyspace, row_factory=None):
             profile.row_factory = row_factory
         session.execute(f"DROP KEYSPACE IF EXISTS {keyspace}")
         session.execute(f"CREATE KEYSPACE {keyspace} WITH replication = "
-                        "{'class': 'SimpleStrategy', 'replication_factor': 3}")
+                        f"{{'class': 'SimpleStrategy', 'replication_factor': {replication_factor}}}")
         session.set_keyspace(keyspace)
         yield session
         try:

@@ -11,36 +11,26 @@ import time
 
 import pytest
 
-from conftest import (all_up, load_wide_partitions, node_pid, pinned_session, process_memory_kib, wait_until)
+from conftest import load_wide_partitions, node_pid, pinned_session, process_memory_kib, quorum_session
 
 cassandra = pytest.importorskip("cassandra")
-from cassandra.cluster import Cluster  # noqa: E402
 from cassandra.query import SimpleStatement  # noqa: E402
 
 KEYSPACE = "scanmemory"
 PARTITIONS = 2030
 ROWS_PER_PARTITION = 1000
-MEMORY_GROWTH_CAP_MIB = 256  # 2M rows held at ~100+ bytes each would pass it
+MEMORY_GROWTH_CAP_MIB = 256  # streaming grows ~25 MiB here; 2M rows held as values (~150 B each) ~300 MB
 
 
 @pytest.fixture(scope="module")
 def loaded(cluster):
-    wait_until(all_up, 30)
-    connection = Cluster(["127.0.0.1"])
-    try:
-        session = connection.connect()
-        session.execute(f"CREATE KEYSPACE {KEYSPACE} WITH replication = "
-                        "{'class': 'SimpleStrategy', 'replication_factor': 1}")
-        session.set_keyspace(KEYSPACE)
+    with quorum_session(KEYSPACE, replication_factor=1) as session:
         session.execute("CREATE TABLE t (p int, c int, v int, PRIMARY KEY (p, c))")
         started = time.monotonic()
         load_wide_partitions(session, "t", range(PARTITIONS), ROWS_PER_PARTITION, value=lambda p, c: p % 100)
         print(f"loaded {PARTITIONS * ROWS_PER_PARTITION} rows in {time.monotonic() - started:.1f} s")
         cluster.kvcli("flush")
         yield cluster
-        session.execute(f"DROP KEYSPACE {KEYSPACE}")
-    finally:
-        connection.shutdown()
 
 
 class PeakMemory:
