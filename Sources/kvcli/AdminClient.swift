@@ -22,11 +22,28 @@ enum AdminClient {
         }
     }
 
+    /// Asks the node to run a maintenance operation (`/flush`, `/compact`) on every table and
+    /// waits for it; returns how many tables it did.
+    static func maintain(_ path: String, host: String, port: Int, timeoutMs: Int) throws -> Int {
+        let body = try exchange("POST", path, host: host, port: port, timeoutMs: timeoutMs)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Int],
+              object.count == 1, let count = object.values.first else {
+            throw Failure(description: "\(host):\(port) answered POST \(path) with \(String(decoding: body, as: UTF8.self))")
+        }
+        return count
+    }
+
     /// The body of `GET path`, or throws when the node cannot be reached or answers an error.
     static func get(_ path: String, host: String, port: Int, timeoutMs: Int) throws -> [UInt8] {
+        try exchange("GET", path, host: host, port: port, timeoutMs: timeoutMs)
+    }
+
+    /// The body of the answer to `method path` (no request body), or throws when the node
+    /// cannot be reached or answers an error (the error's body included).
+    static func exchange(_ method: String, _ path: String, host: String, port: Int, timeoutMs: Int) throws -> [UInt8] {
         let socket = try connect(host: host, port: port, timeoutMs: timeoutMs)
         defer { close(socket) }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n".utf8)
+        let request = Array("\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
         guard request.withUnsafeBytes({ send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count else {
             throw Failure(description: "cannot send to \(host):\(port)")
         }
@@ -76,7 +93,8 @@ enum AdminClient {
         }
         let statusLine = String(decoding: response[..<headEnd.lowerBound], as: UTF8.self).split(separator: "\r\n").first ?? ""
         guard statusLine.split(separator: " ").dropFirst().first == "200" else {
-            throw Failure(description: "\(host):\(port) answered \(statusLine)")
+            let detail = String(decoding: response[headEnd.upperBound...], as: UTF8.self)
+            throw Failure(description: "\(host):\(port) answered \(statusLine)" + (detail.isEmpty ? "" : ": \(detail)"))
         }
         return Array(response[headEnd.upperBound...])
     }

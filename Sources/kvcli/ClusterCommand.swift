@@ -9,7 +9,8 @@ struct ClusterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
         abstract: "Run a local multi-node cluster on loopback addresses.",
-        subcommands: [Start.self, Stop.self, Status.self, Kill.self, Restart.self, Logs.self, Clear.self]
+        subcommands: [Start.self, Stop.self, Status.self, Kill.self, Restart.self, Logs.self, Clear.self,
+                      Flush.self, Compact.self]
     )
 }
 
@@ -144,6 +145,22 @@ extension ClusterCommand {
         }
     }
 
+    struct Flush: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Flush every table's memtable to SSTables on every running node (or one node).")
+        @OptionGroup var maintenance: MaintenanceOptions
+
+        func run() throws { try maintenance.run("/flush", done: "flushed") }
+    }
+
+    struct Compact: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Flush, then merge each table's SSTables into one (a major compaction), on every running node (or one node).")
+        @OptionGroup var maintenance: MaintenanceOptions
+
+        func run() throws { try maintenance.run("/compact", done: "compacted") }
+    }
+
     struct Clear: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Kill every node and delete the cluster's directory.")
         @OptionGroup var options: ClusterOptions
@@ -158,6 +175,29 @@ extension ClusterCommand {
                 try FileManager.default.removeItem(atPath: cluster.directory)
             }
             print("cleared \(cluster.directory)")
+        }
+    }
+}
+
+/// What `kvcli cluster flush` and `compact` take, and how they ask each node's admin port.
+struct MaintenanceOptions: ParsableArguments {
+    @OptionGroup var options: ClusterOptions
+    @Option(help: "Seconds to wait for each node to finish.") var timeout = 600.0
+    @Argument(help: "Only this node.") var node: Int?
+
+    /// POSTs `path` to each running node in turn; fails on the first node that cannot do it.
+    func run(_ path: String, done: String) throws {
+        let cluster = options.cluster
+        let indexes = node.map { [$0] } ?? cluster.existingNodes().filter { cluster.runningPID($0) != nil }
+        guard !indexes.isEmpty else { throw ValidationError("no running node in \(cluster.directory)") }
+        for index in indexes {
+            do {
+                let tables = try AdminClient.maintain(path, host: cluster.address(index), port: LocalCluster.adminPort,
+                                                      timeoutMs: Int(timeout * 1000))
+                print("node \(index): \(done) \(tables) table(s)")
+            } catch {
+                throw ValidationError("node \(index): \(error)")
+            }
         }
     }
 }

@@ -77,7 +77,9 @@ final class NodeRunner: Sendable {
         // drivers reading system.peers) can connect to it at once.
         let statusTask = Task { await self.refreshStatus(gossip: gossip, store: store) }
         let admin = try await AdminServer.start(host: configuration.listenAddress, port: configuration.adminPort,
-                                                group: group, logger: logger) { [self] path in route(path) }
+                                                group: group, logger: logger) { [self] request in
+            await route(request, maintenance: StoreMaintenance(store: store))
+        }
         await clusterView.refresh()
         let clusterViewTask = Task { await clusterView.run() }
         let hintTask = hints.map { hints in
@@ -302,11 +304,20 @@ final class NodeRunner: Sendable {
 
     // MARK: Status
 
-    private func route(_ path: String) -> (Int, String) {
-        switch path {
-        case "/status": (200, statusJSON.withLock { $0 })
-        case "/health": (200, "{\"status\":\"ok\"}")
-        default: (404, "{\"error\":\"no such path; try /status or /health\"}")
+    /// Answers the admin port: `GET /status`, `GET /health`, `POST /flush`, `POST /compact`.
+    private func route(_ request: AdminRequest, maintenance: StoreMaintenance) async -> AdminResponse {
+        switch (request.method, request.path) {
+        case ("GET", "/status"): return AdminResponse(status: 200, body: statusJSON.withLock { $0 })
+        case ("GET", "/health"): return AdminResponse(status: 200, body: "{\"status\":\"ok\"}")
+        case ("POST", "/flush"): return await maintenance.run(.flush)
+        case ("POST", "/compact"): return await maintenance.run(.compact)
+        case (_, "/status"), (_, "/health"):
+            return AdminResponse(status: 405, body: "{\"error\":\"\(request.path) answers only GET\"}")
+        case (_, "/flush"), (_, "/compact"):
+            return AdminResponse(status: 405, body: "{\"error\":\"\(request.path) answers only POST\"}")
+        default:
+            return AdminResponse(status: 404, body: StoreMaintenance.json(
+                ["error": "no such path \(request.path); try GET /status, GET /health, POST /flush or POST /compact"]))
         }
     }
 

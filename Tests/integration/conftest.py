@@ -5,6 +5,7 @@ import os
 import subprocess
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -42,9 +43,10 @@ def all_up(addresses=("127.0.0.1", "127.0.0.2", "127.0.0.3")):
 
 
 @contextlib.contextmanager
-def quorum_session(keyspace, row_factory=None):
-    """A driver session on a fresh RF 3 keyspace of the 3-node test cluster, dropped after.
-    Reads and writes default to QUORUM, so every read sees the writes acknowledged before."""
+def quorum_session(keyspace, row_factory=None, replication_factor=3):
+    """A driver session on a fresh keyspace (RF 3 unless told) of the 3-node test cluster,
+    dropped after. Reads and writes default to QUORUM, so every read sees the writes
+    acknowledged before."""
     from cassandra import ConsistencyLevel
     from cassandra.cluster import Cluster
     wait_until(all_up, 30)
@@ -57,7 +59,7 @@ def quorum_session(keyspace, row_factory=None):
             profile.row_factory = row_factory
         session.execute(f"DROP KEYSPACE IF EXISTS {keyspace}")
         session.execute(f"CREATE KEYSPACE {keyspace} WITH replication = "
-                        "{'class': 'SimpleStrategy', 'replication_factor': 3}")
+                        f"{{'class': 'SimpleStrategy', 'replication_factor': {replication_factor}}}")
         session.set_keyspace(keyspace)
         yield session
         try:
@@ -144,3 +146,85 @@ def cluster():
                 with open(log) as file:
                     print(f"--- node {index} log (tail) ---\n" + "".join(file.readlines()[-30:]))
         run_kvcli("cluster", "clear", "--dir", directory, check=False)
+
+
+def admin_request(address, method, path):
+    """(HTTP status, parsed JSON body) of `method path` on the node's admin port."""
+    request = urllib.request.Request(f"http://{address}:{ADMIN_PORT}{path}", method=method,
+                                     data=b"" if method == "POST" else None)
+    try:
+        with urllib.request.urlopen(request, timeout=600) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def table_id(session, keyspace, table):
+    """The table's id as its SSTable files name it (32 hex digits)."""
+    row = session.execute("SELECT id FROM system_schema.tables WHERE keyspace_name = %s AND table_name = %s",
+                          [keyspace, table]).one()
+    return row[0].hex
+
+
+def sstables(cluster, index, table):
+    """Names of node `index`'s SSTable files of the table with id `table`."""
+    directory = os.path.join(cluster.directory, f"node{index}", "data", "data")
+    return sorted(name for name in os.listdir(directory) if name.startswith(table + "-") and name.endswith(".sst"))
+
+
+def node_pid(cluster, index):
+    """The pid of node `index`'s kvnode process (from the pid file `kvcli cluster start` writes)."""
+    with open(os.path.join(cluster.directory, f"node{index}", "kvnode.pid")) as file:
+        return int(file.read().strip())
+
+
+def process_memory_kib(pid):
+    """{"VmRSS": KiB, "VmHWM": KiB} of a running process, from /proc."""
+    with open(f"/proc/{pid}/status") as file:
+        fields = dict(line.split(":", 1) for line in file if line.startswith(("VmRSS", "VmHWM")))
+    return {name: int(value.split()[0]) for name, value in fields.items()}
+
+
+@contextlib.contextmanager
+def pinned_session(address, keyspace, consistency="QUORUM"):
+    """A session on `keyspace` at `consistency` (a level's name) whose every request — each
+    page of a scan too — has the node at `address` as its coordinator. Filtered scans at ONE
+    are evaluated on the replicas, at other levels on the coordinator."""
+    from cassandra import ConsistencyLevel
+    from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, ExecutionProfile
+    from cassandra.policies import WhiteListRoundRobinPolicy
+    profile = ExecutionProfile(load_balancing_policy=WhiteListRoundRobinPolicy([address]),
+                               consistency_level=ConsistencyLevel.name_to_value[consistency])
+    connection = Cluster([address], execution_profiles={EXEC_PROFILE_DEFAULT: profile})
+    try:
+        yield connection.connect(keyspace)
+    finally:
+        connection.shutdown()
+
+
+def pages(session, statement, parameters=None, paging_state=None):
+    """Yields (rows of one page, paging state for the next) until the last page, one request
+    per page, so a caller can stop and resume elsewhere from a saved paging state."""
+    while True:
+        result = session.execute(statement, parameters, paging_state=paging_state)
+        paging_state = result.paging_state
+        yield result.current_rows, paging_state
+        if paging_state is None:
+            return
+
+
+def load_wide_partitions(session, table, partitions, rows, value=lambda p, c: c % 10, concurrency=16):
+    """Fills (p, c, v) rows fast: for each partition p in `partitions`, c in 0..<rows with
+    v = value(p, c). One `UPDATE ... WHERE p = ? AND c IN ?` writes every row of a partition
+    with one value: about 110k rows/s on the debug build and 2 cores, where a prepared INSERT
+    per row (alone or in UNLOGGED batches of 20-100) reaches about 20k and batches of 1,000
+    only 4k (the cost per batched statement grows with the batch size)."""
+    from cassandra.concurrent import execute_concurrent_with_args
+    update = session.prepare(f"UPDATE {table} SET v = ? WHERE p = ? AND c IN ?")
+    arguments = []
+    for p in partitions:
+        clusterings = {}
+        for c in range(rows):
+            clusterings.setdefault(value(p, c), []).append(c)
+        arguments += [(v, p, cs) for v, cs in clusterings.items()]
+    execute_concurrent_with_args(session, update, arguments, concurrency=concurrency, raise_on_first_error=True)
