@@ -97,35 +97,11 @@ struct CompiledPredicate {
                           _ values: ScanRowValues) -> RowPredicate.Truth {
         let node = nodes[index]
         let operands = children[node.childStart..<node.childStart + node.childCount]
-        switch node.kind {
-        case .leaf:
-            return leaves[node.index].evaluate(values)
-        case .and:
-            var result = RowPredicate.Truth.yes
-            for operand in operands {
-                switch evaluate(operand, nodes, children, values) {
-                case .no: return .no
-                case .unknown: result = .unknown
-                case .yes: break
-                }
-            }
-            return result
-        case .or:
-            var result = RowPredicate.Truth.no
-            for operand in operands {
-                switch evaluate(operand, nodes, children, values) {
-                case .yes: return .yes
-                case .unknown: result = .unknown
-                case .no: break
-                }
-            }
-            return result
-        case .not:
-            switch evaluate(operands.first!, nodes, children, values) {
-            case .yes: return .no
-            case .no: return .yes
-            case .unknown: return .unknown
-            }
+        return switch node.kind {
+        case .leaf: leaves[node.index].evaluate(values)
+        case .and: .all(operands) { evaluate($0, nodes, children, values) }
+        case .or: .any(operands) { evaluate($0, nodes, children, values) }
+        case .not: evaluate(operands.first!, nodes, children, values).negated
         }
     }
 }

@@ -14,7 +14,38 @@ public indirect enum RowPredicate: Sendable, Equatable {
     case or([RowPredicate])
     case not(RowPredicate)
 
-    public enum Truth: Sendable { case yes, no, unknown }
+    public enum Truth: Sendable {
+        case yes, no, unknown
+
+        /// AND of the operands' truths: no if any is no, else unknown if any is unknown.
+        static func all<Operands: Sequence>(_ operands: Operands,
+                                                       _ truth: (Operands.Element) -> Truth) -> Truth {
+            var result = Truth.yes
+            for operand in operands {
+                switch truth(operand) {
+                case .no: return .no
+                case .unknown: result = .unknown
+                case .yes: break
+                }
+            }
+            return result
+        }
+
+        /// OR of the operands' truths: yes if any is yes, else unknown if any is unknown.
+        static func any<Operands: Sequence>(_ operands: Operands,
+                                                       _ truth: (Operands.Element) -> Truth) -> Truth {
+            all(operands) { truth($0).negated }.negated
+        }
+
+        /// NOT: unknown stays unknown.
+        var negated: Truth {
+            switch self {
+            case .yes: .no
+            case .no: .yes
+            case .unknown: .unknown
+            }
+        }
+    }
 
     /// Whether the row whose column values `value(of:)` gives is selected.
     public func selects(_ value: (PredicateColumn) -> [UInt8]?) -> Bool {
@@ -23,35 +54,11 @@ public indirect enum RowPredicate: Sendable, Equatable {
 
     /// The tree's truth when each test's truth is `truth(test)`.
     public func evaluate(_ truth: (ColumnTest) -> Truth) -> Truth {
-        switch self {
-        case .test(let test):
-            return truth(test)
-        case .and(let operands):
-            var result = Truth.yes
-            for operand in operands {
-                switch operand.evaluate(truth) {
-                case .no: return .no
-                case .unknown: result = .unknown
-                case .yes: break
-                }
-            }
-            return result
-        case .or(let operands):
-            var result = Truth.no
-            for operand in operands {
-                switch operand.evaluate(truth) {
-                case .yes: return .yes
-                case .unknown: result = .unknown
-                case .no: break
-                }
-            }
-            return result
-        case .not(let operand):
-            switch operand.evaluate(truth) {
-            case .yes: return .no
-            case .no: return .yes
-            case .unknown: return .unknown
-            }
+        return switch self {
+        case .test(let test): truth(test)
+        case .and(let operands): .all(operands) { $0.evaluate(truth) }
+        case .or(let operands): .any(operands) { $0.evaluate(truth) }
+        case .not(let operand): operand.evaluate(truth).negated
         }
     }
 

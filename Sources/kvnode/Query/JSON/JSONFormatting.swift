@@ -17,23 +17,7 @@ enum JSONFormatting {
         "{" + zip(names, values).map { quoted(cqlName($0)) + ": " + $1 }.joined(separator: ", ") + "}"
     }
 
-    static func quoted(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output + "\""
-    }
+    static func quoted(_ text: String) -> String { JSONText.quoted(text) }
 
     private static func cqlName(_ name: String) -> String {
         let plain = name.first.map { $0.isLowercase && $0.isASCII } == true
