@@ -85,6 +85,7 @@ def build(rows, directory):
     if os.path.exists(marker) and open(marker).read() == str(rows):
         print(f"reusing the SQLite and DuckDB files in {directory}", file=sys.stderr)
         return
+    os.makedirs(directory, exist_ok=True)
     for name in ("profiles.duckdb", "profiles.sqlite", "profiles.rows"):
         if os.path.exists(os.path.join(directory, name)):
             os.remove(os.path.join(directory, name))

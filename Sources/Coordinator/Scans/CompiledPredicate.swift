@@ -53,6 +53,8 @@ struct CompiledPredicate {
     private let nodes: [Node]
     private let children: [Int]
     private let leaves: [Leaf]
+    /// `leaves` without reference counting for the per-row path; `leaves` keeps them alive.
+    private let unretainedLeaves: [Unmanaged<Leaf>]
     /// The tested columns, by slot.
     let columns: [PredicateColumn]
 
@@ -81,6 +83,7 @@ struct CompiledPredicate {
         self.nodes = nodes
         self.children = children
         self.leaves = leaves
+        unretainedLeaves = leaves.map { Unmanaged.passUnretained($0) }
         self.columns = columns
     }
 
@@ -98,7 +101,7 @@ struct CompiledPredicate {
         let node = nodes[index]
         let operands = children[node.childStart..<node.childStart + node.childCount]
         return switch node.kind {
-        case .leaf: leaves[node.index].evaluate(values)
+        case .leaf: unretainedLeaves[node.index]._withUnsafeGuaranteedRef { $0.evaluate(values) }
         case .and: .all(operands) { evaluate($0, nodes, children, values) }
         case .or: .any(operands) { evaluate($0, nodes, children, values) }
         case .not: evaluate(operands.first!, nodes, children, values).negated

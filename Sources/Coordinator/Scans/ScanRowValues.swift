@@ -4,7 +4,10 @@ import LSMStore
 /// The values of the current row of a scan that a filter tests, one slot per column:
 /// scalar cells are kept in place (pointers into the scanner's row, valid until it moves),
 /// collection cells copied, key columns decoded from the storage key only when asked for.
-struct ScanRowValues {
+///
+/// The in-place slots live in memory allocated once per scan, so loading a row retains,
+/// releases and allocates nothing.
+final class ScanRowValues {
     private let columns: [PredicateColumn]
     private let keyLayout: ScanKeyLayout
     /// The slot of each tested static or regular column, by column id.
@@ -14,7 +17,8 @@ struct ScanRowValues {
     /// Cells come in column order: past this id no tested cell follows.
     private let lastCellColumn: UInt32
     private let needsKeys: Bool
-    private var inPlaceValues: [UnsafeRawBufferPointer?]
+    private let hasCollections: Bool
+    private let inPlaceValues: UnsafeMutableBufferPointer<UnsafeRawBufferPointer?>
     private var collectionCells: [[Cell]]
     private var partitionKey: [UInt8] = []
     private var clustering: [UInt8] = []
@@ -28,36 +32,34 @@ struct ScanRowValues {
         keptInPlace = columns.map { ($0.kind == .regular || $0.kind == .staticColumn) && !$0.isMultiCell }
         lastCellColumn = cellSlots.map(\.id).max() ?? 0
         needsKeys = columns.contains { $0.kind == .partitionKey || $0.kind == .clustering }
-        inPlaceValues = Array(repeating: nil, count: columns.count)
+        hasCollections = cellSlots.contains { $0.isMultiCell }
+        inPlaceValues = .allocate(capacity: columns.count)
+        inPlaceValues.initialize(repeating: nil)
         collectionCells = Array(repeating: [], count: columns.count)
     }
 
+    deinit { inPlaceValues.deallocate() }
+
     /// Reads the tested cells of the scanner's current row.
-    mutating func load(from scanner: TableScanner) throws {
-        for slot in inPlaceValues.indices {
-            inPlaceValues[slot] = nil
-            if !collectionCells[slot].isEmpty { collectionCells[slot].removeAll(keepingCapacity: true) }
+    func load(from scanner: TableScanner) throws {
+        for slot in inPlaceValues.indices { inPlaceValues[slot] = nil }
+        if hasCollections {
+            for slot in collectionCells.indices where !collectionCells[slot].isEmpty {
+                collectionCells[slot].removeAll(keepingCapacity: true)
+            }
         }
         if needsKeys {
             partitionKey = scanner.partitionKey
             clustering = scanner.clustering
         }
         guard !cellSlots.isEmpty else { return }
-        let slots = cellSlots, last = lastCellColumn
-        var values = inPlaceValues, collections = collectionCells
-        inPlaceValues = []
-        collectionCells = []
-        defer {
-            inPlaceValues = values
-            collectionCells = collections
-        }
         try scanner.forEachLiveCell { cell in
-            guard cell.column <= last else { return false }
-            for (id, slot, isMultiCell) in slots where id == cell.column {
+            guard cell.column <= lastCellColumn else { return false }
+            for (id, slot, isMultiCell) in cellSlots where id == cell.column {
                 if isMultiCell {
-                    collections[slot].append(cell.materialize())
+                    collectionCells[slot].append(cell.materialize())
                 } else if cell.path.isEmpty {
-                    values[slot] = cell.value
+                    inPlaceValues[slot] = cell.value
                 }
             }
             return true

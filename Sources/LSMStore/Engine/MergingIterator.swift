@@ -8,16 +8,27 @@ final class MergingIterator {
     /// Sources at the current key, by index into `sources`.
     private(set) var group: [Int] = []
     private var heap: [Int] = []
+    /// Each valid source's current key, refreshed whenever the source moves, so that heap
+    /// comparisons touch no source object (perf: retaining and releasing the sources for
+    /// each comparison took a quarter of a filtered scan's CPU).
+    private var keys: [UnsafeRawBufferPointer]
 
     init(_ sources: [any RowSource]) {
         self.sources = sources
+        keys = Array(repeating: UnsafeRawBufferPointer(start: nil, count: 0), count: sources.count)
         heap.reserveCapacity(sources.count)
         group.reserveCapacity(sources.count)
     }
 
     var isValid: Bool { !group.isEmpty }
     /// The current key (valid until the iterator moves).
-    var key: UnsafeRawBufferPointer { sources[group[0]].key }
+    var key: UnsafeRawBufferPointer { keys[group[0]] }
+
+    /// The current row's bytes when a single source holds it (valid until the iterator
+    /// moves); nil when several fragments must be reconciled.
+    var loneValue: UnsafeRawBufferPointer? {
+        group.count == 1 ? sources[group[0]].value : nil
+    }
 
     func seekToFirst() throws {
         for source in sources { try source.seekToFirst() }
@@ -35,24 +46,29 @@ final class MergingIterator {
             try advanceAlone(group[0])
             return
         }
-        for index in group {
-            try sources[index].next()
-            if sources[index].isValid { push(index) }
-        }
+        for index in group where try moveNext(index) { push(index) }
         collectGroup()
+    }
+
+    /// Moves source `index` on and refreshes its key; false once it is exhausted.
+    @inline(__always)
+    private func moveNext(_ index: Int) throws -> Bool {
+        let source = sources[index]
+        try source.next()
+        guard source.isValid else { return false }
+        keys[index] = source.key
+        return true
     }
 
     /// The fast path of a sequential scan: a lone source that, once moved, is still before
     /// every other source stays the group without touching the heap.
     @inline(__always)
     private func advanceAlone(_ index: Int) throws {
-        let source = sources[index]
-        try source.next()
-        guard source.isValid else {
+        guard try moveNext(index) else {
             collectGroup()
             return
         }
-        if let top = heap.first, compareBytes(sources[top].key, source.key) <= 0 {
+        if let top = heap.first, compareBytes(keys[top], keys[index]) <= 0 {
             push(index)
             collectGroup()
         }
@@ -61,7 +77,10 @@ final class MergingIterator {
     private func rebuild() {
         heap.removeAll(keepingCapacity: true)
         group.removeAll(keepingCapacity: true)
-        for index in sources.indices where sources[index].isValid { push(index) }
+        for (index, source) in sources.enumerated() where source.isValid {
+            keys[index] = source.key
+            push(index)
+        }
         collectGroup()
     }
 
@@ -69,8 +88,8 @@ final class MergingIterator {
         group.removeAll(keepingCapacity: true)
         guard let first = popMin() else { return }
         group.append(first)
-        let key = sources[first].key
-        while let top = heap.first, compareBytes(sources[top].key, key) == 0 {
+        let key = keys[first]
+        while let top = heap.first, compareBytes(keys[top], key) == 0 {
             group.append(popMin()!)
         }
     }
@@ -78,7 +97,7 @@ final class MergingIterator {
     // MARK: Heap
 
     @inline(__always) private func precedes(_ left: Int, _ right: Int) -> Bool {
-        let order = compareBytes(sources[left].key, sources[right].key)
+        let order = compareBytes(keys[left], keys[right])
         return order != 0 ? order < 0 : left < right
     }
 

@@ -84,9 +84,8 @@ public final class TableScanner {
                 outerDeletion = DeletionTime.latest(outerDeletion, range.deletion)
             }
         }
-        let group = merging.group
-        if group.count == 1 {
-            rowBytes = merging.sources[group[0]].value
+        if let lone = merging.loneValue {
+            rowBytes = lone
         } else {
             try mergeFragments(clusteringStart: prefixLength)
         }
