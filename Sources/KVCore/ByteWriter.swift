@@ -92,6 +92,27 @@ public struct ByteReader {
     }
 
     @inlinable public mutating func readVarint() throws(DecodeError) -> UInt64 {
+        // Fast paths (scans decode several varints per cell): one byte, and a value that
+        // ends within the next 8 bytes, read with one load and no per-byte bounds check.
+        if remaining >= 8 {
+            let word = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            if word & 0x80 == 0 {
+                offset += 1
+                return word & 0x7F
+            }
+            let ends = ~word & 0x8080_8080_8080_8080
+            if ends != 0 {
+                let length = (ends.trailingZeroBitCount + 1) / 8
+                var result: UInt64 = 0
+                for index in 0..<length { result |= ((word >> UInt64(8 * index)) & 0x7F) << UInt64(7 * index) }
+                offset += length
+                return result
+            }
+        }
+        return try readVarintByteByByte()
+    }
+
+    @inlinable mutating func readVarintByteByByte() throws(DecodeError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {

@@ -147,4 +147,21 @@ import Testing
         #expect(DecodeError.malformed(offset: 7, reason: "x").offset == 7)
         #expect("\(DecodeError.malformed(offset: 7, reason: "bad"))".contains("bad"))
     }
+
+    /// Every length of varint, read with and without 8 bytes to spare (the word-at-a-time
+    /// fast path and the byte-by-byte one), back to back.
+    @Test func varintsOfEveryLengthReadBackWithAnyBytesAfterThem() throws {
+        var values: [UInt64] = [0, 1, 127, 128, UInt64.max, UInt64(Int64.max)]
+        for bits in 1...64 { values += [(1 << UInt64(bits - 1)) - 1, 1 << UInt64(bits - 1), UInt64.max >> UInt64(64 - bits)] }
+        for padding in 0...9 {
+            var writer = ByteWriter()
+            for value in values { writer.writeVarint(value) }
+            writer.writeBytes(Array(repeating: 0xFF, count: padding))
+            try writer.bytes.withUnsafeBytes { buffer throws in
+                var reader = ByteReader(buffer)
+                for value in values { #expect(try reader.readVarint() == value) }
+                #expect(reader.remaining == padding)
+            }
+        }
+    }
 }
