@@ -82,14 +82,14 @@ run_ours() { # nodes replication_factor load_consistency
   local nodes=$1 rf=$2 load_consistency=$3 hosts name kind filter run
   hosts=$(seq -s, -f "127.0.0.%g" 1 "$nodes")
   cluster_dir="$work/cluster-$nodes"
-  "$KVCLI" cluster start --nodes "$nodes" --dir "$cluster_dir" >&2
+  "$KVCLI" cluster start --nodes "$nodes" --dir "$cluster_dir" --timeout 180 >&2
   echo "== $nodes node(s): loading $NUM rows (RF $rf, $load_consistency)" >&2
   "$KVCLI" bench --workload profiles-load --rows "$NUM" --hosts "$hosts" --keyspace "$KEYSPACE" \
     --replication-factor "$rf" --consistency "$load_consistency" --connections 4 --in-flight 32 --timeout 60s \
     --quiet >"$work/load-$nodes.out"
   # Fresh node processes: their peak memory is then that of the queries alone.
   "$KVCLI" cluster stop --dir "$cluster_dir" >&2
-  "$KVCLI" cluster start --nodes "$nodes" --dir "$cluster_dir" >&2
+  "$KVCLI" cluster start --nodes "$nodes" --dir "$cluster_dir" --timeout 180 >&2
   check_sample "$hosts"
   while IFS=$'\t' read -r name kind filter; do
     for ((run = 1; run <= RUNS; run++)); do
