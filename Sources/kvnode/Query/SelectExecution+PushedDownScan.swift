@@ -20,9 +20,7 @@ extension SelectExecution {
         guard let filter = plan.filter, StorageCoordinator.canPushDownScan(at: consistency), !plan.layout.hasStatics,
               !plan.isDistinct, perPartition == Int.max else { return nil }
         let layout = plan.layout
-        let keyLayout = ScanKeyLayout(partitionKeyCount: layout.partitionKey.count, clusteringTypes: layout.clusteringTypes,
-                                      clusteringOrders: layout.clusteringOrders)
-        return ScanRequest(table: layout.schema.id, from: from, to: to, filter: try filter.bind(bindings), keyLayout: keyLayout,
+        return ScanRequest(table: layout.schema.id, from: from, to: to, filter: try filter.bind(bindings), keyLayout: layout.keyLayout,
                            columns: countOnly ? [] : selectedCellColumns(), countOnly: countOnly)
     }
 

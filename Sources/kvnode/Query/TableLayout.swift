@@ -13,6 +13,8 @@ struct TableLayout: Sendable {
     let clustering: [SchemaColumn]
     let clusteringTypes: [CQLDataType]
     let clusteringOrders: [ClusteringOrder]
+    /// How key column values are read out of storage keys (shared with replica scans).
+    let keyLayout: ScanKeyLayout
     /// Regular and static columns.
     let valueColumns: [SchemaColumn]
     private let byName: [String: SchemaColumn]
@@ -24,6 +26,8 @@ struct TableLayout: Sendable {
         clustering = schema.columns.filter { $0.kind == .clustering }.sorted { $0.position < $1.position }
         clusteringTypes = clustering.map(\.type)
         clusteringOrders = clustering.map { $0.descending ? .descending : .ascending }
+        keyLayout = ScanKeyLayout(partitionKeyCount: partitionKey.count, clusteringTypes: clusteringTypes,
+                                  clusteringOrders: clusteringOrders)
         valueColumns = schema.columns.filter { $0.kind == .regular || $0.kind == .staticColumn }
         byName = Dictionary(schema.columns.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         byID = Dictionary(schema.columns.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -61,9 +65,7 @@ struct TableLayout: Sendable {
 
     /// The serialized values of the key columns in a storage key.
     func partitionValues(storageKey: [UInt8]) -> [[UInt8]] {
-        let serialized = Array(StoragePartitionKey.serializedKey(of: storageKey))
-        return (try? PartitionKeySerialization.components(of: serialized, columnCount: partitionKey.count))
-            ?? Array(repeating: [], count: partitionKey.count)
+        keyLayout.partitionValues(storageKey: storageKey)
     }
 
     /// The clustering bytes of a full clustering or a prefix of one.
@@ -75,7 +77,7 @@ struct TableLayout: Sendable {
 
     /// The serialized clustering values of a stored clustering key.
     func clusteringValues(_ key: [UInt8]) -> [[UInt8]?] {
-        (try? ClusteringEncoding.decode(key, types: clusteringTypes, orders: clusteringOrders)) ?? []
+        keyLayout.clusteringValues(key)
     }
 
     static func invalidOnError<T>(_ body: () throws(CQLValueError) -> T) throws(ErrorResponse) -> T {
