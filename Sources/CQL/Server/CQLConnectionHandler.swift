@@ -5,8 +5,11 @@ import NIOCore
 ///
 /// Add it as the only handler of an accepted channel (`CQLConnectionHandler.install`). It
 /// admits the connection against the server's `CQLConnectionRegistry` when the channel
-/// becomes active and closes it at once when the server is full. Requests run as tasks off
-/// the event loop; their responses hop back to the loop and are written as they complete.
+/// becomes active and closes it at once when the server is full.
+/// Each request runs as a task that prefers the connection's event loop
+/// (`EventLoopTaskExecutor`) and starts at once, inside the read that brought it: one that
+/// never suspends (a local read or write) is answered before the read ends, and the answers
+/// of one read leave in one flush. Others are written as they complete.
 /// Backpressure: while the channel is not writable (the client does not read its responses)
 /// no more bytes are read, so neither inbound nor outbound buffers grow without bound.
 /// Once the client REGISTERs, the connection subscribes to the server's `CQLEventBroadcaster`
@@ -33,6 +36,10 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
     private var announcedStartup = false
     private var readPendingUntilWritable = false
     private var flushScheduled = false
+    /// Set while inbound bytes are handled: responses written then wait for `channelReadComplete`.
+    private var reading = false
+    private var flushPendingAfterRead = false
+    private var executor: EventLoopTaskExecutor?
 
     /// Creates the handler of one connection.
     /// `events`: where the connection subscribes once the client REGISTERs (nil: no pushes).
@@ -72,8 +79,14 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
         context.fireChannelActive()
     }
 
+    public func handlerAdded(context: ChannelHandlerContext) {
+        executor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
+    }
+
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard admitted else { return }
+        reading = true
+        defer { reading = false }
         let actions = machine.bytesReceived(unwrapInboundIn(data))
         if machine.isReady && !announcedStartup {
             announcedStartup = true
@@ -81,6 +94,14 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
         }
         perform(actions, context: context)
         subscribeIfRegistered(context: context)
+    }
+
+    public func channelReadComplete(context: ChannelHandlerContext) {
+        if flushPendingAfterRead {
+            flushPendingAfterRead = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
     }
 
     public func channelInactive(context: ChannelHandlerContext) {
@@ -183,12 +204,16 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Writes a response and flushes once the loop has run the tasks already queued: the
-    /// responses of many requests in flight on one connection that complete together leave
-    /// in one write(2) instead of one each (a sixth of a node's CPU went to per-response
-    /// writes, perf).
+    /// Writes a response and flushes once the loop has run the tasks already queued, or at
+    /// the end of the current read: the responses of many requests in flight on one
+    /// connection that complete together leave in one write(2) instead of one each (a sixth
+    /// of a node's CPU went to per-response writes, perf).
     private func writeCoalescingFlushes(_ output: ByteBuffer, context: ChannelHandlerContext) {
         context.write(wrapOutboundOut(output), promise: nil)
+        if reading {
+            flushPendingAfterRead = true
+            return
+        }
         guard !flushScheduled else { return }
         flushScheduled = true
         context.eventLoop.assumeIsolated().execute {
@@ -197,22 +222,33 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Runs one request on the handler and hops back to the event loop with its response.
+    /// Runs one request on the handler, on this connection's loop, starting at once.
     private func run(_ request: DispatchedRequest, context: ChannelHandlerContext) {
         let handler = requestHandler
         let info = connectionInfo
         let message = request.message
-        let response = context.eventLoop.makeFutureWithTask {
-            await handler.respond(to: message, context: info)
-        }
-        response.assumeIsolated().whenSuccess { response in
-            let actions = self.machine.responseReady(streamID: request.streamID, response: response.message,
-                                                     warnings: response.warnings, customPayload: response.customPayload)
-            guard let output = actions.output, !actions.close, actions.dispatch.isEmpty else {
-                self.perform(actions, context: context)
-                return
+        let streamID = request.streamID
+        let loop = context.eventLoop
+        let target = NIOLoopBound((handler: self, context: context), eventLoop: loop)
+        Task.immediate(executorPreference: executor) {
+            let response = await handler.respond(to: message, context: info)
+            // The task prefers the loop, so it normally ends there; a handler that hopped
+            // to an actor may end elsewhere.
+            if loop.inEventLoop {
+                target.value.handler.answer(streamID, response, context: target.value.context)
+            } else {
+                loop.execute { target.value.handler.answer(streamID, response, context: target.value.context) }
             }
-            self.writeCoalescingFlushes(output, context: context)
         }
+    }
+
+    private func answer(_ streamID: Int16, _ response: CQLResponse, context: ChannelHandlerContext) {
+        let actions = machine.responseReady(streamID: streamID, response: response.message,
+                                            warnings: response.warnings, customPayload: response.customPayload)
+        guard let output = actions.output, !actions.close, actions.dispatch.isEmpty else {
+            perform(actions, context: context)
+            return
+        }
+        writeCoalescingFlushes(output, context: context)
     }
 }

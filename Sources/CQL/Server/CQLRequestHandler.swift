@@ -6,7 +6,9 @@
 /// Bad or unknown CQL must be answered with `.syntaxError` or `.invalid`, never
 /// `.protocolError` (the Python driver drops a connection on 0x000A).
 public protocol CQLRequestHandler: Sendable {
-    /// Answers one request. Called from a task, not on the event loop; must not block.
+    /// Answers one request. Called from a task that runs on the connection's event loop
+    /// until it suspends: it must not wait for anything that needs that loop, and work that
+    /// blocks (a disk read, a group-commit fsync) holds up the loop's other connections.
     func handle(_ request: RequestMessage, context: CQLConnectionInfo) async -> ResponseMessage
 
     /// Answers one request with any client warnings; the connection calls this one. By

@@ -20,6 +20,8 @@ final class StatementExecutor: Sendable {
     private let clock: any Clock
     private let random: any RandomSource
     private let prepared = Mutex<[[UInt8]: PreparedStatement]>([:])
+    /// Replication of the keyspaces used so far, as of one schema generation.
+    private let replications = Mutex<(generation: UInt64, byKeyspace: [String: KeyspaceReplication])>((0, [:]))
 
     /// A statement ready to execute against the table definition it was analysed with.
     enum Plan: Sendable {
@@ -48,6 +50,8 @@ final class StatementExecutor: Sendable {
         var keyspace: String?
         var statement: CQLStatement
         var plan: Plan
+        /// The schema generation `plan` was last found current in.
+        var generation: UInt64
     }
 
     init(schema: SchemaService, coordinator: StorageCoordinator, batchLimits: BatchLimits = BatchLimits(), clock: any Clock,
@@ -73,7 +77,7 @@ final class StatementExecutor: Sendable {
     /// TRUNCATE of a user table, on every node.
     func truncate(_ name: CQLQualifiedName, sessionKeyspace: String?) async -> ResponseMessage {
         do throws(ErrorResponse) {
-            let table = try layout(name, await schema.schema, sessionKeyspace)
+            let table = try layout(name, schema.current.schema, sessionKeyspace)
             try await coordinated { () async throws(CoordinatorError) in try await coordinator.truncate(table.schema.id) }
             return .result(.void)
         } catch {
@@ -84,7 +88,7 @@ final class StatementExecutor: Sendable {
     // MARK: Planning
 
     func plan(_ statement: CQLStatement, sessionKeyspace: String?) async throws(ErrorResponse) -> Plan {
-        let current = await schema.schema
+        let current = schema.current.schema
         let context = termContext()
         switch statement {
         case .insert(let insert):
@@ -140,10 +144,12 @@ final class StatementExecutor: Sendable {
 
     func prepare(_ statement: CQLStatement, text: String, sessionKeyspace: String?, id: [UInt8]) async -> ResponseMessage {
         do throws(ErrorResponse) {
+            let generation = schema.current.generation
             let plan = try await self.plan(statement, sessionKeyspace: sessionKeyspace)
             prepared.withLock { cache in
                 if cache.count >= Self.maxPreparedStatements { cache.removeAll() }
-                cache[id] = PreparedStatement(keyspace: sessionKeyspace, statement: statement, plan: plan)
+                cache[id] = PreparedStatement(keyspace: sessionKeyspace, statement: statement, plan: plan,
+                                              generation: generation)
             }
             return .result(.prepared(PreparedResult(id: id, bindColumns: plan.markers,
                                                     partitionKeyIndexes: Self.partitionKeyIndexes(plan),
@@ -154,13 +160,17 @@ final class StatementExecutor: Sendable {
     }
 
     /// The prepared plan for `id`, re-made if its tables changed; nil when unknown here.
+    /// Tables are compared only after a schema change on this node.
     func preparedPlan(_ id: [UInt8]) async throws(ErrorResponse) -> Plan? {
         guard let entry = prepared.withLock({ $0[id] }) else { return nil }
-        let current = await schema.schema
-        let unchanged = entry.plan.tables.allSatisfy { current.table($0.keyspace, $0.name) == $0 }
-        if unchanged { return entry.plan }
-        let plan = try await self.plan(entry.statement, sessionKeyspace: entry.keyspace)
-        prepared.withLock { $0[id]?.plan = plan }
+        let current = schema.current
+        if entry.generation == current.generation { return entry.plan }
+        let unchanged = entry.plan.tables.allSatisfy { current.schema.table($0.keyspace, $0.name) == $0 }
+        let plan = unchanged ? entry.plan : try await self.plan(entry.statement, sessionKeyspace: entry.keyspace)
+        prepared.withLock { cache in
+            cache[id]?.plan = plan
+            cache[id]?.generation = current.generation
+        }
         return plan
     }
 
@@ -262,7 +272,7 @@ final class StatementExecutor: Sendable {
         }
         var groups: [KeyspaceMutations] = []
         for keyspace in order {
-            groups.append(KeyspaceMutations(replication: try await self.replication(keyspace),
+            groups.append(KeyspaceMutations(replication: try self.replication(keyspace),
                                             mutations: Mutation.merged(byKeyspace[keyspace] ?? [])))
         }
         guard let batch else {
@@ -288,7 +298,7 @@ final class StatementExecutor: Sendable {
                              consistency: ConsistencyLevel) async throws(ErrorResponse) -> [ModificationPlan.RowAddress: Row] {
         let addresses = try plan.rowsToRead(bindings)
         guard !addresses.isEmpty else { return [:] }
-        let replication = try await self.replication(plan.layout.keyspace)
+        let replication = try self.replication(plan.layout.keyspace)
         let readConsistency: ConsistencyLevel = consistency == .any ? .one : consistency
         var rows: [ModificationPlan.RowAddress: Row] = [:]
         for address in addresses {
@@ -310,7 +320,7 @@ final class StatementExecutor: Sendable {
                       parameters: QueryParameters) async throws(ErrorResponse) -> (RowsResult, ScanReport?) {
         let consistency = try Self.consistency(parameters.consistency, forWrite: false)
         let execution = SelectExecution(plan: plan, bindings: bindings, coordinator: coordinator,
-                                        replication: try await replication(plan.layout.keyspace),
+                                        replication: try replication(plan.layout.keyspace),
                                         consistency: consistency, nowSeconds: clock.nowSeconds())
         var previous: PagingState?
         if let bytes = parameters.pagingState {
@@ -353,11 +363,19 @@ final class StatementExecutor: Sendable {
 
     // MARK: Helpers
 
-    private func replication(_ keyspace: String) async throws(ErrorResponse) -> KeyspaceReplication {
-        guard let definition = await schema.schema.keyspace(keyspace) else {
+    private func replication(_ keyspace: String) throws(ErrorResponse) -> KeyspaceReplication {
+        let current = schema.current
+        let cached = replications.withLock { $0.generation == current.generation ? $0.byKeyspace[keyspace] : nil }
+        if let cached { return cached }
+        guard let definition = current.schema.keyspace(keyspace) else {
             throw ErrorResponse(.invalid, message: "Keyspace \(keyspace) does not exist")
         }
-        return KeyspaceReplication(keyspace: keyspace, strategy: try ReplicationStrategies.strategy(for: definition))
+        let replication = KeyspaceReplication(keyspace: keyspace, strategy: try ReplicationStrategies.strategy(for: definition))
+        replications.withLock { cache in
+            if cache.generation != current.generation { cache = (current.generation, [:]) }
+            cache.byKeyspace[keyspace] = replication
+        }
+        return replication
     }
 
     /// The level a read or write runs at; ANY reads and serial levels are refused.

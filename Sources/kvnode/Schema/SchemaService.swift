@@ -3,6 +3,7 @@ import KVCore
 import LSMStore
 import Logging
 import Messaging
+import Synchronization
 
 /// Owns this node's user schema: applies DDL, keeps it durable in the data directory's
 /// `schema` file, keeps the storage engine's tables in step with it, publishes its version
@@ -16,6 +17,9 @@ actor SchemaService {
     static let pullIntervalMilliseconds = 500
 
     private(set) var schema: Schema
+    /// `schema` once its storage tables exist, with a number that grows with each change,
+    /// for readers on the request path that must not hop to the actor.
+    private nonisolated let published: Mutex<PublishedSchema>
     private let store: LSMStore
     private let directory: String
     private let fileSystem: any FileSystem
@@ -45,6 +49,19 @@ actor SchemaService {
         self.schema = loaded
         self.lastTimestamp = loaded.latestTimestamp
         try Self.reconcile(store: store, schema: loaded, logger: logger)
+        self.published = Mutex(PublishedSchema(schema: loaded, generation: 0))
+    }
+
+    /// The current schema, without a hop to the actor: the state after the last change whose
+    /// storage tables exist.
+    nonisolated var current: PublishedSchema { published.withLock { $0 } }
+
+    /// Makes `updated` the schema and brings the storage tables in step; request-path
+    /// readers see it once that is done (or failed).
+    private func install(_ updated: Schema) throws {
+        schema = updated
+        defer { published.withLock { $0 = PublishedSchema(schema: updated, generation: $0.generation + 1) } }
+        try Self.reconcile(store: store, schema: updated, logger: logger)
     }
 
     /// Creates the storage tables the schema has and the store lacks, and drops those the
@@ -128,8 +145,7 @@ actor SchemaService {
     /// peers. Throws (leaving the old schema) if it cannot be stored.
     func commit(_ updated: Schema) async throws {
         try persist(updated)
-        schema = updated
-        try Self.reconcile(store: store, schema: updated, logger: logger)
+        try install(updated)
         await gossip?.setApplicationStates([.schemaVersion: updated.version])
         await pushToPeers()
     }
@@ -183,9 +199,8 @@ actor SchemaService {
         guard merged.merge(remote) else { return }
         logger.info("schema merged from \(source): version \(merged.version)")
         try persist(merged)
-        schema = merged
         lastTimestamp = max(lastTimestamp, merged.latestTimestamp)
-        try Self.reconcile(store: store, schema: merged, logger: logger)
+        try install(merged)
         await gossip?.setApplicationStates([.schemaVersion: merged.version])
     }
 
@@ -198,4 +213,12 @@ actor SchemaService {
         }
         return names.sorted()
     }
+}
+
+/// A schema as published to the request path, numbered so a cached plan can tell cheaply
+/// whether anything changed since it was checked.
+struct PublishedSchema: Sendable {
+    let schema: Schema
+    /// Grows by one with every change on this node (not comparable across nodes).
+    let generation: UInt64
 }
