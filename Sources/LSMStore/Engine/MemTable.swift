@@ -11,6 +11,8 @@ import Synchronization
 final class MemTable: @unchecked Sendable {
     // Writer-side fields (`rows`, statistics) are only mutated under the table's write lock.
     let rows = SkipList()
+    /// Each partition's first row in `rows`, for point reads.
+    private let partitions = PartitionIndex()
     private let tombstoneMap = Mutex<[[UInt8]: PartitionTombstones]>([:])
     /// Number of partitions with tombstones (read without the lock by the read path's fast check).
     private let tombstonePartitions = Atomic<Int>(0)
@@ -25,7 +27,7 @@ final class MemTable: @unchecked Sendable {
     var switchPosition: CommitLogPosition?
 
     /// Approximate memory in use, in bytes.
-    var memoryBytes: Int { rows.memoryBytes + bytes.load(ordering: .relaxed) }
+    var memoryBytes: Int { rows.memoryBytes + partitions.memoryBytes + bytes.load(ordering: .relaxed) }
 
     var isEmpty: Bool { rows.count == 0 && tombstonePartitions.load(ordering: .relaxed) == 0 }
 
@@ -36,18 +38,18 @@ final class MemTable: @unchecked Sendable {
             scratch.removeAll(keepingCapacity: true)
             scratch.append(contentsOf: prefix)
             scratch.append(contentsOf: row.clustering)
-            insert(row, key: scratch)
+            insert(row, key: scratch, partitionPrefixLength: prefix.count)
         }
         if update.partitionDeletion != nil || !update.rangeTombstones.isEmpty {
             addTombstones(update, prefix: prefix)
         }
     }
 
-    private func insert(_ row: Row, key: [UInt8]) {
+    private func insert(_ row: Row, key: [UInt8], partitionPrefixLength: Int) {
         noteTimestamps(of: row)
         let encoded = RowCodec.encode(row)
         key.withUnsafeBytes { keyBuffer in
-            encoded.withUnsafeBytes { valueBuffer in
+            let node = encoded.withUnsafeBytes { valueBuffer in
                 rows.upsert(keyBuffer, value: valueBuffer) { existing in
                     guard var merged = try? RowCodec.decode(existing, clustering: row.clustering) else {
                         preconditionFailure("memtable holds a row it encoded itself")
@@ -56,6 +58,7 @@ final class MemTable: @unchecked Sendable {
                     return RowCodec.encode(merged)
                 }
             }
+            partitions.noteRow(node, partitionPrefix: UnsafeRawBufferPointer(rebasing: keyBuffer[..<partitionPrefixLength]))
         }
     }
 
@@ -89,6 +92,12 @@ final class MemTable: @unchecked Sendable {
     /// The encoded row fragment under `key`, valid while the memtable lives.
     func get(_ key: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? { rows.get(key) }
 
+    /// The skiplist node of the first row of the partition with packed prefix `prefix`, or
+    /// nil when this memtable has no row of it.
+    func firstRow(ofPartition prefix: UnsafeRawBufferPointer) -> UnsafeMutableRawPointer? {
+        partitions.firstRow(ofPartition: prefix)
+    }
+
     /// Whether any partition of this memtable has tombstones.
     var hasTombstones: Bool { tombstonePartitions.load(ordering: .relaxed) > 0 }
 
@@ -120,6 +129,17 @@ final class MemTableIterator {
     var isValid: Bool { node != nil }
     func seekToFirst() { node = memTable.rows.first }
     func seek(_ key: UnsafeRawBufferPointer) { node = memTable.rows.findGreaterOrEqual(key) }
+
+    /// Moves to the first key >= `key` in `key`'s partition (its prefix is the first
+    /// `partitionPrefixLength` bytes), or becomes invalid when the partition has none here:
+    /// for reads that stop at the partition's end. The partition index answers most seeks.
+    func seek(_ key: UnsafeRawBufferPointer, partitionPrefixLength: Int) {
+        guard let first = memTable.firstRow(ofPartition: UnsafeRawBufferPointer(rebasing: key[..<partitionPrefixLength])) else {
+            node = nil
+            return
+        }
+        node = compareBytes(SkipList.key(first), key) >= 0 ? first : memTable.rows.findGreaterOrEqual(key)
+    }
     func next() { node = SkipList.next(node!, 0) }
     var key: UnsafeRawBufferPointer { SkipList.key(node!) }
     var value: UnsafeRawBufferPointer { SkipList.value(node!) }

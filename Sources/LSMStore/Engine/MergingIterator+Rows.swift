@@ -1,9 +1,12 @@
 import KVCore
 
 extension MergingIterator {
-    /// Positions every source at the first key of `range` (its start, or the very first key).
+    /// Positions every source at the first key of `range` (its start, or the very first key),
+    /// for a read that stops at the range's end.
     func seek(toStartOf range: ScanRange) throws {
-        if let start = range.start {
+        if let start = range.start, let prefixLength = range.singlePartitionPrefixLength {
+            try start.withUnsafeBytes { buffer throws in try seek(buffer, partitionPrefixLength: prefixLength) }
+        } else if let start = range.start {
             try start.withUnsafeBytes { buffer throws in try seek(buffer) }
         } else {
             try seekToFirst()

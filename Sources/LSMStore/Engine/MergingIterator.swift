@@ -40,6 +40,14 @@ final class MergingIterator {
         rebuild()
     }
 
+    /// `seek(key)` for a read that stops at the end of `key`'s partition (its first
+    /// `partitionPrefixLength` bytes): sources may skip past the partition when it has no
+    /// key >= `key`.
+    func seek(_ key: UnsafeRawBufferPointer, partitionPrefixLength: Int) throws {
+        for source in sources { try source.seek(key, partitionPrefixLength: partitionPrefixLength) }
+        rebuild()
+    }
+
     /// Moves every source of the current group past the current key.
     func advance() throws {
         if group.count == 1 {

@@ -74,6 +74,26 @@ public struct ScanRange: Sendable, Equatable {
         return compareBytes(start, end) >= 0
     }
 
+    /// When every key of the range lies in one partition: the length of that partition's
+    /// packed prefix (terminator included); else nil. True of `partition` and `slice`
+    /// ranges: the end either shares the start's prefix or is the partition's end.
+    var singlePartitionPrefixLength: Int? {
+        guard let start, let end else { return nil }
+        return start.withUnsafeBytes { startBytes -> Int? in
+            guard let length = RowKey.partitionPrefixLength(startBytes), end.count >= length else { return nil }
+            return end.withUnsafeBytes { endBytes -> Int? in
+                let sharedPart = length - 1
+                guard compareBytes(UnsafeRawBufferPointer(rebasing: endBytes[..<sharedPart]),
+                                   UnsafeRawBufferPointer(rebasing: startBytes[..<sharedPart])) == 0 else { return nil }
+                switch endBytes[sharedPart] {
+                case RowKey.terminator.1: return length
+                case RowKey.terminator.1 + 1 where end.count == length: return length
+                default: return nil
+                }
+            }
+        }
+    }
+
     // MARK: Helpers
 
     /// The first key after every key of the partition with this packed prefix (its

@@ -95,24 +95,27 @@ final class SkipList: @unchecked Sendable {
 
     // MARK: Writing (one thread at a time)
 
-    /// Inserts or replaces. `merge(old)` is called with the current value when the key is
-    /// present and returns the bytes to store instead of `value`.
+    /// Inserts or replaces, returning the key's node. `merge(old)` is called with the
+    /// current value when the key is present and returns the bytes to store instead of `value`.
+    @discardableResult
     func upsert(_ key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer,
-                merge: (UnsafeRawBufferPointer) -> [UInt8]?) {
-        var previous = [UnsafeMutableRawPointer](repeating: head, count: Self.maxHeight)
-        let found = previous.withUnsafeMutableBufferPointer { findGreaterOrEqual(key, previous: $0.baseAddress!) }
-        if let found, compareBytes(Self.key(found), key) == 0 {
-            if let merged = merge(Self.value(found)) {
-                let blob = merged.withUnsafeBytes { storeValue($0) }
-                kv_store_release(found.assumingMemoryBound(to: UnsafeMutableRawPointer?.self), blob)
+                merge: (UnsafeRawBufferPointer) -> [UInt8]?) -> UnsafeMutableRawPointer {
+        withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer.self, capacity: Self.maxHeight) { previous in
+            let previous = previous.baseAddress!
+            let found = findGreaterOrEqual(key, previous: previous)
+            if let found, compareBytes(Self.key(found), key) == 0 {
+                if let merged = merge(Self.value(found)) {
+                    let blob = merged.withUnsafeBytes { storeValue($0) }
+                    kv_store_release(found.assumingMemoryBound(to: UnsafeMutableRawPointer?.self), blob)
+                }
+                return found
             }
-            return
+            return insertNode(key, value: value, previous: previous)
         }
-        insertNode(key, value: value, previous: previous)
     }
 
     private func insertNode(_ key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer,
-                            previous: [UnsafeMutableRawPointer]) {
+                            previous: UnsafeMutablePointer<UnsafeMutableRawPointer>) -> UnsafeMutableRawPointer {
         let height = randomHeight()
         let node = arena.allocate(16 + 8 * height + key.count)
         node.storeBytes(of: storeValue(value), as: UnsafeMutableRawPointer?.self)
@@ -125,6 +128,7 @@ final class SkipList: @unchecked Sendable {
             setNext(previous[level], level, node)
         }
         count += 1
+        return node
     }
 
     private func storeValue(_ value: UnsafeRawBufferPointer) -> UnsafeMutableRawPointer {

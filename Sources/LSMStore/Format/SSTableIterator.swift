@@ -91,7 +91,8 @@ public final class SSTableIterator {
         blockIndex = index
     }
 
-    private func invalidate() {
+    /// Moves past the last entry (the iterator becomes invalid).
+    func invalidate() {
         blockIterator.reset(nil)
         blockIndex = reader.blockCount
     }
