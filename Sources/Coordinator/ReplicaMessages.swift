@@ -106,7 +106,7 @@ public enum StoragePartitionKey {
     /// The token a storage key starts with (`Token.minimum` for a key too short to hold one,
     /// which no key made by `make` is).
     public static func token(of storageKey: [UInt8]) -> Token {
-        Token(orderPreservingBytes: storageKey.prefix(Token.orderPreservingByteCount)) ?? .minimum
+        Token(orderPreservingPrefixOf: storageKey) ?? .minimum
     }
 
     /// The serialized partition key inside a storage key.

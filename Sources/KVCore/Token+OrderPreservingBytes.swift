@@ -6,16 +6,21 @@ extension Token {
     /// big-endian with the sign bit flipped (`Int64.min` → `00…00`, `Int64.max` → `FF…FF`).
     /// The storage engine prefixes partition keys with it so byte order is ring order.
     public var orderPreservingBytes: [UInt8] {
-        let biased = UInt64(bitPattern: value) ^ Self.signBit
-        return (0..<Self.orderPreservingByteCount).map { index in
-            UInt8(truncatingIfNeeded: biased >> UInt64(56 - 8 * index))
-        }
+        withUnsafeBytes(of: (UInt64(bitPattern: value) ^ Self.signBit).bigEndian) { Array($0) }
     }
 
     /// The inverse of `orderPreservingBytes`; `nil` unless `bytes` holds exactly 8 bytes.
     public init?(orderPreservingBytes bytes: some Collection<UInt8>) {
         guard bytes.count == Self.orderPreservingByteCount else { return nil }
         let biased = bytes.reduce(UInt64(0)) { accumulated, byte in accumulated << 8 | UInt64(byte) }
+        self.init(Int64(bitPattern: biased ^ Self.signBit))
+    }
+
+    /// The token whose `orderPreservingBytes` start `bytes`; nil if it holds fewer than 8.
+    /// (The request path's form: one load, no generic collection walk.)
+    public init?(orderPreservingPrefixOf bytes: [UInt8]) {
+        guard bytes.count >= Self.orderPreservingByteCount else { return nil }
+        let biased = bytes.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }
         self.init(Int64(bitPattern: biased ^ Self.signBit))
     }
 

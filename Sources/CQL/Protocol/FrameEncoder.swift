@@ -27,44 +27,48 @@ public struct FrameEncoder: Sendable {
                                warnings: [String] = [], customPayload: [String: [UInt8]] = [:],
                                into output: inout ByteBuffer) {
         var flags: FrameFlags = []
-        var body = ByteBuffer()
-        if let tracingID {
-            flags.insert(.tracing)
-            body.writeProtocolUUID(tracingID)
-        }
-        if !warnings.isEmpty {
-            flags.insert(.warning)
-            body.writeProtocolStringList(warnings)
-        }
-        if !customPayload.isEmpty {
-            flags.insert(.customPayload)
-            body.writeProtocolBytesMap(customPayload.mapValues { Optional($0) })
-        }
-        message.writeBody(into: &body)
+        if tracingID != nil { flags.insert(.tracing) }
+        if !warnings.isEmpty { flags.insert(.warning) }
+        if !customPayload.isEmpty { flags.insert(.customPayload) }
         let header = FrameHeader(version: version, isResponse: true, flags: flags, streamID: streamID,
                                  opcode: message.opcode)
-        write(header: header, body: body, into: &output)
+        write(header: header, into: &output) { body in
+            if let tracingID { body.writeProtocolUUID(tracingID) }
+            if !warnings.isEmpty { body.writeProtocolStringList(warnings) }
+            if !customPayload.isEmpty { body.writeProtocolBytesMap(customPayload.mapValues { Optional($0) }) }
+            message.writeBody(into: &body)
+        }
     }
 
     /// Appends a request frame to `output` (the client side; used by tests and tools).
     public func encodeRequest(_ message: RequestMessage, streamID: Int16, tracing: Bool = false,
                               customPayload: [String: [UInt8]?]? = nil, into output: inout ByteBuffer) {
         var flags: FrameFlags = tracing ? [.tracing] : []
-        var body = ByteBuffer()
-        if let customPayload {
-            flags.insert(.customPayload)
-            body.writeProtocolBytesMap(customPayload)
-        }
-        message.writeBody(into: &body)
+        if customPayload != nil { flags.insert(.customPayload) }
         let header = FrameHeader(version: version, isResponse: false, flags: flags, streamID: streamID,
                                  opcode: message.opcode)
-        write(header: header, body: body, into: &output)
+        write(header: header, into: &output) { body in
+            if let customPayload { body.writeProtocolBytesMap(customPayload) }
+            message.writeBody(into: &body)
+        }
     }
 
-    private func write(header: FrameHeader, body: ByteBuffer, into output: inout ByteBuffer) {
+    /// Appends `header` and the body `writeBody` produces. Uncompressed, the body is written
+    /// in place after the header and its length filled in afterwards (no second buffer, no
+    /// copy: this runs once per request and response).
+    private func write(header: FrameHeader, into output: inout ByteBuffer, _ writeBody: (inout ByteBuffer) -> Void) {
         var header = header
-        var body = body
-        if compression == .lz4, body.readableBytes > 0 {
+        guard compression == .lz4 else {
+            let headerStart = output.writerIndex
+            header.write(into: &output)
+            let bodyStart = output.writerIndex
+            writeBody(&output)
+            output.setInteger(Int32(output.writerIndex - bodyStart), at: headerStart + ProtocolLimits.headerBytes - 4)
+            return
+        }
+        var body = ByteBuffer()
+        writeBody(&body)
+        if body.readableBytes > 0 {
             body = LZ4BodyCodec.compress(body)
             header.flags.insert(.compression)
         }

@@ -22,6 +22,9 @@ public final class CommitLog: Sendable {
 
     deinit { try? close() }
 
+    /// Whether appends wait for an fsync before they count as durable (`group`, `batch`).
+    public var acknowledgesAfterSync: Bool { writer.acknowledgesAfterSync }
+
     /// Opens (creating if needed) the log in `directory` and replays it.
     ///
     /// Calls `replay(position, payload)` for every intact record, in append order, on the

@@ -49,6 +49,8 @@ final class CommitLogWriter: @unchecked Sendable {
         }.get()
     }
 
+    var acknowledgesAfterSync: Bool { options.syncMode.acknowledgesAfterSync }
+
     /// See `CommitLog.waitUntilDurable`.
     func waitUntilDurable(_ position: CommitLogPosition) throws(StoreError) {
         guard options.syncMode.acknowledgesAfterSync else { return }

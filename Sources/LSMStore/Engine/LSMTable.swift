@@ -26,6 +26,8 @@ public final class LSMTable: @unchecked Sendable {
     let isDropped = Atomic<Bool>(false)
     /// Leveled compaction's round-robin cursor per level (the last key compacted).
     var compactionCursors: [Int: [UInt8]] = [:]
+    /// Key-building space reused by memtable inserts; guarded by writeLock.
+    private var applyScratch: [UInt8] = []
 
     init(id: TableID, options: TableOptions, context: StoreContext, levels: [[SSTableHandle]],
          replayAfter: CommitLogPosition) {
@@ -50,12 +52,47 @@ public final class LSMTable: @unchecked Sendable {
         var writer = ByteWriter(capacity: 64 + update.partitionKey.count + update.rows.count * 32)
         PartitionUpdateCodec.encode(update, table: id, into: &writer)
         throttleForCompaction()
+        guard context.commitLog.acknowledgesAfterSync else {
+            try applyWithoutWaitingForSync(update, payload: writer.bytes)
+            return
+        }
         let (position, memTable) = try register(payload: writer.bytes)
         defer { finishWrite(memTable) }
         try context.commitLog.waitUntilDurable(position)
-        writeLock.withLock {
-            var scratch: [UInt8] = []
-            memTable.apply(update, scratch: &scratch)
+        writeLock.withLock { memTable.apply(update, scratch: &applyScratch) }
+    }
+
+    /// `periodic` sync: the record is durable once written, so logging and the memtable
+    /// insert happen in one hold of the write lock (perf: the three holds of the waiting
+    /// path contended between event loops).
+    private func applyWithoutWaitingForSync(_ update: PartitionUpdate, payload: [UInt8]) throws {
+        let result = writeLock.withLock { () -> Result<MemTable, StoreError> in
+            waitForFlushBacklog()
+            if isDropped.load(ordering: .acquiring) { return .failure(StoreError.closed) }
+            do {
+                _ = try context.commitLog.write(payload)
+            } catch let error as StoreError {
+                return .failure(error)
+            } catch {
+                return .failure(.failed(reason: "\(error)"))
+            }
+            let memTable = version.memTable
+            memTable.apply(update, scratch: &applyScratch)
+            return .success(memTable)
+        }
+        let memTable = try result.get()
+        if memTable.memoryBytes >= context.options.memtableSizeBytes,
+           writeLock.withLock({ memTable === version.memTable }) {
+            switchMemTable()
+        }
+    }
+
+    /// Holds a writer while the table has as many memtables waiting for flush as allowed.
+    /// Write lock held.
+    private func waitForFlushBacklog() {
+        while version.immutables.count >= context.options.maxFlushBacklog && !context.hasFailed
+                && !isDropped.load(ordering: .acquiring) {
+            writeLock.wait(timeoutMs: 100)
         }
     }
 
@@ -74,10 +111,7 @@ public final class LSMTable: @unchecked Sendable {
     /// Logs the payload and registers the write against the mutable memtable.
     private func register(payload: [UInt8]) throws -> (CommitLogPosition, MemTable) {
         let result = writeLock.withLock { () -> Result<(CommitLogPosition, MemTable), StoreError> in
-            while version.immutables.count >= context.options.maxFlushBacklog && !context.hasFailed
-                    && !isDropped.load(ordering: .acquiring) {
-                writeLock.wait(timeoutMs: 100)
-            }
+            waitForFlushBacklog()
             if isDropped.load(ordering: .acquiring) { return .failure(StoreError.closed) }
             do {
                 let position = try context.commitLog.write(payload)

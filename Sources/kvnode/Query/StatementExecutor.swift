@@ -46,12 +46,20 @@ final class StatementExecutor: Sendable {
         }
     }
 
-    struct PreparedStatement: Sendable {
-        var keyspace: String?
-        var statement: CQLStatement
-        var plan: Plan
+    /// A class, so the per-request lookup copies one reference rather than the statement.
+    final class PreparedStatement: Sendable {
+        let keyspace: String?
+        let statement: CQLStatement
+        let plan: Plan
         /// The schema generation `plan` was last found current in.
-        var generation: UInt64
+        let generation: UInt64
+
+        init(keyspace: String?, statement: CQLStatement, plan: Plan, generation: UInt64) {
+            self.keyspace = keyspace
+            self.statement = statement
+            self.plan = plan
+            self.generation = generation
+        }
     }
 
     init(schema: SchemaService, coordinator: StorageCoordinator, batchLimits: BatchLimits = BatchLimits(), clock: any Clock,
@@ -167,10 +175,9 @@ final class StatementExecutor: Sendable {
         if entry.generation == current.generation { return entry.plan }
         let unchanged = entry.plan.tables.allSatisfy { current.schema.table($0.keyspace, $0.name) == $0 }
         let plan = unchanged ? entry.plan : try await self.plan(entry.statement, sessionKeyspace: entry.keyspace)
-        prepared.withLock { cache in
-            cache[id]?.plan = plan
-            cache[id]?.generation = current.generation
-        }
+        let updated = PreparedStatement(keyspace: entry.keyspace, statement: entry.statement, plan: plan,
+                                        generation: current.generation)
+        prepared.withLock { $0[id] = updated }
         return plan
     }
 
