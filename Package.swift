@@ -64,7 +64,8 @@ let package = Package(
         .target(
             name: "Coordinator",
             dependencies: ["KVCore", "Ring", "Messaging", "Gossip", "LSMStore"],
-            exclude: ["FORMAT.md"]
+            exclude: ["FORMAT.md"],
+            swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
         ),
         // The deterministic cluster simulator (DESIGN §10): test support, not shipped.
         .target(
@@ -89,7 +90,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
         ),
         // The load tester's pure parts: key and rate schedules, histograms, reports.
         .target(
