@@ -1,8 +1,10 @@
 import NIOCore
+import NIOPosix
 import Synchronization
 
-/// The connections to one node: opened lazily up to `connectionsPerHost`, the least loaded
-/// one chosen per request, dead ones dropped, and reconnection paced by
+/// The connections to one node: opened lazily up to `connectionsPerHost`, one chosen per
+/// request by `ConnectionChoice` (the less loaded of two, in O(1)), dead ones dropped when one
+/// is chosen, and reconnection paced by
 /// `ReconnectionBackoff` (while backing off, requests fail fast with the last error so the
 /// client moves on to the next node). At most one connection is being opened at a time;
 /// concurrent callers wait for the same one. Thread-safe; no task of its own.
@@ -13,7 +15,7 @@ final class HostPool: Sendable {
     private let state: Mutex<State>
 
     private struct State: Sendable {
-        var connections: [ClientConnection] = []
+        var connections = ConnectionChoice()
         var opening: EventLoopFuture<ClientConnection>?
         var backoff: ReconnectionBackoff
         var lastError: KVClientError?
@@ -59,10 +61,10 @@ final class HostPool: Sendable {
 
     private func choose() -> Choice {
         let now = Int64(NIODeadline.now().uptimeNanoseconds)
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop.map(ObjectIdentifier.init)
         return state.withLock { state -> Choice in
             if state.closed { return .failed(.clientClosed) }
-            state.connections.removeAll { !$0.isActive }
-            let best = state.connections.min { $0.load.value < $1.load.value }
+            let best = state.connections.pick(onLoop: loop)
             let wantsMore = state.connections.count < configuration.connectionsPerHost
             if let best, !wantsMore || state.opening != nil || best.load.value == 0 {
                 return .ready(best)
@@ -108,7 +110,7 @@ final class HostPool: Sendable {
         let connections = state.withLock { state -> [ClientConnection] in
             state.closed = true
             defer { state.connections.removeAll() }
-            return state.connections
+            return state.connections.all
         }
         for connection in connections { connection.close() }
     }
