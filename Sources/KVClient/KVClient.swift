@@ -97,8 +97,9 @@ public final class KVClient: Sendable {
 
     /// Executes a prepared statement with `values` for its bind markers (nil binds null).
     /// Routed to the node owning the partition when the statement's partition key is bound;
-    /// re-prepared transparently on a node that answers Unprepared.
-    public func execute(_ statement: PreparedStatement, _ values: [CQLValue?] = [],
+    /// re-prepared transparently on a node that answers Unprepared. Runs on the caller's
+    /// executor until it waits for the response (`nonsending`).
+    nonisolated(nonsending) public func execute(_ statement: PreparedStatement, _ values: [CQLValue?] = [],
                         options: StatementOptions = .default) async throws(KVClientError) -> QueryResult {
         let bound = try statement.bind(values)
         let parameters = try queryParameters(values: bound, options: options)
@@ -106,7 +107,7 @@ public final class KVClient: Sendable {
         let outcome = try await run(.execute(id: statement.id, parameters), routingToken: token,
                                     keyspace: statement.keyspace, prepared: statement)
         return try Self.result(of: outcome.response, host: outcome.connection.address,
-                               knownColumns: statement.resultMetadata.columns, text: statement.text,
+                               knownColumns: statement.resultColumns, text: statement.text,
                                keyspace: statement.keyspace)
     }
 
@@ -169,7 +170,7 @@ public final class KVClient: Sendable {
         return bound
     }
 
-    static func result(of response: DecodedResponse, host: HostAddress, knownColumns: [ColumnSpecification]?,
+    static func result(of response: DecodedResponse, host: HostAddress, knownColumns: ResultColumns?,
                        text: String, keyspace: String?) throws(KVClientError) -> QueryResult {
         switch response.message {
         case .result(let result):

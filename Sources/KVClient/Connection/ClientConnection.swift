@@ -38,6 +38,11 @@ final class ClientConnection: Sendable {
     /// Whether the channel is still open.
     var isActive: Bool { channel.isActive }
 
+    /// Whether the last `USE` on this connection switched to `keyspace`.
+    func isUsing(keyspace: String) -> Bool {
+        self.keyspace.withLock { $0 == keyspace }
+    }
+
     /// Sends `message` and returns the future of its response (failed with a `KVClientError`).
     func request(_ message: RequestMessage, timeoutMs: Int64? = nil) -> EventLoopFuture<DecodedResponse> {
         let promise = eventLoop.makePromise(of: DecodedResponse.self)
@@ -45,8 +50,9 @@ final class ClientConnection: Sendable {
         return promise.futureResult
     }
 
-    /// Sends `message` and waits for its response.
-    func send(_ message: RequestMessage) async throws(KVClientError) -> DecodedResponse {
+    /// Sends `message` and waits for its response, on the caller's executor (`nonsending`:
+    /// no executor switch before the request leaves).
+    nonisolated(nonsending) func send(_ message: RequestMessage) async throws(KVClientError) -> DecodedResponse {
         let timeoutMs = requestTimeoutMs
         return try await withUnsafeContinuation { continuation in
             submit(ClientRequest(message: message, completion: .continuation(continuation), timeoutMs: timeoutMs))

@@ -35,9 +35,10 @@ final class HostPool: Sendable {
         state.withLock { $0.connections.append(connection) }
     }
 
-    /// A live connection to the node, opening one if needed.
+    /// A live connection to the node, opening one if needed. Runs on the caller's executor
+    /// (`nonsending`): usually it returns without suspending.
     /// - Throws: the last connection failure while backing off, or the new one.
-    func connection() async throws(KVClientError) -> ClientConnection {
+    nonisolated(nonsending) func connection() async throws(KVClientError) -> ClientConnection {
         let choice = choose()
         switch choice {
         case .ready(let connection): return connection

@@ -117,7 +117,7 @@ final class BenchRunner: Sendable {
     }
 
     /// Sends `operation`; returns the rows it returned (every page, for paged ones).
-    private func execute(_ operation: BenchOperation) async -> Result<Int, KVClientError> {
+    nonisolated(nonsending) private func execute(_ operation: BenchOperation) async -> Result<Int, KVClientError> {
         var options = StatementOptions(consistency: plan.consistency)
         do throws(KVClientError) {
             guard operation.paged else {
