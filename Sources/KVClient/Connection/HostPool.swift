@@ -15,7 +15,7 @@ final class HostPool: Sendable {
     private let state: Mutex<State>
 
     private struct State: Sendable {
-        var connections = ConnectionChoice()
+        var connections: ConnectionChoice
         var opening: EventLoopFuture<ClientConnection>?
         var backoff: ReconnectionBackoff
         var lastError: KVClientError?
@@ -26,7 +26,9 @@ final class HostPool: Sendable {
     init(address: HostAddress, configuration: KVClientConfiguration) {
         self.address = address
         self.configuration = configuration
-        self.state = Mutex(State(backoff: ReconnectionBackoff(baseDelayMs: configuration.reconnectBaseDelayMs,
+        let batchSlack = min(4, configuration.maxStreamsPerConnection / 4)
+        self.state = Mutex(State(connections: ConnectionChoice(batchSlack: batchSlack),
+                                 backoff: ReconnectionBackoff(baseDelayMs: configuration.reconnectBaseDelayMs,
                                                               maxDelayMs: configuration.reconnectMaxDelayMs)))
     }
 
