@@ -19,7 +19,9 @@ extension KVClient {
         let (pools, preferred) = topology.withLock { topology in
             (topology.pools, routingToken.flatMap { topology.tokenMap.owner(of: $0) })
         }
-        let plan = QueryPlan(hostCount: pools.count, preferred: preferred, rotation: nextRotation())
+        // One node needs no rotation, and the shared counter is a cache line both cores fight over.
+        let rotation = pools.count > 1 ? nextRotation() : 0
+        let plan = QueryPlan(hostCount: pools.count, preferred: preferred, rotation: rotation)
         let wantedKeyspace = keyspace ?? self.keyspace
         var causes: [HostFailure] = []
         for index in plan {
