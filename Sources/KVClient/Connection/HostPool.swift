@@ -63,7 +63,6 @@ final class HostPool: Sendable {
     }
 
     private func choose() -> Choice {
-        let now = Int64(NIODeadline.now().uptimeNanoseconds)
         let loop = MultiThreadedEventLoopGroup.currentEventLoop.map(ObjectIdentifier.init)
         return state.withLock { state -> Choice in
             if state.closed { return .failed(.clientClosed) }
@@ -73,7 +72,7 @@ final class HostPool: Sendable {
                 return .ready(best)
             }
             if let opening = state.opening { return best.map { .ready($0) } ?? .wait(opening) }
-            guard state.backoff.mayAttempt(now: now) else {
+            guard state.backoff.mayAttempt(now: Int64(NIODeadline.now().uptimeNanoseconds)) else {
                 if let best { return .ready(best) }
                 return .failed(state.lastError ?? .connectionClosed(host: address.description, reason: "backing off"))
             }
