@@ -99,10 +99,17 @@ public final class KVClient: Sendable {
     /// Routed to the node owning the partition when the statement's partition key is bound;
     /// re-prepared transparently on a node that answers Unprepared. Runs on the caller's
     /// executor until it waits for the response (`nonsending`).
+    ///
+    /// When the prepared result described the columns, the node is asked to leave the
+    /// metadata out of its answer (flag Skip_metadata, as the DataStax and Python drivers do on
+    /// protocol v4) and the pages use the prepared columns: neither side encodes or decodes
+    /// the column names per request. A statement prepared before its table changed shape
+    /// (`SELECT *` after ALTER) then fails with a protocol error when the column count differs.
     nonisolated(nonsending) public func execute(_ statement: PreparedStatement, _ values: [CQLValue?] = [],
                         options: StatementOptions = .default) async throws(KVClientError) -> QueryResult {
         let bound = try statement.bind(values)
-        let parameters = try queryParameters(values: bound, options: options)
+        var parameters = try queryParameters(values: bound, options: options)
+        parameters.skipMetadata = statement.resultColumns != nil
         let token = statement.routingKey(bound).map(Murmur3Partitioner.token(for:))
         let outcome = try await run(.execute(id: statement.id, parameters), routingToken: token,
                                     keyspace: statement.keyspace, prepared: statement)

@@ -50,7 +50,9 @@ enum ResultDecoding {
         case (let own?, _): columns = ResultColumns(specifications: own)
         case (nil, nil): throw .protocolError("rows without column metadata")
         }
-        guard columns.count == metadata.columnCount else { throw .protocolError("rows without column metadata") }
+        guard columns.count == metadata.columnCount else {
+            throw .protocolError("rows of \(metadata.columnCount) columns, described with \(columns.count)")
+        }
         return columns
     }
 
