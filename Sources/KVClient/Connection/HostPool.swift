@@ -3,8 +3,9 @@ import NIOPosix
 import Synchronization
 
 /// The connections to one node: opened lazily up to `connectionsPerHost`, one chosen per
-/// request by `ConnectionChoice` (the less loaded of two, in O(1)), dead ones dropped when one
-/// is chosen, and reconnection paced by
+/// request by `ConnectionChoice` (in O(1): the less loaded of two, preferring the caller's
+/// event loop and the connection it used last), dead ones dropped when a choice meets one,
+/// and reconnection paced by
 /// `ReconnectionBackoff` (while backing off, requests fail fast with the last error so the
 /// client moves on to the next node). At most one connection is being opened at a time;
 /// concurrent callers wait for the same one. Thread-safe; no task of its own.
@@ -26,6 +27,7 @@ final class HostPool: Sendable {
     init(address: HostAddress, configuration: KVClientConfiguration) {
         self.address = address
         self.configuration = configuration
+        // A few requests of imbalance buy one write per loop tick; small pools keep most ids free.
         let batchSlack = min(4, configuration.maxStreamsPerConnection / 4)
         self.state = Mutex(State(connections: ConnectionChoice(batchSlack: batchSlack),
                                  backoff: ReconnectionBackoff(baseDelayMs: configuration.reconnectBaseDelayMs,
