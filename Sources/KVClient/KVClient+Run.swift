@@ -11,21 +11,26 @@ extension KVClient {
     /// Sends `message` to the nodes in plan order until one answers. Moves on when a node
     /// cannot be reached, its connection closes mid-request, or it answers Overloaded or
     /// Is_bootstrapping; re-prepares `prepared` once on Unprepared. Other server errors are
-    /// returned in the response for the caller to throw.
-    func run(_ message: RequestMessage, routingToken: Token?, keyspace: String?,
+    /// returned in the response for the caller to throw. Runs on the caller's executor
+    /// (`nonsending`): no executor switch on the request path.
+    nonisolated(nonsending) func run(_ message: RequestMessage, routingToken: Token?, keyspace: String?,
              prepared: PreparedStatement?) async throws(KVClientError) -> Outcome {
         guard !closed else { throw .clientClosed }
         let (pools, preferred) = topology.withLock { topology in
             (topology.pools, routingToken.flatMap { topology.tokenMap.owner(of: $0) })
         }
-        let plan = QueryPlan.order(hostCount: pools.count, preferred: preferred, rotation: nextRotation())
+        // One node needs no rotation, and the shared counter is a cache line both cores fight over.
+        let rotation = pools.count > 1 ? nextRotation() : 0
+        let plan = QueryPlan(hostCount: pools.count, preferred: preferred, rotation: rotation)
         let wantedKeyspace = keyspace ?? self.keyspace
         var causes: [HostFailure] = []
         for index in plan {
             let pool = pools[index]
             do throws(KVClientError) {
                 let connection = try await pool.connection()
-                try await switchKeyspace(of: connection, to: wantedKeyspace)
+                if let wantedKeyspace, !connection.isUsing(keyspace: wantedKeyspace) {
+                    try await switchKeyspace(of: connection, to: wantedKeyspace)
+                }
                 var response = try await connection.send(message)
                 if let prepared, Self.isUnprepared(response) {
                     try await reprepare(prepared, on: connection)
@@ -62,9 +67,8 @@ extension KVClient {
         return false
     }
 
-    /// Runs `USE` on `connection` when it is not on `keyspace` already.
-    private func switchKeyspace(of connection: ClientConnection, to keyspace: String?) async throws(KVClientError) {
-        guard let keyspace, connection.keyspace.withLock({ $0 }) != keyspace else { return }
+    /// Runs `USE` on `connection`.
+    private func switchKeyspace(of connection: ClientConnection, to keyspace: String) async throws(KVClientError) {
         let text = "USE \(Self.quoted(keyspace))"
         let response = try await connection.send(.query(text, QueryParameters(consistency: configuration.defaultConsistency)))
         let result = try Self.result(of: response, host: connection.address, knownColumns: nil, text: text, keyspace: nil)

@@ -97,16 +97,24 @@ public final class KVClient: Sendable {
 
     /// Executes a prepared statement with `values` for its bind markers (nil binds null).
     /// Routed to the node owning the partition when the statement's partition key is bound;
-    /// re-prepared transparently on a node that answers Unprepared.
-    public func execute(_ statement: PreparedStatement, _ values: [CQLValue?] = [],
+    /// re-prepared transparently on a node that answers Unprepared. Runs on the caller's
+    /// executor until it waits for the response (`nonsending`).
+    ///
+    /// When the prepared result described the columns, the node is asked to leave the
+    /// metadata out of its answer (flag Skip_metadata, as the DataStax and Python drivers do on
+    /// protocol v4) and the pages use the prepared columns: neither side encodes or decodes
+    /// the column names per request. A statement prepared before its table changed shape
+    /// (`SELECT *` after ALTER) then fails with a protocol error when the column count differs.
+    nonisolated(nonsending) public func execute(_ statement: PreparedStatement, _ values: [CQLValue?] = [],
                         options: StatementOptions = .default) async throws(KVClientError) -> QueryResult {
         let bound = try statement.bind(values)
-        let parameters = try queryParameters(values: bound, options: options)
+        var parameters = try queryParameters(values: bound, options: options)
+        parameters.skipMetadata = statement.resultColumns != nil
         let token = statement.routingKey(bound).map(Murmur3Partitioner.token(for:))
         let outcome = try await run(.execute(id: statement.id, parameters), routingToken: token,
                                     keyspace: statement.keyspace, prepared: statement)
         return try Self.result(of: outcome.response, host: outcome.connection.address,
-                               knownColumns: statement.resultMetadata.columns, text: statement.text,
+                               knownColumns: statement.resultColumns, text: statement.text,
                                keyspace: statement.keyspace)
     }
 
@@ -169,7 +177,7 @@ public final class KVClient: Sendable {
         return bound
     }
 
-    static func result(of response: DecodedResponse, host: HostAddress, knownColumns: [ColumnSpecification]?,
+    static func result(of response: DecodedResponse, host: HostAddress, knownColumns: ResultColumns?,
                        text: String, keyspace: String?) throws(KVClientError) -> QueryResult {
         switch response.message {
         case .result(let result):

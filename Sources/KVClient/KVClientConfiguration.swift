@@ -17,7 +17,9 @@ public struct KVClientConfiguration: Sendable {
     public var maxStreamsPerConnection: Int
     /// Requests waiting for a free stream id on one connection; one more fails at once.
     public var maxQueuedRequestsPerConnection: Int
-    /// How long a request may wait for its response before failing with `.timeout`.
+    /// How long a request may wait for its response before failing with `.timeout`. Each
+    /// connection checks its requests' deadlines every tenth of the shortest of this and
+    /// `connectTimeoutMs` (at most every 100 ms), so a request fails up to that much later.
     public var requestTimeoutMs: Int64
     /// How long opening a TCP connection and its STARTUP may take.
     public var connectTimeoutMs: Int64

@@ -4,9 +4,10 @@ import KVCore
 /// Turns protocol results into `QueryResult`s with decoded values.
 enum ResultDecoding {
     /// Decodes the RESULT `result` carried by `response`. `knownColumns` are used when the rows
-    /// carry No_metadata (an EXECUTE whose prepared result described the columns). A page
-    /// keeps the response's warnings and custom payload.
-    static func decode(_ result: ResultMessage, of response: DecodedResponse, knownColumns: [ColumnSpecification]?,
+    /// carry No_metadata or the same columns (an EXECUTE whose prepared result described
+    /// them): its pages then share them instead of building their own. A page keeps the
+    /// response's warnings and custom payload.
+    static func decode(_ result: ResultMessage, of response: DecodedResponse, knownColumns: ResultColumns?,
                        text: String, keyspace: String?) throws(KVClientError) -> QueryResult {
         switch result {
         case .void: return .void
@@ -21,13 +22,10 @@ enum ResultDecoding {
     }
 
     /// Decodes every cell of a Rows result.
-    static func decodePage(_ rows: RowsResult, knownColumns: [ColumnSpecification]?, warnings: [String],
+    static func decodePage(_ rows: RowsResult, knownColumns: ResultColumns?, warnings: [String],
                            customPayload: [String: [UInt8]]) throws(KVClientError) -> ResultPage {
-        guard let specifications = rows.metadata.columns ?? knownColumns,
-              specifications.count == rows.metadata.columnCount else {
-            throw .protocolError("rows without column metadata")
-        }
-        let columns = ResultColumns(specifications: specifications)
+        let columns = try pageColumns(rows.metadata, knownColumns: knownColumns)
+        let specifications = columns.specifications
         var decoded: [Row] = []
         decoded.reserveCapacity(rows.rows.count)
         for row in rows.rows {
@@ -40,6 +38,22 @@ enum ResultDecoding {
         }
         return ResultPage(columns: columns, rows: decoded, pagingState: rows.metadata.pagingState,
                           warnings: warnings, customPayload: customPayload)
+    }
+
+    /// The page's columns: `knownColumns` when the page has none of its own or the same ones.
+    private static func pageColumns(_ metadata: RowsMetadata, knownColumns: ResultColumns?) throws(KVClientError)
+        -> ResultColumns {
+        let columns: ResultColumns
+        switch (metadata.columns, knownColumns) {
+        case (nil, let known?): columns = known
+        case (let own?, let known?) where own == known.specifications: columns = known
+        case (let own?, _): columns = ResultColumns(specifications: own)
+        case (nil, nil): throw .protocolError("rows without column metadata")
+        }
+        guard columns.count == metadata.columnCount else {
+            throw .protocolError("rows of \(metadata.columnCount) columns, described with \(columns.count)")
+        }
+        return columns
     }
 
     /// A `[bytes map]` without its null values (a key with no value says nothing).

@@ -131,9 +131,13 @@ import Testing
         configuration.requestTimeoutMs = 1000
         let client = try await KVClient.connect(contactPoints: [server.address], configuration: configuration)
         defer { client.close() }
+        let start = ContinuousClock.now
         await #expect(throws: KVClientError.timeout(host: server.address, timeoutMs: 1000)) {
             try await client.execute("SLOW")
         }
+        // Timeouts are swept every 100 ms (a tenth of the shortest timeout, at most 100 ms).
+        let waited = ContinuousClock.now - start
+        #expect(waited >= .milliseconds(1000) && waited < .milliseconds(3000))
         // The connection stays usable; the late response is discarded.
         if case .void = try await client.execute("FAST") {} else { Issue.record("expected void") }
         await server.stop()

@@ -29,6 +29,8 @@ import Testing
                 guard case .positional(let values) = parameters.values, values.count == 1 else {
                     return Scripted.error(.invalid, "bad values")
                 }
+                // The prepared result described the columns, so the client asks for none.
+                guard parameters.skipMetadata else { return Scripted.error(.invalid, "metadata not skipped") }
                 // Answer without metadata: the client must use the prepared result's columns.
                 let rows = RowsResult(metadata: RowsMetadata(noMetadataColumnCount: 1), rows: [[Array("v".utf8)]])
                 return .result(.rows(rows))

@@ -4,21 +4,32 @@ import NIOPosix
 import Synchronization
 
 /// One open, started connection to a node. Thread-safe: requests may be sent from any task,
-/// many at once (see `ClientConnectionHandler` for the stream-id and timeout rules).
+/// many at once (see `ClientConnectionHandler` for the stream-id and timeout rules). A request
+/// made on the connection's event loop is handed to its handler at once; from elsewhere it
+/// hops to the loop first.
 final class ClientConnection: Sendable {
     /// The node.
     let address: HostAddress
-    /// The channel (its pipeline holds one `ClientConnectionHandler`).
+    /// The channel (its pipeline holds `handler`).
     let channel: any Channel
+    /// The channel's event loop.
+    let eventLoop: any EventLoop
+    /// The identity of `eventLoop`, compared when choosing a connection.
+    let loopID: ObjectIdentifier
+    private let handler: NIOLoopBound<ClientConnectionHandler>
     /// Requests in flight or queued here.
     let load: ConnectionLoad
     /// The keyspace the last `USE` on this connection switched to.
     let keyspace: Mutex<String?>
     private let requestTimeoutMs: Int64
 
-    private init(address: HostAddress, channel: any Channel, load: ConnectionLoad, requestTimeoutMs: Int64) {
+    private init(address: HostAddress, channel: any Channel, handler: ClientConnectionHandler, load: ConnectionLoad,
+                 requestTimeoutMs: Int64) {
         self.address = address
         self.channel = channel
+        self.eventLoop = channel.eventLoop
+        self.loopID = ObjectIdentifier(channel.eventLoop)
+        self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
         self.load = load
         self.keyspace = Mutex(nil)
         self.requestTimeoutMs = requestTimeoutMs
@@ -27,24 +38,32 @@ final class ClientConnection: Sendable {
     /// Whether the channel is still open.
     var isActive: Bool { channel.isActive }
 
+    /// Whether the last `USE` on this connection switched to `keyspace`.
+    func isUsing(keyspace: String) -> Bool {
+        self.keyspace.withLock { $0 == keyspace }
+    }
+
     /// Sends `message` and returns the future of its response (failed with a `KVClientError`).
     func request(_ message: RequestMessage, timeoutMs: Int64? = nil) -> EventLoopFuture<DecodedResponse> {
-        let promise = channel.eventLoop.makePromise(of: DecodedResponse.self)
-        let request = ClientRequest(message: message, promise: promise, timeoutMs: timeoutMs ?? requestTimeoutMs)
-        channel.writeAndFlush(request).whenFailure { error in
-            promise.fail(KVClientError.connectionClosed(host: self.address.description, reason: "\(error)"))
-        }
+        let promise = eventLoop.makePromise(of: DecodedResponse.self)
+        submit(ClientRequest(message: message, completion: .promise(promise), timeoutMs: timeoutMs ?? requestTimeoutMs))
         return promise.futureResult
     }
 
-    /// Sends `message` and waits for its response.
-    func send(_ message: RequestMessage) async throws(KVClientError) -> DecodedResponse {
-        do {
-            return try await request(message).get()
-        } catch let error as KVClientError {
-            throw error
-        } catch {
-            throw .connectionClosed(host: address.description, reason: "\(error)")
+    /// Sends `message` and waits for its response, on the caller's executor (`nonsending`:
+    /// no executor switch before the request leaves).
+    nonisolated(nonsending) func send(_ message: RequestMessage) async throws(KVClientError) -> DecodedResponse {
+        let timeoutMs = requestTimeoutMs
+        return try await withUnsafeContinuation { continuation in
+            submit(ClientRequest(message: message, completion: .continuation(continuation), timeoutMs: timeoutMs))
+        }.get()
+    }
+
+    private func submit(_ request: ClientRequest) {
+        if eventLoop.inEventLoop {
+            handler.value.submit(request)
+        } else {
+            eventLoop.execute { [handler] in handler.value.submit(request) }
         }
     }
 
@@ -68,6 +87,8 @@ final class ClientConnection: Sendable {
                         hostDescription: address.description, load: load,
                         maxStreams: configuration.maxStreamsPerConnection,
                         maxQueued: configuration.maxQueuedRequestsPerConnection,
+                        sweepIntervalMs: ClientConnectionHandler.sweepIntervalMs(
+                            forTimeoutsMs: [configuration.requestTimeoutMs, configuration.connectTimeoutMs]),
                         limits: configuration.protocolLimits)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
@@ -77,7 +98,15 @@ final class ClientConnection: Sendable {
                 throw KVClientError.connectionClosed(host: address.description, reason: "cannot connect: \(error)")
             }
             .flatMap { channel in
-                let connection = ClientConnection(address: address, channel: channel, load: load,
+                let handler: ClientConnectionHandler
+                do {
+                    handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
+                } catch {
+                    channel.close(promise: nil)
+                    return channel.eventLoop.makeFailedFuture(
+                        KVClientError.connectionClosed(host: address.description, reason: "closed while opening"))
+                }
+                let connection = ClientConnection(address: address, channel: channel, handler: handler, load: load,
                                                   requestTimeoutMs: configuration.requestTimeoutMs)
                 return connection.start(compression: configuration.compression,
                                         timeoutMs: configuration.connectTimeoutMs)

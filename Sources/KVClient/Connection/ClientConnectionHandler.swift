@@ -2,59 +2,80 @@ import CQL
 import NIOCore
 
 /// The channel handler of one client connection: assigns stream ids, encodes requests,
-/// splits and decodes response frames, and completes each request's promise.
+/// splits and decodes response frames, and completes each request.
+///
+/// `ClientConnection` hands requests to `submit` on the connection's event loop, not through
+/// the pipeline (no write promise per request). Requests encoded while the loop runs its
+/// queued tasks share one buffer and leave in one write(2) when the flush scheduled behind
+/// those tasks runs.
 ///
 /// Up to `maxStreams` requests are in flight; more wait in a queue of at most `maxQueued`
-/// (beyond that a request fails at once). A request that times out fails with `.timeout`,
-/// but its stream id stays reserved until the late response arrives, so a reused id is never
-/// confused with an old one. When the channel closes every pending and queued request fails
-/// with `.connectionClosed`; so does the connection once more than half its ids wait
-/// for responses that timed out. Compression is switched on when the READY answering a STARTUP
+/// (beyond that a request fails at once). Timeouts are checked by one sweep per connection
+/// every `sweepIntervalMs` rather than a timer per request, so a request fails with
+/// `.timeout` between its timeout and its timeout plus the sweep interval. Its stream id
+/// stays reserved until the late response arrives, so a reused id is never confused with an
+/// old one. When the channel closes every pending and queued request fails with
+/// `.connectionClosed`; so does the connection once more than half its ids wait for
+/// responses that timed out. Compression is switched on when the READY answering a STARTUP
 /// that asked for it arrives. Server-pushed events (negative stream ids) are ignored.
 /// Event-loop confined (not `Sendable`).
-final class ClientConnectionHandler: ChannelDuplexHandler {
+final class ClientConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = ClientRequest
     typealias OutboundOut = ByteBuffer
-
-    private struct InFlight {
-        let promise: EventLoopPromise<DecodedResponse>
-        let timeout: Scheduled<Void>?
-        /// The compression a STARTUP asked for, switched on when its READY arrives.
-        let compressionOnReady: FrameCompression?
-    }
 
     private let hostDescription: String
     private let load: ConnectionLoad
     private let maxQueued: Int
+    private let sweepIntervalMs: Int64
     private var streams: StreamIDPool
     private var frameDecoder: FrameDecoder
     private var responseDecoder: ResponseDecoder
     private var encoder = FrameEncoder()
     private var inbound = ByteBuffer()
-    private var pending: [Int16: InFlight] = [:]
-    private var orphaned: Set<Int16> = []
+    private var outbound = ByteBuffer()
+    private var inFlight = InFlightTable()
     private var waiting = CircularBuffer<ClientRequest>()
+    private var context: ChannelHandlerContext?
+    private var sweep: Scheduled<Void>?
     private var closedReason: String?
     private var flushScheduled = false
 
     /// Creates the handler of a connection to `hostDescription` (used in errors).
-    init(hostDescription: String, load: ConnectionLoad, maxStreams: Int, maxQueued: Int, limits: ProtocolLimits) {
+    init(hostDescription: String, load: ConnectionLoad, maxStreams: Int, maxQueued: Int, sweepIntervalMs: Int64,
+         limits: ProtocolLimits) {
         self.hostDescription = hostDescription
         self.load = load
         self.maxQueued = maxQueued
+        self.sweepIntervalMs = max(1, sweepIntervalMs)
         self.streams = StreamIDPool(capacity: maxStreams)
         self.frameDecoder = FrameDecoder(limits: limits, direction: .responses)
         self.responseDecoder = ResponseDecoder(limits: limits)
     }
 
+    /// The sweep interval for timeouts of `timeoutsMs` (those of 0 or less never expire): a
+    /// tenth of the shortest, between 1 and 100 ms.
+    static func sweepIntervalMs(forTimeoutsMs timeoutsMs: [Int64]) -> Int64 {
+        let shortest = timeoutsMs.filter { $0 > 0 }.min() ?? 1000
+        return min(100, max(1, shortest / 10))
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        outbound = context.channel.allocator.buffer(capacity: 1024)
+        scheduleSweep(context: context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        failAll(reason: closedReason ?? "connection closed")
+        self.context = nil
+    }
+
     // MARK: Outbound
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let request = unwrapOutboundIn(data)
-        promise?.succeed()
-        if let closedReason {
-            request.promise.fail(KVClientError.connectionClosed(host: hostDescription, reason: closedReason))
+    /// Sends `request`, or queues it while every stream id is in use.
+    func submit(_ request: ClientRequest) {
+        guard closedReason == nil, let context else {
+            request.completion.fail(.connectionClosed(host: hostDescription, reason: closedReason ?? "not open"))
             return
         }
         load.increment()
@@ -62,59 +83,77 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             enqueue(request)
             return
         }
-        send(request, streamID: id, context: context)
+        send(request, streamID: id)
+        scheduleFlush(context: context)
     }
 
     /// Flushes once the loop has run the tasks already queued, so requests that many tasks
     /// send at once on this connection leave in one write(2) rather than one each.
-    func flush(context: ChannelHandlerContext) {
+    private func scheduleFlush(context: ChannelHandlerContext) {
         guard !flushScheduled else { return }
         flushScheduled = true
         context.eventLoop.assumeIsolated().execute {
             self.flushScheduled = false
-            context.flush()
+            self.flushOutbound(context: context)
         }
+    }
+
+    /// Writes the requests encoded since the last flush. The buffer is reused when the
+    /// socket took it at once (NIO then no longer holds it).
+    private func flushOutbound(context: ChannelHandlerContext) {
+        guard outbound.readableBytes > 0, closedReason == nil else { return }
+        context.writeAndFlush(wrapOutboundOut(outbound), promise: nil)
+        outbound.clear()
     }
 
     private func enqueue(_ request: ClientRequest) {
         guard waiting.count < maxQueued else {
             load.decrement()
-            request.promise.fail(KVClientError.protocolError(
+            request.completion.fail(.protocolError(
                 "\(hostDescription): \(streams.capacity) requests in flight and \(maxQueued) queued on one connection"))
             return
         }
         waiting.append(request)
     }
 
-    private func send(_ request: ClientRequest, streamID: Int16, context: ChannelHandlerContext) {
-        var buffer = context.channel.allocator.buffer(capacity: 128)
-        encoder.encodeRequest(request.message, streamID: streamID, into: &buffer)
+    private func send(_ request: ClientRequest, streamID: Int16) {
+        encoder.appendRequest(request.message, streamID: streamID, to: &outbound)
         var compressionOnReady: FrameCompression?
         if case .startup(let options) = request.message {
             compressionOnReady = try? FrameCompression.negotiate(options)
         }
-        let timeout = scheduleTimeout(streamID: streamID, timeoutMs: request.timeoutMs, context: context)
-        pending[streamID] = InFlight(promise: request.promise, timeout: timeout, compressionOnReady: compressionOnReady)
-        context.write(wrapOutboundOut(buffer), promise: nil)
+        inFlight.insert(InFlightTable.Entry(completion: request.completion, deadlineNs: deadline(request.timeoutMs),
+                                            timeoutMs: request.timeoutMs, compressionOnReady: compressionOnReady),
+                        streamID: streamID)
     }
 
-    private func scheduleTimeout(streamID: Int16, timeoutMs: Int64, context: ChannelHandlerContext) -> Scheduled<Void>? {
-        guard timeoutMs > 0 else { return nil }
-        return context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(timeoutMs)) {
-            self.timedOut(streamID: streamID, timeoutMs: timeoutMs, context: context)
+    private func deadline(_ timeoutMs: Int64) -> UInt64 {
+        guard timeoutMs > 0 else { return .max }
+        return NIODeadline.now().uptimeNanoseconds + UInt64(timeoutMs) * 1_000_000
+    }
+
+    // MARK: Timeouts
+
+    private func scheduleSweep(context: ChannelHandlerContext) {
+        sweep = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(sweepIntervalMs)) {
+            self.sweepTimeouts(context: context)
         }
     }
 
-    private func timedOut(streamID: Int16, timeoutMs: Int64, context: ChannelHandlerContext) {
-        guard let entry = pending.removeValue(forKey: streamID) else { return }
-        orphaned.insert(streamID)
-        load.decrement()
-        entry.promise.fail(KVClientError.timeout(host: hostDescription, timeoutMs: timeoutMs))
+    /// Fails the requests past their deadline, then checks again one interval later.
+    private func sweepTimeouts(context: ChannelHandlerContext) {
+        guard closedReason == nil else { return }
+        for entry in inFlight.expire(nowNs: NIODeadline.now().uptimeNanoseconds) {
+            load.decrement()
+            entry.completion.fail(.timeout(host: hostDescription, timeoutMs: entry.timeoutMs))
+        }
         // Ids of requests that never got an answer stay reserved; once half are gone the
         // node is not answering this connection, so start afresh with a new one.
-        if orphaned.count > streams.capacity / 2 {
-            fail(reason: "\(orphaned.count) requests timed out without a response", context: context)
+        if inFlight.orphanedCount > streams.capacity / 2 {
+            fail(reason: "\(inFlight.orphanedCount) requests timed out without a response", context: context)
+            return
         }
+        scheduleSweep(context: context)
     }
 
     // MARK: Inbound
@@ -134,22 +173,23 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             handle(frame, context: context)
         }
         inbound.discardReadBytes()
-        drainWaiting(context: context)
-        context.flush()
+        drainWaiting()
+        flushOutbound(context: context)
     }
 
     private func handle(_ frame: ProtocolFrame, context: ChannelHandlerContext) {
         let streamID = frame.header.streamID
         guard streamID >= 0 else { return }
-        if orphaned.remove(streamID) != nil {
+        let entry: InFlightTable.Entry
+        switch inFlight.answer(streamID: streamID) {
+        case .waiting(let waiting): entry = waiting
+        case .orphaned:
             streams.release(streamID)
             return
-        }
-        guard let entry = pending.removeValue(forKey: streamID) else {
+        case .unknown:
             fail(reason: "response on stream \(streamID), which has no request", context: context)
             return
         }
-        entry.timeout?.cancel()
         streams.release(streamID)
         load.decrement()
         do {
@@ -158,15 +198,15 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
                 encoder.compression = compression
                 responseDecoder.compression = compression
             }
-            entry.promise.succeed(response)
+            entry.completion.succeed(response)
         } catch {
-            entry.promise.fail(KVClientError.protocolError("\(hostDescription): \(error.clientMessage)"))
+            entry.completion.fail(.protocolError("\(hostDescription): \(error.clientMessage)"))
         }
     }
 
-    private func drainWaiting(context: ChannelHandlerContext) {
+    private func drainWaiting() {
         while closedReason == nil, !waiting.isEmpty, let id = streams.acquire() {
-            send(waiting.removeFirst(), streamID: id, context: context)
+            send(waiting.removeFirst(), streamID: id)
         }
     }
 
@@ -186,19 +226,19 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         context.close(promise: nil)
     }
 
+    /// Fails every pending and queued request and stops the timeout sweep (once).
     private func failAll(reason: String) {
         if closedReason == nil { closedReason = reason }
+        sweep?.cancel()
+        sweep = nil
         let error = KVClientError.connectionClosed(host: hostDescription, reason: closedReason!)
-        let entries = pending.values
-        pending.removeAll()
-        for entry in entries {
-            entry.timeout?.cancel()
+        for entry in inFlight.removeAllWaiting() {
             load.decrement()
-            entry.promise.fail(error)
+            entry.completion.fail(error)
         }
         while let request = waiting.popFirst() {
             load.decrement()
-            request.promise.fail(error)
+            request.completion.fail(error)
         }
     }
 }

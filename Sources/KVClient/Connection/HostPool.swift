@@ -1,8 +1,11 @@
 import NIOCore
+import NIOPosix
 import Synchronization
 
-/// The connections to one node: opened lazily up to `connectionsPerHost`, the least loaded
-/// one chosen per request, dead ones dropped, and reconnection paced by
+/// The connections to one node: opened lazily up to `connectionsPerHost`, one chosen per
+/// request by `ConnectionChoice` (in O(1): the less loaded of two, preferring the caller's
+/// event loop and the connection it used last), dead ones dropped when a choice meets one,
+/// and reconnection paced by
 /// `ReconnectionBackoff` (while backing off, requests fail fast with the last error so the
 /// client moves on to the next node). At most one connection is being opened at a time;
 /// concurrent callers wait for the same one. Thread-safe; no task of its own.
@@ -13,7 +16,7 @@ final class HostPool: Sendable {
     private let state: Mutex<State>
 
     private struct State: Sendable {
-        var connections: [ClientConnection] = []
+        var connections: ConnectionChoice
         var opening: EventLoopFuture<ClientConnection>?
         var backoff: ReconnectionBackoff
         var lastError: KVClientError?
@@ -24,7 +27,10 @@ final class HostPool: Sendable {
     init(address: HostAddress, configuration: KVClientConfiguration) {
         self.address = address
         self.configuration = configuration
-        self.state = Mutex(State(backoff: ReconnectionBackoff(baseDelayMs: configuration.reconnectBaseDelayMs,
+        // A few requests of imbalance buy one write per loop tick; small pools keep most ids free.
+        let batchSlack = min(4, configuration.maxStreamsPerConnection / 4)
+        self.state = Mutex(State(connections: ConnectionChoice(batchSlack: batchSlack),
+                                 backoff: ReconnectionBackoff(baseDelayMs: configuration.reconnectBaseDelayMs,
                                                               maxDelayMs: configuration.reconnectMaxDelayMs)))
     }
 
@@ -33,9 +39,10 @@ final class HostPool: Sendable {
         state.withLock { $0.connections.append(connection) }
     }
 
-    /// A live connection to the node, opening one if needed.
+    /// A live connection to the node, opening one if needed. Runs on the caller's executor
+    /// (`nonsending`): usually it returns without suspending.
     /// - Throws: the last connection failure while backing off, or the new one.
-    func connection() async throws(KVClientError) -> ClientConnection {
+    nonisolated(nonsending) func connection() async throws(KVClientError) -> ClientConnection {
         let choice = choose()
         switch choice {
         case .ready(let connection): return connection
@@ -58,17 +65,16 @@ final class HostPool: Sendable {
     }
 
     private func choose() -> Choice {
-        let now = Int64(NIODeadline.now().uptimeNanoseconds)
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop.map(ObjectIdentifier.init)
         return state.withLock { state -> Choice in
             if state.closed { return .failed(.clientClosed) }
-            state.connections.removeAll { !$0.isActive }
-            let best = state.connections.min { $0.load.value < $1.load.value }
+            let best = state.connections.pick(onLoop: loop)
             let wantsMore = state.connections.count < configuration.connectionsPerHost
             if let best, !wantsMore || state.opening != nil || best.load.value == 0 {
                 return .ready(best)
             }
             if let opening = state.opening { return best.map { .ready($0) } ?? .wait(opening) }
-            guard state.backoff.mayAttempt(now: now) else {
+            guard state.backoff.mayAttempt(now: Int64(NIODeadline.now().uptimeNanoseconds)) else {
                 if let best { return .ready(best) }
                 return .failed(state.lastError ?? .connectionClosed(host: address.description, reason: "backing off"))
             }
@@ -108,7 +114,7 @@ final class HostPool: Sendable {
         let connections = state.withLock { state -> [ClientConnection] in
             state.closed = true
             defer { state.connections.removeAll() }
-            return state.connections
+            return state.connections.all
         }
         for connection in connections { connection.close() }
     }
