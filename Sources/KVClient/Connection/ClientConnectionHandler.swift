@@ -117,7 +117,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     private func send(_ request: ClientRequest, streamID: Int16) {
-        encoder.appendRequest(request.message, streamID: streamID, to: &outbound)
+        encoder.encodeRequest(request.message, streamID: streamID, into: &outbound)
         var compressionOnReady: FrameCompression?
         if case .startup(let options) = request.message {
             compressionOnReady = try? FrameCompression.negotiate(options)
