@@ -28,6 +28,7 @@ public final class StorageCoordinator: Sendable {
     let speculativeRetries = Atomic<Int>(0)
     let readLatencies = Mutex(ReadLatencyWindow())
     let sleepClock: any _Concurrency.Clock<Duration>
+    let scanExecutor: (any TaskExecutor)?
 
     /// `view` returns the current cluster view; it is called once per request. With `hints`,
     /// a write that misses a replica (down, or timed out) leaves a hint for it there. Under
@@ -37,13 +38,18 @@ public final class StorageCoordinator: Sendable {
     /// a percentile policy are measured with `clock`. With `batchlog`, this node keeps the
     /// batchlog entries other coordinators send it, and logged batches over several
     /// partitions go through batchlogs (`writeLogged`); `random` picks batchlog nodes and
-    /// batch ids; `batchFailpoint` (tests only) stops a logged batch half-way.
+    /// batch ids; `batchFailpoint` (tests only) stops a logged batch half-way. Filtered scans
+    /// run their local sub-range scans on `scanExecutor` when given (the node passes the
+    /// global pool: requests run on their connection's event loop, where the scans would
+    /// run one at a time and hold up the loop's other connections).
     public init(transport: any Transport, storage: any ReplicaStorage, clock: any Clock, hints: HintStore? = nil,
                 batchlog: BatchlogStore? = nil, random: any RandomSource = SystemRandomSource(),
                 batchFailpoint: BatchFailpoint? = nil,
                 speculativeRetry: SpeculativeRetryPolicy = .none,
                 sleepClock: any _Concurrency.Clock<Duration> = ContinuousClock(),
+                scanExecutor: (any TaskExecutor)? = nil,
                 view: @escaping @Sendable () -> ClusterView) {
+        self.scanExecutor = scanExecutor
         self.batchlog = batchlog
         self.random = random
         self.batchFailpoint = batchFailpoint

@@ -58,7 +58,7 @@ final class NodeRunner: Sendable {
         let coordinator = StorageCoordinator(transport: transport, storage: replica, clock: clock, hints: hints,
                                              batchlog: batchlog, random: random, batchFailpoint: batchFailpoint,
                                              speculativeRetry: configuration.speculativeRetryPolicy,
-                                             view: { clusterView.view })
+                                             scanExecutor: globalConcurrentExecutor, view: { clusterView.view })
         // Serve the replica side before gossip makes this node look alive: a peer's write or
         // hint that reached a node without handlers would be refused, and a refused write
         // leaves no hint.

@@ -146,7 +146,7 @@ extension StorageCoordinator {
                       started == next || (clock.monotonicNanos() < deadlineNanos && readingAheadPays()) {
                     let index = started, plan = plans[index]
                     started += 1
-                    group.addTask {
+                    group.addTask(executorPreference: scanExecutor) {
                         (index, await self.scanRange(plan, after: plan.after, request: request, maxMatched: pageSize, view: view))
                     }
                 }

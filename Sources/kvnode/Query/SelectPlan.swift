@@ -5,7 +5,7 @@ import Ring
 
 /// A SELECT analysed against its table: what it returns, which partitions and clustering
 /// slices it reads, its limits and order, with bind markers numbered.
-struct SelectPlan: Sendable {
+final class SelectPlan: Sendable {
     /// One output column.
     enum Selected: Sendable {
         case column(SchemaColumn)
@@ -39,6 +39,24 @@ struct SelectPlan: Sendable {
     /// ascending table, or the other way round).
     let isReversed: Bool
     let markers: [ColumnSpecification]
+
+    // A class, for the same reason as `ModificationPlan`: one reference to copy per request.
+    init(layout: TableLayout, selected: [Selected], specifications: [ColumnSpecification], aggregation: AggregationPlan?,
+         isDistinct: Bool, isJSON: Bool, keys: KeyRestrictions, filter: RowFilter?, limit: Operand?,
+         perPartitionLimit: Operand?, isReversed: Bool, markers: [ColumnSpecification]) {
+        self.layout = layout
+        self.selected = selected
+        self.specifications = specifications
+        self.aggregation = aggregation
+        self.isDistinct = isDistinct
+        self.isJSON = isJSON
+        self.keys = keys
+        self.filter = filter
+        self.limit = limit
+        self.perPartitionLimit = perPartitionLimit
+        self.isReversed = isReversed
+        self.markers = markers
+    }
 
     /// The columns clients see: `specifications`, or the one `[json]` column.
     var resultSpecifications: [ColumnSpecification] {

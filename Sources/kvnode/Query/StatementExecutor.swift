@@ -426,8 +426,9 @@ final class StatementExecutor: Sendable {
 }
 
 extension ModificationPlan {
+    /// The same statement with `timestamp` (a batch's USING TIMESTAMP).
     func withTimestamp(_ timestamp: Operand) -> ModificationPlan {
         ModificationPlan(layout: layout, kind: kind, keys: keys, writes: writes,
-                         timeToLive: timeToLive, timestamp: timestamp, markers: markers)
+                         timeToLive: timeToLive, timestamp: timestamp, markers: markers, json: json)
     }
 }
