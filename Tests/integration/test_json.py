@@ -86,6 +86,14 @@ def test_prepared_insert_json_and_using_ttl(session):
     assert row.age == 5 and 900 < row.t <= 1000
 
 
+def test_insert_json_in_a_batch_with_a_batch_timestamp(session):
+    key = uuid.uuid4()
+    document = json.dumps({"id": str(key), "day": "2026-03-03", "age": 41})
+    session.execute(f"BEGIN BATCH USING TIMESTAMP 1000 INSERT INTO users JSON '{document}' APPLY BATCH")
+    row = session.execute("SELECT age, writetime(age) AS w FROM users WHERE id = %s", [key]).one()
+    assert row is not None and row.age == 41 and row.w == 1000
+
+
 def test_bad_documents_are_refused_with_the_column_named(session):
     cases = [
         ('{"id": "%s", "day": "2026-01-01", "nope": 1}' % USER, "unrecognized column: nope"),

@@ -22,9 +22,20 @@ struct UnfilteredReader {
         self.range = range
         self.nowSeconds = nowSeconds
         self.limits = limits
-        merging = MergingIterator(SnapshotSources(version: version, skipPolicy: nil).all)
+        merging = MergingIterator(Self.sources(version, range))
         tombstones = PartitionTombstoneCursor(version: version, range: range)
         if !range.isEmpty { try merging.seek(toStartOf: range) }
+    }
+
+    /// The sources to merge: for a range inside one partition, only those that may hold it.
+    private static func sources(_ version: TableVersion, _ range: ScanRange) -> [any RowSource] {
+        guard let start = range.start, let prefixLength = range.singlePartitionPrefixLength else {
+            return SnapshotSources(version: version, skipPolicy: nil).all
+        }
+        return start.withUnsafeBytes { bytes in
+            SnapshotSources(version: version, skipPolicy: nil,
+                            partitionPrefix: UnsafeRawBufferPointer(rebasing: bytes[..<prefixLength])).all
+        }
     }
 
     /// Reads partitions until the range ends or a limit stops the read.
