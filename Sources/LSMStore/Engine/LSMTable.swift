@@ -66,25 +66,24 @@ public final class LSMTable: @unchecked Sendable {
     /// insert happen in one hold of the write lock (perf: the three holds of the waiting
     /// path contended between event loops).
     private func applyWithoutWaitingForSync(_ update: PartitionUpdate, payload: [UInt8]) throws {
-        let result = writeLock.withLock { () -> Result<MemTable, StoreError> in
-            waitForFlushBacklog()
-            if isDropped.load(ordering: .acquiring) { return .failure(StoreError.closed) }
-            do {
-                _ = try context.commitLog.write(payload)
-            } catch let error as StoreError {
-                return .failure(error)
-            } catch {
-                return .failure(.failed(reason: "\(error)"))
+        let memTable = try writeLock.withLock { () -> Result<MemTable, StoreError> in
+            logHoldingLock(payload).map { _ in
+                let memTable = version.memTable
+                memTable.apply(update, scratch: &applyScratch)
+                return memTable
             }
-            let memTable = version.memTable
-            memTable.apply(update, scratch: &applyScratch)
-            return .success(memTable)
-        }
-        let memTable = try result.get()
+        }.get()
         if memTable.memoryBytes >= context.options.memtableSizeBytes,
            writeLock.withLock({ memTable === version.memTable }) {
             switchMemTable()
         }
+    }
+
+    /// Waits out the flush backlog, then appends the payload to the commit log. Write lock held.
+    private func logHoldingLock(_ payload: [UInt8]) -> Result<CommitLogPosition, StoreError> {
+        waitForFlushBacklog()
+        if isDropped.load(ordering: .acquiring) { return .failure(.closed) }
+        return Result { () throws(StoreError) in try context.commitLog.write(payload) }
     }
 
     /// Holds a writer while the table has as many memtables waiting for flush as allowed.
@@ -110,21 +109,13 @@ public final class LSMTable: @unchecked Sendable {
 
     /// Logs the payload and registers the write against the mutable memtable.
     private func register(payload: [UInt8]) throws -> (CommitLogPosition, MemTable) {
-        let result = writeLock.withLock { () -> Result<(CommitLogPosition, MemTable), StoreError> in
-            waitForFlushBacklog()
-            if isDropped.load(ordering: .acquiring) { return .failure(StoreError.closed) }
-            do {
-                let position = try context.commitLog.write(payload)
+        try writeLock.withLock { () -> Result<(CommitLogPosition, MemTable), StoreError> in
+            logHoldingLock(payload).map { position in
                 let memTable = version.memTable
                 memTable.pendingWriters.add(1, ordering: .relaxed)
-                return .success((position, memTable))
-            } catch let error as StoreError {
-                return .failure(error)
-            } catch {
-                return .failure(.failed(reason: "\(error)"))
+                return (position, memTable)
             }
-        }
-        return try result.get()
+        }.get()
     }
 
     private func finishWrite(_ memTable: MemTable) {

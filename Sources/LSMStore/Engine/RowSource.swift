@@ -68,14 +68,6 @@ final class SSTableSource: RowSource {
     var value: UnsafeRawBufferPointer { iterator.value }
     func seekToFirst() throws { try iterator.seekToFirst() }
     func seek(_ key: UnsafeRawBufferPointer) throws { try iterator.seek(key) }
-    /// Skips the file without reading it when its bloom filter rules the partition out.
-    func seek(_ key: UnsafeRawBufferPointer, partitionPrefixLength: Int) throws {
-        guard handle.reader.mayContain(partitionPrefix: UnsafeRawBufferPointer(rebasing: key[..<partitionPrefixLength])) else {
-            iterator.invalidate()
-            return
-        }
-        try iterator.seek(key)
-    }
     func next() throws { try iterator.next() }
     var hasTombstones: Bool { handle.statistics.hasPartitionTombstones }
     func tombstones(partitionPrefix: UnsafeRawBufferPointer) -> PartitionTombstones? {
@@ -113,33 +105,13 @@ final class LevelSource: RowSource {
     }
 
     func seek(_ key: UnsafeRawBufferPointer) throws {
-        index = fileIndex(for: key)
-        try open(index) { try $0.seek(key) }
-    }
-
-    /// Skips the level without reading when the one file that could hold the partition
-    /// (compaction cuts files between partitions) rules it out by its bloom filter.
-    func seek(_ key: UnsafeRawBufferPointer, partitionPrefixLength: Int) throws {
-        let position = fileIndex(for: key)
-        if position < files.count,
-           !files[position].reader.mayContain(partitionPrefix: UnsafeRawBufferPointer(rebasing: key[..<partitionPrefixLength])) {
-            skippedInClosedFiles += current?.blocksSkipped ?? 0
-            current = nil
-            index = files.count
-            return
-        }
-        index = position
-        try open(index) { try $0.seek(key) }
-    }
-
-    /// The first file whose last key is >= `key`.
-    private func fileIndex(for key: UnsafeRawBufferPointer) -> Int {
         var low = 0, high = files.count
         while low < high {
             let middle = (low + high) / 2
             if files[middle].lastKey.withUnsafeBytes({ compareBytes($0, key) }) < 0 { low = middle + 1 } else { high = middle }
         }
-        return low
+        index = low
+        try open(index) { try $0.seek(key) }
     }
 
     func next() throws {

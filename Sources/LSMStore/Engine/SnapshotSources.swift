@@ -14,18 +14,15 @@ struct SnapshotSources {
     /// Opens a source over each memtable and SSTable of `version`; with `skipPolicy`, SSTable
     /// sources pass over blocks the policy rules out; without `fillsCache`, blocks read from
     /// files are not kept in the block cache. No I/O until the sources are positioned.
-    /// With `partitionPrefix` (a read of one partition), memtables without a row of it and
-    /// files whose bloom filter rules it out get no source (perf: a point read built two
-    /// objects per SSTable it then skipped).
+    /// With `partitionPrefix` (a read of one partition), files whose bloom filter rules it out
+    /// get no source (memtables answer from their partition index when positioned).
     init(version: TableVersion, skipPolicy: BlockSkipPolicy?, fillsCache: Bool = true,
          partitionPrefix: UnsafeRawBufferPointer? = nil) {
-        var memTables = version.memTables
         var levelFiles = version.levels
         if let partitionPrefix {
-            memTables = memTables.filter { $0.firstRow(ofPartition: partitionPrefix) != nil }
             levelFiles = levelFiles.map { files in files.filter { $0.reader.mayContain(partitionPrefix: partitionPrefix) } }
         }
-        all = memTables.map { MemTableSource($0) }
+        all = version.memTables.map { MemTableSource($0) }
         for (level, files) in levelFiles.enumerated() where !files.isEmpty {
             if level == 0 {
                 sstables = files.map { SSTableSource($0, skipPolicy: skipPolicy, fillsCache: fillsCache) }

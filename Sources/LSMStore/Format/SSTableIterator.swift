@@ -91,8 +91,7 @@ public final class SSTableIterator {
         blockIndex = index
     }
 
-    /// Moves past the last entry (the iterator becomes invalid).
-    func invalidate() {
+    private func invalidate() {
         blockIterator.reset(nil)
         blockIndex = reader.blockCount
     }

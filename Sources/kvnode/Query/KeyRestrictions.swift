@@ -280,26 +280,13 @@ struct KeyRestrictions: Sendable {
 
     // MARK: Resolution
 
-    static let maxPartitions = 10_000
-    static let tooManyPartitions = ErrorResponse(.invalid, message: "IN restrictions name more than 10000 partitions")
-
     /// Every storage partition key the restrictions name (the cartesian product of IN lists).
     func partitionKeys(_ layout: TableLayout, _ bindings: Bindings) throws(ErrorResponse) -> [[UInt8]] {
-        if partition.count == 1 {
-            // One key column (the common case): no combinations to build.
-            let values = try partition[0].resolve(bindings, column: layout.partitionKey[0].name)
-            guard values.count <= Self.maxPartitions else { throw Self.tooManyPartitions }
-            var keys: [[UInt8]] = []
-            for value in values {
-                keys.append(try layout.storageKey(partitionValues: [value]))
-            }
-            return keys
-        }
         var combinations: [[[UInt8]]] = [[]]
         for (index, values) in partition.enumerated() {
             let resolved = try values.resolve(bindings, column: layout.partitionKey[index].name)
             combinations = combinations.flatMap { prefix in resolved.map { prefix + [$0] } }
-            guard combinations.count <= Self.maxPartitions else { throw Self.tooManyPartitions }
+            guard combinations.count <= 10_000 else { throw ErrorResponse(.invalid, message: "IN restrictions name more than 10000 partitions") }
         }
         var keys: [[UInt8]] = []
         for combination in combinations { keys.append(try layout.storageKey(partitionValues: combination)) }
