@@ -23,8 +23,8 @@ extension ClusterView {
     /// ranges are pending), so only NORMAL, leaving and shut-down nodes are members; a node
     /// that shut down still owns its ranges and is simply not alive. Throws when the tokens
     /// are inconsistent (two owners of one token).
-    public init(gossip members: [GossipMember], localEndpoint: GossipEndpoint, localHost: HostID,
-                localDatacenter: String) throws {
+    public convenience init(gossip members: [GossipMember], localEndpoint: GossipEndpoint, localHost: HostID,
+                            localDatacenter: String) throws {
         var ringMembers: [(node: RingNode, tokens: [Token])] = []
         var addresses: [HostID: NodeAddress] = [:]
         var alive = Set<HostID>()

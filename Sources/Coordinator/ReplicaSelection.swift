@@ -58,6 +58,29 @@ struct ReplicaSelection {
         return perDatacenter.allSatisfy { counts[$0.key, default: 0] >= $0.value }
     }
 
+    /// Whether `consistency` is met by this node's answer alone and this node is one of
+    /// `replicas`: what a full selection would conclude for ONE and LOCAL_ONE (blocking for
+    /// one answer, this node first among candidates), without building it on every request.
+    static func thisNodeSuffices(replicas: [HostID], consistency: ConsistencyLevel, view: ClusterView) -> Bool {
+        switch consistency {
+        case .one: break
+        case .localOne: guard view.datacenter(of: view.localHost) == view.localDatacenter else { return false }
+        default: return false
+        }
+        return replicas.contains(view.localHost)
+    }
+
+    /// Whether a write of `replicas` at `consistency` goes to this node alone and needs only
+    /// its acknowledgement (as `isThisNodeAlone` of a full selection).
+    static func thisNodeAloneSuffices(replicas: [HostID], consistency: ConsistencyLevel, view: ClusterView) -> Bool {
+        replicas.count == 1 && (consistency == .any || thisNodeSuffices(replicas: replicas, consistency: consistency, view: view))
+    }
+
+    /// Whether this node's answer alone meets the level and this node is the first candidate.
+    func thisNodeSuffices(_ view: ClusterView) -> Bool {
+        blockFor == 1 && perDatacenter == nil && candidates.first == view.localHost
+    }
+
     /// Whether this node is the one live replica a write goes to.
     func isThisNodeAlone(_ view: ClusterView) -> Bool {
         uncounted.isEmpty && candidates.count == 1 && candidates[0] == view.localHost

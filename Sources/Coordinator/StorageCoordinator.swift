@@ -128,6 +128,11 @@ public final class StorageCoordinator: Sendable {
                       consistency: ConsistencyLevel) async throws(CoordinatorError) {
         let view = self.view()
         let map = replicaMap(replication, view: view)
+        if mutations.count == 1, ReplicaSelection.thisNodeAloneSuffices(replicas: map.replicas(for: mutations[0].token),
+                                                                         consistency: consistency, view: view) {
+            try applyInPlace(mutations[0], consistency: consistency)
+            return
+        }
         var plans: [(Mutation, ReplicaSelection)] = []
         for mutation in mutations {
             let replicas = map.replicas(for: mutation.token)
@@ -143,7 +148,7 @@ public final class StorageCoordinator: Sendable {
             for replica in selection.down { storeHint(mutation, for: replica) }
         }
         if plans.count == 1, plans[0].1.isThisNodeAlone(view) {
-            try applyInPlace(plans[0].0, selection: plans[0].1, consistency: consistency)
+            try applyInPlace(plans[0].0, consistency: consistency)
             return
         }
         let failure = await withTaskGroup(of: CoordinatorError?.self) { group -> CoordinatorError? in
@@ -199,12 +204,12 @@ public final class StorageCoordinator: Sendable {
 
     /// One partition whose only live replica is this node: applied in place, without the
     /// tasks, stream and encoded message the general path needs.
-    private func applyInPlace(_ mutation: Mutation, selection: ReplicaSelection,
-                              consistency: ConsistencyLevel) throws(CoordinatorError) {
+    /// Applies a write whose one replica is this node (so the level blocks for one answer).
+    private func applyInPlace(_ mutation: Mutation, consistency: ConsistencyLevel) throws(CoordinatorError) {
         do {
             try storage.apply(mutation)
         } catch {
-            throw .writeFailure(consistency, received: 0, blockFor: selection.blockFor, failures: 1, reason: "\(error)")
+            throw .writeFailure(consistency, received: 0, blockFor: 1, failures: 1, reason: "\(error)")
         }
     }
 
@@ -289,12 +294,20 @@ public final class StorageCoordinator: Sendable {
         }
         let view = self.view()
         let replicas = replicaMap(replication, view: view).replicas(for: StoragePartitionKey.token(of: key))
-        let selection = try ReplicaSelection(replicas: replicas, consistency: consistency, view: view, replication: replication)
         // One replica is enough and it is this node: read it in place, without the round's
         // tasks and messages (a failure falls back to the round, which asks another).
-        if selection.blockFor == 1, selection.perDatacenter == nil, selection.candidates.first == view.localHost,
-           let local = try? storage.read(command.digestOnly(false)) {
+        // ONE and LOCAL_ONE are decided without building the selection (every request pays it).
+        let quick = ReplicaSelection.thisNodeSuffices(replicas: replicas, consistency: consistency, view: view)
+        let built = quick ? nil : try ReplicaSelection(replicas: replicas, consistency: consistency, view: view,
+                                                       replication: replication)
+        if quick || built!.thisNodeSuffices(view), let local = try? storage.read(command.digestOnly(false)) {
             return liveResult(local, after: command.after)
+        }
+        let selection: ReplicaSelection
+        if let built {
+            selection = built
+        } else {
+            selection = try ReplicaSelection(replicas: replicas, consistency: consistency, view: view, replication: replication)
         }
         let merged = try await digestRead(command.digestOnly(false), from: selection, consistency: consistency, view: view)
         return liveResult(merged, after: command.after)

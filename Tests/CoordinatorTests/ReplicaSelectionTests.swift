@@ -127,8 +127,9 @@ import Testing
     /// "other", so it is a candidate twice and its one acknowledgement counts twice.
     @Test
     func theLocalHostIsACandidateOnce() throws {
-        var view = try Self.view(local: 1)
-        view.localDatacenter = "dc2"
+        let ringView = try Self.view(local: 1)
+        let view = ClusterView(ring: ringView.ring, addresses: ringView.addresses, alive: ringView.alive,
+                               localHost: ringView.localHost, localDatacenter: "dc2")
         let selection = try ReplicaSelection(replicas: Self.hosts([1, 2, 4]), consistency: .all, view: view)
         #expect(selection.candidates.count == 3)
         #expect(Set(selection.candidates).count == selection.candidates.count)

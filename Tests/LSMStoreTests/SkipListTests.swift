@@ -28,8 +28,10 @@ import Testing
     }
 
     private static func randomKey(_ random: any RandomSource) -> [UInt8] {
-        // Short keys over a small alphabet: many shared prefixes, duplicates and the empty key.
-        (0..<random.next(in: 0..<5)).map { _ in UInt8([0, 1, 0x7F, 0x80, 0xFF][random.next(in: 0..<5)]) }
+        // Keys of 0 to 11 bytes over a small alphabet with zeros: shared prefixes, duplicates,
+        // the empty key, and keys on both sides of the 8-byte prefix the list compares first
+        // (a short key and its zero-padded longer twin have equal prefixes).
+        (0..<random.next(in: 0..<12)).map { _ in UInt8([0, 1, 0x7F, 0x80, 0xFF][random.next(in: 0..<5)]) }
     }
 
     private static func firstKey(atLeast probe: [UInt8], in sorted: [[UInt8]]) -> [UInt8]? {

@@ -54,6 +54,7 @@ enum KeyValues: Sendable {
                 }
             }
         }
+        guard values.count > 1 else { return values }
         var seen = Set<[UInt8]>()
         return values.filter { seen.insert($0).inserted }
     }
@@ -285,6 +286,10 @@ struct KeyRestrictions: Sendable {
         var combinations: [[[UInt8]]] = [[]]
         for (index, values) in partition.enumerated() {
             let resolved = try values.resolve(bindings, column: layout.partitionKey[index].name)
+            if resolved.count == 1 {
+                for combination in combinations.indices { combinations[combination].append(resolved[0]) }
+                continue
+            }
             combinations = combinations.flatMap { prefix in resolved.map { prefix + [$0] } }
             guard combinations.count <= 10_000 else { throw ErrorResponse(.invalid, message: "IN restrictions name more than 10000 partitions") }
         }

@@ -58,11 +58,12 @@ struct Bindings: Sendable {
     }
 
     /// A value that must be present and not null (keys, LIMIT).
-    func required(_ operand: Operand, what: String) throws(ErrorResponse) -> [UInt8] {
+    /// `what` names the value in errors; built only then (it is interpolated).
+    func required(_ operand: Operand, what: @autoclosure () -> String) throws(ErrorResponse) -> [UInt8] {
         switch try resolve(operand) {
         case .value(let bytes?): return bytes
-        case .value(nil): throw ErrorResponse(.invalid, message: "Invalid null value for \(what)")
-        case .unset: throw ErrorResponse(.invalid, message: "Invalid unset value for \(what)")
+        case .value(nil): throw ErrorResponse(.invalid, message: "Invalid null value for \(what())")
+        case .unset: throw ErrorResponse(.invalid, message: "Invalid unset value for \(what())")
         }
     }
 

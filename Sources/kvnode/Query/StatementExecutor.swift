@@ -22,6 +22,10 @@ final class StatementExecutor: Sendable {
     private let prepared = Mutex<[[UInt8]: PreparedStatement]>([:])
     /// Replication of the keyspaces used so far, as of one schema generation.
     private let replications = Mutex<(generation: UInt64, byKeyspace: [String: KeyspaceReplication])>((0, [:]))
+    /// Tells apart the list cells of statements written in the same microsecond: a random
+    /// base per node plus a count (a random draw per write cost a getrandom(2) call).
+    private let uniquifierBase: UInt32
+    private let uniquifierCount = Atomic<UInt32>(0)
 
     /// A statement ready to execute against the table definition it was analysed with.
     enum Plan: Sendable {
@@ -69,6 +73,7 @@ final class StatementExecutor: Sendable {
         self.batchLimits = batchLimits
         self.clock = clock
         self.random = random
+        uniquifierBase = UInt32(truncatingIfNeeded: random.nextUInt64())
     }
 
     /// Whether `statement` is one this executor runs (DML and SELECT on a user keyspace).
@@ -269,7 +274,7 @@ final class StatementExecutor: Sendable {
         let now = clock.nowSeconds()
         var byKeyspace: [String: [Mutation]] = [:]
         var order: [String] = []
-        let uniquifier = UInt32.random(in: .min ... .max)
+        let uniquifier = uniquifierBase &+ uniquifierCount.wrappingAdd(1, ordering: .relaxed).newValue
         for (index, (plan, bindings)) in statements.enumerated() {
             let keyspace = plan.layout.keyspace
             if byKeyspace[keyspace] == nil { order.append(keyspace) }

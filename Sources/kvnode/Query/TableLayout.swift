@@ -6,8 +6,9 @@ import Ring
 /// A user table's columns arranged for execution: the key columns in order, lookups by
 /// name and id, and the conversions between CQL values and storage keys (DESIGN §3:
 /// storage partition key = token bytes + serialized partition key; clustering in
-/// `ClusteringEncoding`).
-struct TableLayout: Sendable {
+/// `ClusteringEncoding`). A class: plans hand it to every request, and a copy of the struct
+/// retained each of its arrays.
+final class TableLayout: Sendable {
     let schema: TableSchema
     let partitionKey: [SchemaColumn]
     let clustering: [SchemaColumn]
