@@ -39,6 +39,9 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
     /// Set while inbound bytes are handled: responses written then wait for `channelReadComplete`.
     private var reading = false
     private var flushPendingAfterRead = false
+    /// Answers not yet written, gathered in one buffer: one allocation and one write per
+    /// flush rather than one per answer.
+    private var pendingAnswers: ByteBuffer?
     private var executor: EventLoopTaskExecutor?
 
     /// Creates the handler of one connection.
@@ -99,6 +102,7 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
     public func channelReadComplete(context: ChannelHandlerContext) {
         if flushPendingAfterRead {
             flushPendingAfterRead = false
+            writePendingAnswers(context: context)
             context.flush()
         }
         context.fireChannelReadComplete()
@@ -188,6 +192,7 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
     // MARK: Actions
 
     private func perform(_ actions: ConnectionActions, context: ChannelHandlerContext) {
+        if actions.output != nil || actions.close { writePendingAnswers(context: context) }
         if let output = actions.output {
             let written = context.writeAndFlush(wrapOutboundOut(output))
             if actions.close {
@@ -204,12 +209,11 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Writes a response and flushes once the loop has run the tasks already queued, or at
+    /// Flushes the gathered answers once the loop has run the tasks already queued, or at
     /// the end of the current read: the responses of many requests in flight on one
     /// connection that complete together leave in one write(2) instead of one each (a sixth
     /// of a node's CPU went to per-response writes, perf).
-    private func writeCoalescingFlushes(_ output: ByteBuffer, context: ChannelHandlerContext) {
-        context.write(wrapOutboundOut(output), promise: nil)
+    private func scheduleFlush(context: ChannelHandlerContext) {
         if reading {
             flushPendingAfterRead = true
             return
@@ -218,8 +222,16 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
         flushScheduled = true
         context.eventLoop.assumeIsolated().execute {
             self.flushScheduled = false
+            self.writePendingAnswers(context: context)
             context.flush()
         }
+    }
+
+    /// Hands the gathered answers to the channel (unflushed).
+    private func writePendingAnswers(context: ChannelHandlerContext) {
+        guard let answers = pendingAnswers else { return }
+        pendingAnswers = nil
+        if answers.readableBytes > 0 { context.write(wrapOutboundOut(answers), promise: nil) }
     }
 
     /// Runs one request on the handler, on this connection's loop, starting at once.
@@ -243,12 +255,13 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
     }
 
     private func answer(_ streamID: Int16, _ response: CQLResponse, context: ChannelHandlerContext) {
-        let actions = machine.responseReady(streamID: streamID, response: response.message,
-                                            warnings: response.warnings, customPayload: response.customPayload)
-        guard let output = actions.output, !actions.close, actions.dispatch.isEmpty else {
-            perform(actions, context: context)
-            return
-        }
-        writeCoalescingFlushes(output, context: context)
+        if pendingAnswers == nil { pendingAnswers = context.channel.allocator.buffer(capacity: Self.answerBufferBytes) }
+        machine.responseReady(streamID: streamID, response: response.message, warnings: response.warnings,
+                              customPayload: response.customPayload, appendingTo: &pendingAnswers!)
+        scheduleFlush(context: context)
     }
+
+    /// The first capacity of the answers buffer: the answers to a read's worth of small
+    /// requests without growing it.
+    private static let answerBufferBytes = 4096
 }

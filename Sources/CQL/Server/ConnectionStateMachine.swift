@@ -91,12 +91,21 @@ public struct ConnectionStateMachine: Sendable {
     /// `customPayload` for the client.
     public mutating func responseReady(streamID: Int16, response: ResponseMessage, warnings: [String] = [],
                                        customPayload: [String: [UInt8]] = [:]) -> ConnectionActions {
+        var output = ByteBuffer()
+        responseReady(streamID: streamID, response: response, warnings: warnings, customPayload: customPayload,
+                      appendingTo: &output)
+        return output.readableBytes > 0 ? ConnectionActions(output: output) : ConnectionActions()
+    }
+
+    /// As `responseReady(streamID:response:warnings:customPayload:)`, appending the frame to
+    /// `output` (nothing when the connection is no longer ready): a connection gathers the
+    /// answers it writes together in one buffer.
+    public mutating func responseReady(streamID: Int16, response: ResponseMessage, warnings: [String] = [],
+                                       customPayload: [String: [UInt8]] = [:], appendingTo output: inout ByteBuffer) {
         precondition(inFlightCount > 0, "a response without a dispatched request")
         inFlightCount -= 1
-        guard phase == .ready else { return ConnectionActions() }
-        var actions = ConnectionActions()
-        write(response, streamID: streamID, warnings: warnings, customPayload: customPayload, actions: &actions)
-        return actions
+        guard phase == .ready else { return }
+        encoder.encodeResponse(response, streamID: streamID, warnings: warnings, customPayload: customPayload, into: &output)
     }
 
     /// The bytes of an EVENT for this connection (stream -1), or nil when the client did not
