@@ -14,16 +14,9 @@ struct SnapshotSources {
     /// Opens a source over each memtable and SSTable of `version`; with `skipPolicy`, SSTable
     /// sources pass over blocks the policy rules out; without `fillsCache`, blocks read from
     /// files are not kept in the block cache. No I/O until the sources are positioned.
-    /// With `partitionPrefix` (a read of one partition), files whose bloom filter rules it out
-    /// get no source (memtables answer from their partition index when positioned).
-    init(version: TableVersion, skipPolicy: BlockSkipPolicy?, fillsCache: Bool = true,
-         partitionPrefix: UnsafeRawBufferPointer? = nil) {
-        var levelFiles = version.levels
-        if let partitionPrefix {
-            levelFiles = levelFiles.map { files in files.filter { $0.reader.mayContain(partitionPrefix: partitionPrefix) } }
-        }
+    init(version: TableVersion, skipPolicy: BlockSkipPolicy?, fillsCache: Bool = true) {
         all = version.memTables.map { MemTableSource($0) }
-        for (level, files) in levelFiles.enumerated() where !files.isEmpty {
+        for (level, files) in version.levels.enumerated() where !files.isEmpty {
             if level == 0 {
                 sstables = files.map { SSTableSource($0, skipPolicy: skipPolicy, fillsCache: fillsCache) }
                 all.append(contentsOf: sstables)
@@ -32,6 +25,22 @@ struct SnapshotSources {
                 levels.append(source)
                 all.append(source)
             }
+        }
+    }
+
+    /// The sources of a read of one partition (packed prefix `partitionPrefix`): only the
+    /// memtables whose partition index holds it, and the files that may (one per deeper
+    /// level, found by key range) whose bloom filter admits it. Partition tombstones are
+    /// not rows: `PartitionTombstoneCursor` finds them in every source.
+    init(version: TableVersion, partitionPrefix: UnsafeRawBufferPointer) {
+        for memTable in [version.memTable] + version.immutables where memTable.firstRow(ofPartition: partitionPrefix) != nil {
+            all.append(MemTableSource(memTable))
+        }
+        for file in version.candidates(partitionPrefix: partitionPrefix)
+        where file.reader.mayContain(partitionPrefix: partitionPrefix) {
+            let source = SSTableSource(file)
+            sstables.append(source)
+            all.append(source)
         }
     }
 

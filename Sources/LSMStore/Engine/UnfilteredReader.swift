@@ -33,8 +33,7 @@ struct UnfilteredReader {
             return SnapshotSources(version: version, skipPolicy: nil).all
         }
         return start.withUnsafeBytes { bytes in
-            SnapshotSources(version: version, skipPolicy: nil,
-                            partitionPrefix: UnsafeRawBufferPointer(rebasing: bytes[..<prefixLength])).all
+            SnapshotSources(version: version, partitionPrefix: UnsafeRawBufferPointer(rebasing: bytes[..<prefixLength])).all
         }
     }
 
