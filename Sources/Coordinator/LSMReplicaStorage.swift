@@ -13,6 +13,10 @@ public struct LSMReplicaStorage: ReplicaStorage {
         try table(mutation.table).apply(mutation.update)
     }
 
+    public func applyAwaitingSync(_ mutation: Mutation) async throws {
+        try await table(mutation.table).applyAwaitingSync(mutation.update)
+    }
+
     public func read(_ command: ReadCommand) throws -> ReadResponse {
         let table = try table(command.table)
         var range: ScanRange

@@ -73,7 +73,8 @@ struct ReplicaSelection {
     /// Whether a write of `replicas` at `consistency` goes to this node alone and needs only
     /// its acknowledgement (as `isThisNodeAlone` of a full selection).
     static func thisNodeAloneSuffices(replicas: [HostID], consistency: ConsistencyLevel, view: ClusterView) -> Bool {
-        replicas.count == 1 && (consistency == .any || thisNodeSuffices(replicas: replicas, consistency: consistency, view: view))
+        guard replicas.count == 1, replicas[0] == view.localHost else { return false }
+        return consistency == .any || thisNodeSuffices(replicas: replicas, consistency: consistency, view: view)
     }
 
     /// Whether this node's answer alone meets the level and this node is the first candidate.

@@ -5,6 +5,9 @@ import KVCore
 public protocol ReplicaStorage: Sendable {
     /// Applies a write durably (as the commit log's sync mode defines it).
     func apply(_ mutation: Mutation) throws
+    /// `apply` for requests on event loops: a wait for an fsync suspends the task rather
+    /// than blocking the thread.
+    func applyAwaitingSync(_ mutation: Mutation) async throws
     /// Reads what this replica holds, tombstones included.
     func read(_ command: ReadCommand) throws -> ReadResponse
     /// Scans a token range, keeping the rows the command's filter selects (DESIGN §8).

@@ -73,7 +73,7 @@ public final class StorageCoordinator: Sendable {
     public func installReplicaHandlers() {
         transport.setHandler(for: .mutation) { [storage] message in
             do {
-                try storage.apply(try ReplicaMessageCodec.decodeMutation(message.payload))
+                try await storage.applyAwaitingSync(try ReplicaMessageCodec.decodeMutation(message.payload))
                 return .success([])
             } catch {
                 return .failure("\(error)")
@@ -130,7 +130,7 @@ public final class StorageCoordinator: Sendable {
         let map = replicaMap(replication, view: view)
         if mutations.count == 1, ReplicaSelection.thisNodeAloneSuffices(replicas: map.replicas(for: mutations[0].token),
                                                                          consistency: consistency, view: view) {
-            try applyInPlace(mutations[0], consistency: consistency)
+            try await applyInPlace(mutations[0], consistency: consistency)
             return
         }
         var plans: [(Mutation, ReplicaSelection)] = []
@@ -148,7 +148,7 @@ public final class StorageCoordinator: Sendable {
             for replica in selection.down { storeHint(mutation, for: replica) }
         }
         if plans.count == 1, plans[0].1.isThisNodeAlone(view) {
-            try applyInPlace(plans[0].0, consistency: consistency)
+            try await applyInPlace(plans[0].0, consistency: consistency)
             return
         }
         let failure = await withTaskGroup(of: CoordinatorError?.self) { group -> CoordinatorError? in
@@ -205,9 +205,9 @@ public final class StorageCoordinator: Sendable {
     /// One partition whose only live replica is this node: applied in place, without the
     /// tasks, stream and encoded message the general path needs.
     /// Applies a write whose one replica is this node (so the level blocks for one answer).
-    private func applyInPlace(_ mutation: Mutation, consistency: ConsistencyLevel) throws(CoordinatorError) {
+    private func applyInPlace(_ mutation: Mutation, consistency: ConsistencyLevel) async throws(CoordinatorError) {
         do {
-            try storage.apply(mutation)
+            try await storage.applyAwaitingSync(mutation)
         } catch {
             throw .writeFailure(consistency, received: 0, blockFor: 1, failures: 1, reason: "\(error)")
         }
@@ -228,7 +228,7 @@ public final class StorageCoordinator: Sendable {
     func send(_ mutation: Mutation, payload: [UInt8], to replica: HostID, view: ClusterView) async -> String? {
         if replica == view.localHost {
             do {
-                try storage.apply(mutation)
+                try await storage.applyAwaitingSync(mutation)
                 return nil
             } catch {
                 return "\(error)"

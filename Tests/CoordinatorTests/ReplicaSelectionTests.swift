@@ -32,6 +32,34 @@ import Testing
         #expect(remote.candidates == Self.hosts([4, 5, 6, 2, 1, 3]))
     }
 
+    /// The read and write paths decide ONE, LOCAL_ONE and ANY on this node without building
+    /// a selection; wherever they say yes, the full selection must agree.
+    @Test func quickLocalDecisionsAgreeWithTheFullSelection() throws {
+        let replicaSets: [[UInt64]] = [[1], [2], [1, 2], [2, 1], [2, 3], [4], [1, 4], [4, 1, 2]]
+        for local in [1, 4] as [UInt64] {
+            let view = try Self.view(local: local)
+            for numbers in replicaSets {
+                let replicas = Self.hosts(numbers)
+                for consistency in [ConsistencyLevel.one, .localOne, .any, .quorum, .two] {
+                    let full = try? ReplicaSelection(replicas: replicas, consistency: consistency, view: view)
+                    let context = "local \(local), replicas \(numbers), \(consistency)"
+                    if ReplicaSelection.thisNodeSuffices(replicas: replicas, consistency: consistency, view: view) {
+                        #expect(full?.thisNodeSuffices(view) == true, "read: \(context)")
+                    }
+                    if ReplicaSelection.thisNodeAloneSuffices(replicas: replicas, consistency: consistency, view: view) {
+                        #expect(full?.isThisNodeAlone(view) == true, "write: \(context)")
+                    }
+                }
+            }
+        }
+        let view = try Self.view(local: 1)
+        #expect(ReplicaSelection.thisNodeSuffices(replicas: Self.hosts([2, 1]), consistency: .one, view: view))
+        #expect(!ReplicaSelection.thisNodeSuffices(replicas: Self.hosts([2, 3]), consistency: .one, view: view))
+        #expect(ReplicaSelection.thisNodeAloneSuffices(replicas: Self.hosts([1]), consistency: .any, view: view))
+        #expect(!ReplicaSelection.thisNodeAloneSuffices(replicas: Self.hosts([2]), consistency: .any, view: view))
+        #expect(!ReplicaSelection.thisNodeAloneSuffices(replicas: Self.hosts([1, 2]), consistency: .one, view: view))
+    }
+
     @Test func aCoordinatorThatIsNoReplicaIsNoCandidate() throws {
         let selection = try ReplicaSelection(replicas: Self.hosts([3, 2]), consistency: .all, view: Self.view(local: 1))
         #expect(selection.candidates == Self.hosts([3, 2]))

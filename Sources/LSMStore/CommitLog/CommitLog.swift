@@ -13,11 +13,14 @@ import KVCore
 /// the last reference; the deinitialiser closes as a fallback, ignoring errors.
 public final class CommitLog: Sendable {
     private let writer: CommitLogWriter
-    private let periodicSyncer: BackgroundThread?
+    /// The periodic syncer, or in `group` and `batch` modes the thread serving `durability`.
+    private let syncer: BackgroundThread
+    private let durability: DurabilityWaiters?
 
-    private init(writer: CommitLogWriter, periodicSyncer: BackgroundThread?) {
+    private init(writer: CommitLogWriter, syncer: BackgroundThread, durability: DurabilityWaiters?) {
         self.writer = writer
-        self.periodicSyncer = periodicSyncer
+        self.syncer = syncer
+        self.durability = durability
     }
 
     deinit { try? close() }
@@ -51,10 +54,14 @@ public final class CommitLog: Sendable {
         let state = CommitLogWriterState(active: active, sealed: replayed, nextSequence: replayer.nextSequence)
         let writer = CommitLogWriter(directory: directory, fileSystem: fileSystem, options: options, state: state)
         guard case .periodic(let windowMs) = options.syncMode else {
-            return CommitLog(writer: writer, periodicSyncer: nil)
+            let durability = DurabilityWaiters()
+            let server = BackgroundThread(name: "commitlog-waiters") {
+                durability.serve { position throws(StoreError) in try writer.waitUntilDurable(position) }
+            }
+            return CommitLog(writer: writer, syncer: server, durability: durability)
         }
         let syncer = BackgroundThread(name: "commitlog-sync") { writer.runPeriodicSyncs(windowMs: windowMs) }
-        return CommitLog(writer: writer, periodicSyncer: syncer)
+        return CommitLog(writer: writer, syncer: syncer, durability: nil)
     }
 
     /// Appends one record and returns the position just after it, once the record is as
@@ -96,6 +103,14 @@ public final class CommitLog: Sendable {
         try writer.waitUntilDurable(position)
     }
 
+    /// `waitUntilDurable` for tasks: suspends instead of blocking the thread (an event loop
+    /// must not wait for an fsync), and returns at once in `.periodic` mode. Throws as
+    /// `waitUntilDurable`, and `.closed` when the log closes first.
+    public nonisolated(nonsending) func waitUntilDurable(_ position: CommitLogPosition) async throws(StoreError) {
+        guard let durability else { return }
+        try await durability.waitUntilDurable(position)
+    }
+
     /// The position after the last appended record: what a memtable switch records as the
     /// point its data reaches.
     public var currentPosition: CommitLogPosition { writer.currentPosition }
@@ -121,8 +136,9 @@ public final class CommitLog: Sendable {
     /// `.failed` if the final fsync fails or the log had already failed (the files are closed
     /// anyway). Idempotent: later calls return at once.
     public func close() throws(StoreError) {
+        durability?.close()
         guard writer.beginClose() else { return }
-        periodicSyncer?.join()
+        syncer.join()
         try writer.finishClose()
     }
 }

@@ -47,19 +47,39 @@ public final class LSMTable: @unchecked Sendable {
     /// sync modes, fsynced) before it becomes visible and before this returns.
     /// Slows down, never fails, when flushes or compactions fall behind.
     public func apply(_ update: PartitionUpdate) throws {
+        let payload = try logPayload(update)
+        guard context.commitLog.acknowledgesAfterSync else {
+            try applyWithoutWaitingForSync(update, payload: payload)
+            return
+        }
+        let (position, memTable) = try register(payload: payload)
+        defer { finishWrite(memTable) }
+        try context.commitLog.waitUntilDurable(position)
+        writeLock.withLock { memTable.apply(update, scratch: &applyScratch) }
+    }
+
+    /// `apply` for tasks: in `group` and `batch` sync modes the wait for the fsync suspends
+    /// the task instead of blocking its thread (an event loop serving other connections).
+    /// The same in `periodic` mode, where nothing waits.
+    public nonisolated(nonsending) func applyAwaitingSync(_ update: PartitionUpdate) async throws {
+        guard context.commitLog.acknowledgesAfterSync else {
+            try apply(update)
+            return
+        }
+        let (position, memTable) = try register(payload: try logPayload(update))
+        defer { finishWrite(memTable) }
+        try await context.commitLog.waitUntilDurable(position)
+        writeLock.withLock { memTable.apply(update, scratch: &applyScratch) }
+    }
+
+    /// Checks an update and encodes its commit-log record, after any compaction throttle.
+    private func logPayload(_ update: PartitionUpdate) throws -> [UInt8] {
         try checkOpen()
         try Self.validate(update)
         var writer = ByteWriter(capacity: 64 + update.partitionKey.count + update.rows.count * 32)
         PartitionUpdateCodec.encode(update, table: id, into: &writer)
         throttleForCompaction()
-        guard context.commitLog.acknowledgesAfterSync else {
-            try applyWithoutWaitingForSync(update, payload: writer.bytes)
-            return
-        }
-        let (position, memTable) = try register(payload: writer.bytes)
-        defer { finishWrite(memTable) }
-        try context.commitLog.waitUntilDurable(position)
-        writeLock.withLock { memTable.apply(update, scratch: &applyScratch) }
+        return writer.bytes
     }
 
     /// `periodic` sync: the record is durable once written, so logging and the memtable

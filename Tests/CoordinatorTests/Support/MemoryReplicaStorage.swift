@@ -54,6 +54,8 @@ final class MemoryReplicaStorage: ReplicaStorage {
         }
     }
 
+    func applyAwaitingSync(_ mutation: Mutation) async throws { try apply(mutation) }
+
     /// A filtered scan over `read`'s answer: each live row tested with `RowPredicate.selects`
     /// (the evaluator the real replica's compiled form must agree with), stopping after
     /// `maxMatchedRows` matches.
