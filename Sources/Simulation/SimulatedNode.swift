@@ -86,7 +86,7 @@ public final class SimulatedNode: Sendable {
         let transport = try environment.network.join(at: address)
         let gossip = SimulatedGossip(gossiper: makeGossiper(), transport: transport, clock: clock)
         gossip.installHandlers()
-        let replica = LSMReplicaStorage(store: store)
+        let replica = LSMReplicaStorage(store: store, suspendsForSync: false)
         let view = CurrentView(try ClusterView(gossip: gossip.members, localEndpoint: endpoint, localHost: hostID,
                                                localDatacenter: "dc1"))
         let batchlog = try openBatchlog()
