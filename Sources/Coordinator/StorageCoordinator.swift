@@ -202,9 +202,9 @@ public final class StorageCoordinator: Sendable {
                             reason: real[0])
     }
 
-    /// One partition whose only live replica is this node: applied in place, without the
-    /// tasks, stream and encoded message the general path needs.
-    /// Applies a write whose one replica is this node (so the level blocks for one answer).
+    /// One partition whose only live replica is this node (so the level blocks for its one
+    /// answer): applied in place, without the tasks, stream and encoded message the general
+    /// path needs.
     private func applyInPlace(_ mutation: Mutation, consistency: ConsistencyLevel) async throws(CoordinatorError) {
         do {
             try await storage.applyAwaitingSync(mutation)
@@ -295,19 +295,15 @@ public final class StorageCoordinator: Sendable {
         let view = self.view()
         let replicas = replicaMap(replication, view: view).replicas(for: StoragePartitionKey.token(of: key))
         // One replica is enough and it is this node: read it in place, without the round's
-        // tasks and messages (a failure falls back to the round, which asks another).
-        // ONE and LOCAL_ONE are decided without building the selection (every request pays it).
+        // tasks and messages (a failure falls back to the round, which asks another). ONE and
+        // LOCAL_ONE are recognised before building the selection every other request pays for.
         let quick = ReplicaSelection.thisNodeSuffices(replicas: replicas, consistency: consistency, view: view)
-        let built = quick ? nil : try ReplicaSelection(replicas: replicas, consistency: consistency, view: view,
-                                                       replication: replication)
-        if quick || built!.thisNodeSuffices(view), let local = try? storage.read(command.digestOnly(false)) {
+        if quick, let local = try? storage.read(command.digestOnly(false)) {
             return liveResult(local, after: command.after)
         }
-        let selection: ReplicaSelection
-        if let built {
-            selection = built
-        } else {
-            selection = try ReplicaSelection(replicas: replicas, consistency: consistency, view: view, replication: replication)
+        let selection = try ReplicaSelection(replicas: replicas, consistency: consistency, view: view, replication: replication)
+        if !quick, selection.thisNodeSuffices(view), let local = try? storage.read(command.digestOnly(false)) {
+            return liveResult(local, after: command.after)
         }
         let merged = try await digestRead(command.digestOnly(false), from: selection, consistency: consistency, view: view)
         return liveResult(merged, after: command.after)
