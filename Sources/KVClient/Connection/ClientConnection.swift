@@ -55,15 +55,23 @@ final class ClientConnection: Sendable {
     nonisolated(nonsending) func send(_ message: RequestMessage) async throws(KVClientError) -> DecodedResponse {
         let timeoutMs = requestTimeoutMs
         return try await withUnsafeContinuation { continuation in
-            submit(ClientRequest(message: message, completion: .continuation(continuation), timeoutMs: timeoutMs))
+            // On the loop the message is encoded where it lies: no copy of it (and no
+            // retain of its id and values) per request.
+            if eventLoop.inEventLoop {
+                handler.value.submit(message, completion: .continuation(continuation), timeoutMs: timeoutMs)
+            } else {
+                submit(ClientRequest(message: message, completion: .continuation(continuation), timeoutMs: timeoutMs))
+            }
         }.get()
     }
 
     private func submit(_ request: ClientRequest) {
         if eventLoop.inEventLoop {
-            handler.value.submit(request)
+            handler.value.submit(request.message, completion: request.completion, timeoutMs: request.timeoutMs)
         } else {
-            eventLoop.execute { [handler] in handler.value.submit(request) }
+            eventLoop.execute { [handler] in
+                handler.value.submit(request.message, completion: request.completion, timeoutMs: request.timeoutMs)
+            }
         }
     }
 

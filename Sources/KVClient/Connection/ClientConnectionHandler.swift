@@ -72,18 +72,19 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     // MARK: Outbound
 
-    /// Sends `request`, or queues it while every stream id is in use.
-    func submit(_ request: ClientRequest) {
+    /// Sends `message`, whose outcome goes to `completion`, or queues it (a copy) while every
+    /// stream id is in use. `timeoutMs` as in `ClientRequest`.
+    func submit(_ message: RequestMessage, completion: ResponseCompletion, timeoutMs: Int64) {
         guard closedReason == nil, let context else {
-            request.completion.fail(.connectionClosed(host: hostDescription, reason: closedReason ?? "not open"))
+            completion.fail(.connectionClosed(host: hostDescription, reason: closedReason ?? "not open"))
             return
         }
         load.increment()
         guard let id = streams.acquire() else {
-            enqueue(request)
+            enqueue(ClientRequest(message: message, completion: completion, timeoutMs: timeoutMs))
             return
         }
-        send(request, streamID: id)
+        send(message, completion: completion, timeoutMs: timeoutMs, streamID: id)
         scheduleFlush(context: context)
     }
 
@@ -116,14 +117,15 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         waiting.append(request)
     }
 
-    private func send(_ request: ClientRequest, streamID: Int16) {
-        encoder.encodeRequest(request.message, streamID: streamID, into: &outbound)
+    private func send(_ message: RequestMessage, completion: ResponseCompletion, timeoutMs: Int64,
+                      streamID: Int16) {
+        encoder.encodeRequest(message, streamID: streamID, into: &outbound)
         var compressionOnReady: FrameCompression?
-        if case .startup(let options) = request.message {
+        if case .startup(let options) = message {
             compressionOnReady = try? FrameCompression.negotiate(options)
         }
-        inFlight.insert(InFlightTable.Entry(completion: request.completion, deadlineNs: deadline(request.timeoutMs),
-                                            timeoutMs: request.timeoutMs, compressionOnReady: compressionOnReady),
+        inFlight.insert(InFlightTable.Entry(completion: completion, deadlineNs: deadline(timeoutMs),
+                                            timeoutMs: timeoutMs, compressionOnReady: compressionOnReady),
                         streamID: streamID)
     }
 
@@ -206,7 +208,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     private func drainWaiting() {
         while closedReason == nil, !waiting.isEmpty, let id = streams.acquire() {
-            send(waiting.removeFirst(), streamID: id)
+            let request = waiting.removeFirst()
+            send(request.message, completion: request.completion, timeoutMs: request.timeoutMs, streamID: id)
         }
     }
 
