@@ -7,6 +7,12 @@
 public protocol FileSystem: Sendable {
     /// Opens `path` for appending, creating it if missing; `truncate` empties it first.
     func openForAppend(_ path: String, truncate: Bool) throws(FileSystemError) -> any WritableFile
+    /// Creates `path` (replacing any file of that name) with `capacityBytes` zero bytes claimed
+    /// on disk, and maps it for writing. Claiming the space now means a full disk fails here,
+    /// with an `.io` error naming the path and ENOSPC, never later at a store into the mapping
+    /// (where it could only be a SIGBUS). The new size and contents are durable only after
+    /// `MappedFile.sync()` (and the directory entry after `syncDirectory`).
+    func createMapped(_ path: String, capacityBytes: Int) throws(FileSystemError) -> any MappedFile
     /// Opens an existing file for positional reads.
     func openForReading(_ path: String) throws(FileSystemError) -> any ReadableFile
     /// Whether a file or directory exists at `path`.
@@ -46,6 +52,41 @@ extension WritableFile {
     public func append(_ bytes: [UInt8]) throws(FileSystemError) {
         try bytes.withUnsafeBytes { buffer in
             Result { () throws(FileSystemError) in try append(buffer) }
+        }.get()
+    }
+}
+
+/// A file of fixed capacity mapped into memory for writing (`FileSystem.createMapped`), for
+/// append-only logs: storing bytes is a copy into the page cache, not a system call.
+///
+/// Stored bytes are in the page cache as soon as `store` returns, so they survive a crash of
+/// the process exactly as bytes written with write(2) do; they survive power loss only once
+/// `sync` has returned. The owner serialises `store` and `seal` calls; `sync` may run on
+/// another thread at the same time as either (it goes through the file descriptor, never the
+/// mapping, so a `seal` unmapping meanwhile cannot fail it).
+public protocol MappedFile: AnyObject, Sendable {
+    /// The size the file was created with; stores must end within it.
+    var capacityBytes: Int { get }
+    /// Copies `bytes` into the file at `offset`; `offset + bytes.count` must not exceed
+    /// `capacityBytes`, and the file must not be sealed. Never a system call (a page's first
+    /// store may fault it in). Throws only for a simulated file whose process has crashed.
+    func store(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(FileSystemError)
+    /// Makes everything stored so far durable (fdatasync). A failure is fatal to the caller,
+    /// as for `WritableFile.sync`.
+    func sync() throws(FileSystemError)
+    /// Unmaps the file and cuts it to its first `sizeBytes` bytes (the part written), durably:
+    /// contents and size are synced. Afterwards only `sync` and `close` may be called.
+    func seal(sizeBytes: Int) throws(FileSystemError)
+    /// Unmaps the file if still mapped and closes it; further calls are errors. Stored bytes
+    /// stay in the page cache (a close is not a sync).
+    func close() throws(FileSystemError)
+}
+
+extension MappedFile {
+    /// Stores the bytes of an array at `offset`.
+    public func store(_ bytes: [UInt8], at offset: Int) throws(FileSystemError) {
+        try bytes.withUnsafeBytes { buffer in
+            Result { () throws(FileSystemError) in try store(buffer, at: offset) }
         }.get()
     }
 }

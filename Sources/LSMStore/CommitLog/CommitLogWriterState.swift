@@ -9,7 +9,7 @@ struct CommitLogWriterState {
     var sealed: [CommitLogSegment.Sealed]
     /// Files of sealed segments that a running sync may still be using; closed when it ends.
     /// Closing them earlier could let the descriptor number be reused under the syncer's feet.
-    var retiredFiles: [any WritableFile] = []
+    var retiredFiles: [any MappedFile] = []
     /// The sequence number of the next record.
     var nextSequence: UInt64
     /// Every record ending at or before this position is durable.
@@ -22,12 +22,12 @@ struct CommitLogWriterState {
     var failureReason: String?
     /// Set by `close()`: appends are refused, the final sync runs.
     var isClosing = false
-    /// Reused buffer where a small record is assembled behind its header.
-    var scratch: [UInt8] = []
+    /// Reused buffer where a record's header is assembled.
+    var recordHeader: [UInt8] = []
 
     /// What a sync covers: `file` up to `position`, captured with the lock held.
     struct SyncBatch {
-        let file: any WritableFile
+        let file: any MappedFile
         let path: String
         let position: CommitLogPosition
     }
@@ -63,10 +63,9 @@ struct CommitLogWriterState {
         return .failed(reason: failureReason!)
     }
 
-    /// Whether a record of `recordSizeBytes` must go into a new segment. A segment holding no
-    /// record takes any record, so an oversized record gets a segment of its own.
-    func needsNewSegment(forRecordOfSize recordSizeBytes: Int, segmentSizeBytes: Int) -> Bool {
-        active.sizeBytes > CommitLogSegmentHeader.sizeBytes && active.sizeBytes + recordSizeBytes > segmentSizeBytes
+    /// Whether a record of `recordSizeBytes` does not fit in what is left of the active segment.
+    func needsNewSegment(forRecordOfSize recordSizeBytes: Int) -> Bool {
+        active.sizeBytes + recordSizeBytes > active.capacityBytes
     }
 
     /// Accounts for a record of `recordSizeBytes` written to the active segment.
@@ -75,7 +74,7 @@ struct CommitLogWriterState {
         nextSequence += 1
     }
 
-    /// Makes `next` the active segment. The old one must have been synced whole.
+    /// Makes `next` the active segment. The old one must have been sealed.
     mutating func replaceActiveSegment(with next: CommitLogSegment) {
         let old = active
         sealed.append(old.sealed)
@@ -139,11 +138,14 @@ struct CommitLogWriterState {
     /// Names of every live segment file, ascending by id.
     var segmentFileNames: [String] { sealed.map(\.name) + [CommitLogSegment.fileName(id: active.id)] }
 
-    /// Closes the active file and any retired ones. Only when no sync is running.
+    /// Closes the active file and any retired ones. Only when no sync is running. A healthy
+    /// active segment is sealed first, so that a clean shutdown leaves no preallocated zeros.
     mutating func closeFiles() {
         precondition(!isSyncInProgress, "closing files under a running sync")
         closeRetiredFiles()
-        try? active.file.close()  // After the final sync (or a fatal error) a close error changes nothing.
+        // After the final sync, a failed seal or close loses nothing: replay ignores the zeros.
+        if failureReason == nil { try? active.file.seal(sizeBytes: active.sizeBytes) }
+        try? active.file.close()
     }
 
     private mutating func closeRetiredFiles() {
