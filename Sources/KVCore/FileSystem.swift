@@ -61,24 +61,30 @@ extension WritableFile {
 ///
 /// Stored bytes are in the page cache as soon as `store` returns, so they survive a crash of
 /// the process exactly as bytes written with write(2) do; they survive power loss only once
-/// `sync` has returned. The owner serialises `store` and `seal` calls; `sync` may run on
-/// another thread at the same time as either (it goes through the file descriptor, never the
-/// mapping, so a `seal` unmapping meanwhile cannot fail it).
+/// `sync` has returned. The owner serialises `store`, `seal` and `close` calls; `sync` and
+/// `prefault` may run on another thread at the same time as any of them (the mapping lives as
+/// long as the object, and `sync` goes through the file descriptor).
 public protocol MappedFile: AnyObject, Sendable {
     /// The size the file was created with; stores must end within it.
     var capacityBytes: Int { get }
     /// Copies `bytes` into the file at `offset`; `offset + bytes.count` must not exceed
-    /// `capacityBytes`, and the file must not be sealed. Never a system call (a page's first
-    /// store may fault it in). Throws only for a simulated file whose process has crashed.
+    /// `capacityBytes`, and the file must not be sealed. Never a system call, but the first
+    /// store into a page not yet `prefault`ed takes a page fault. Throws only for a simulated
+    /// file whose process has crashed.
     func store(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(FileSystemError)
+    /// Faults in the pages of `offset..<offset + count` (clamped to the capacity) writable
+    /// without changing a byte, so that stores into them take no page fault: lets an owner
+    /// pay for the faults on another thread, outside its lock. Safe while another thread
+    /// stores into the same range. Best effort: does nothing where unsupported or once sealed.
+    func prefault(from offset: Int, count: Int)
     /// Makes everything stored so far durable (fdatasync). A failure is fatal to the caller,
     /// as for `WritableFile.sync`.
     func sync() throws(FileSystemError)
-    /// Unmaps the file and cuts it to its first `sizeBytes` bytes (the part written), durably:
-    /// contents and size are synced. Afterwards only `sync` and `close` may be called.
+    /// Cuts the file to its first `sizeBytes` bytes (the part written), durably: contents and
+    /// size are synced. Afterwards `store` is not allowed.
     func seal(sizeBytes: Int) throws(FileSystemError)
-    /// Unmaps the file if still mapped and closes it; further calls are errors. Stored bytes
-    /// stay in the page cache (a close is not a sync).
+    /// Closes the file descriptor; only `prefault` (a no-op then) may follow. Stored bytes stay
+    /// in the page cache (a close is not a sync). The mapping goes with the object.
     func close() throws(FileSystemError)
 }
 

@@ -5,14 +5,15 @@ import Glibc
 /// A file preallocated with posix_fallocate and mapped MAP_SHARED: `store` is a memcpy into
 /// the page cache. On Linux a shared mapping marks pages dirty as they are written (the page
 /// cache is the file), so fdatasync on the descriptor makes them durable just as msync(MS_SYNC)
-/// would; going through the descriptor lets a sync run while `seal` unmaps.
+/// would. The mapping is released only in deinit, so that a `prefault` or `sync` running on
+/// another thread never meets an unmapped range, whatever the owner does meanwhile.
 final class PosixMappedFile: MappedFile, @unchecked Sendable {
-    // `base` is changed only by `seal` and `close`, which the owner serialises with `store`;
-    // `sync` never reads it.
+    // `isSealed` is read and written only by the owner (MappedFile's contract).
     private let fd: Int32
     private let path: String
     let capacityBytes: Int
-    private var base: UnsafeMutableRawPointer?
+    private let base: UnsafeMutableRawPointer
+    private var isSealed = false
 
     /// Claims `capacityBytes` on disk for the open, empty file `fd` and maps it. The caller
     /// keeps ownership of `fd` if this throws.
@@ -31,11 +32,24 @@ final class PosixMappedFile: MappedFile, @unchecked Sendable {
         base = mapping
     }
 
+    deinit { munmap(base, capacityBytes) }  // Fails only for a bad range, which `base` never is.
+
     func store(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(FileSystemError) {
         guard let source = bytes.baseAddress else { return }
         precondition(offset >= 0 && offset + bytes.count <= capacityBytes, "store past the mapping of \(path)")
-        guard let base else { preconditionFailure("store into the sealed file \(path)") }
+        precondition(!isSealed, "store into the sealed file \(path)")
         (base + offset).copyMemory(from: source, byteCount: bytes.count)
+    }
+
+    func prefault(from offset: Int, count: Int) {
+        let pageSizeBytes = Int(getpagesize())
+        let start = max(0, offset) / pageSizeBytes * pageSizeBytes
+        let end = min(capacityBytes, offset + count)
+        guard start < end else { return }
+        // MADV_POPULATE_WRITE (Linux 5.14) runs the write faults without writing; an older
+        // kernel refuses it (EINVAL), a sealed file's pages past its end give EFAULT: both
+        // leave the stores to fault as usual.
+        _ = madvise(base + start, end - start, MADV_POPULATE_WRITE)
     }
 
     func sync() throws(FileSystemError) {
@@ -44,19 +58,12 @@ final class PosixMappedFile: MappedFile, @unchecked Sendable {
 
     func seal(sizeBytes: Int) throws(FileSystemError) {
         precondition(sizeBytes <= capacityBytes, "sealing \(path) past its capacity")
-        unmap()
+        isSealed = true
         guard ftruncate(fd, off_t(sizeBytes)) == 0 else { throw .io(operation: "ftruncate", path: path, errno: errno) }
         try sync()
     }
 
     func close() throws(FileSystemError) {
-        unmap()
         guard Glibc.close(fd) == 0 else { throw .io(operation: "close", path: path, errno: errno) }
-    }
-
-    private func unmap() {
-        guard let mapping = base else { return }
-        munmap(mapping, capacityBytes)  // Fails only for a bad range, which `base` never is.
-        base = nil
     }
 }

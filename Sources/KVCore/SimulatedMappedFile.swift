@@ -25,6 +25,9 @@ final class SimulatedMappedFile: MappedFile, @unchecked Sendable {
         try withLiveInode("store", isSync: false) { $0.write(bytes, at: offset) }
     }
 
+    /// Nothing to do: simulated stores take no page faults.
+    func prefault(from offset: Int, count: Int) {}
+
     func sync() throws(FileSystemError) {
         try withLiveInode("fsync", isSync: true) { $0.sync() }
     }

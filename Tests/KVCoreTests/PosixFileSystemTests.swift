@@ -94,6 +94,7 @@ import Testing
             #expect(try fileSystem.fileSize(path) == 10_000)
             try file.store([1, 2, 3], at: 0)
             try file.store([9], at: 5000)
+            file.prefault(from: 0, count: 10_000)  // Faults pages in without changing a byte.
             try file.sync()
             let reader = try fileSystem.openForReading(path)
             defer { reader.close() }

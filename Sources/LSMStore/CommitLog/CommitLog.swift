@@ -14,10 +14,13 @@ import KVCore
 public final class CommitLog: Sendable {
     private let writer: CommitLogWriter
     private let periodicSyncer: BackgroundThread?
+    /// Faults in the active segment's pages ahead of the writers (see `MappedFile.prefault`).
+    private let prefaulter: BackgroundThread
 
     private init(writer: CommitLogWriter, periodicSyncer: BackgroundThread?) {
         self.writer = writer
         self.periodicSyncer = periodicSyncer
+        prefaulter = BackgroundThread(name: "commitlog-prefault") { writer.runPrefaults() }
     }
 
     deinit { try? close() }
@@ -127,6 +130,7 @@ public final class CommitLog: Sendable {
     public func close() throws(StoreError) {
         guard writer.beginClose() else { return }
         periodicSyncer?.join()
+        prefaulter.join()
         try writer.finishClose()
     }
 }

@@ -80,6 +80,11 @@ public enum CommitLogLimits {
     public static let windowMsMax = 3_600_000
     /// The smallest segment size accepted: a segment header and one empty record fit.
     public static let segmentSizeBytesMin = 64
+    /// Writers ask the prefaulter thread to fault in the active segment this far ahead of them,
+    /// a chunk at a time, so that page faults are not taken under the log's lock (nor under
+    /// the table write lock that `periodic` writers hold around it). 64 pages: one request per
+    /// ~1,500 small records.
+    static let prefaultChunkSizeBytes = 256 << 10
     /// Replay reads segments through a window of this size (grown only for a larger record).
     static let replayReadWindowSizeBytes = 1 << 20
 }

@@ -5,11 +5,12 @@ import KVCore
 
 /// Appends records to the active segment and makes them durable with group commit.
 ///
-/// Appenders take the lock only to copy their record into the mapped segment (no system call)
-/// and learn its position. Durability is then a separate step: one waiting thread becomes the
-/// leader, fsyncs everything written so far *outside* the lock, and wakes the others; records
-/// written meanwhile ride on the next fsync. So writers keep appending while an fsync runs, and
-/// one fsync covers many records under load. Thread-safe.
+/// Appenders take the lock only to copy their record into the mapped segment (no system call;
+/// a prefaulter thread takes the page faults ahead of them) and learn its position. Durability
+/// is then a separate step: one waiting thread becomes the leader, fsyncs everything written so
+/// far *outside* the lock, and wakes the others; records written meanwhile ride on the next
+/// fsync. So writers keep appending while an fsync runs, and one fsync covers many records
+/// under load. Thread-safe.
 final class CommitLogWriter: @unchecked Sendable {
     // `state` is read and written only with `lock` held; the rest is immutable.
     private let lock = ConditionLock()
@@ -70,7 +71,9 @@ final class CommitLogWriter: @unchecked Sendable {
         } catch {
             throw failAndWake("store into \(segment.path) failed: \(error)")
         }
-        state.recordWritten(sizeBytes: CommitLogRecord.headerSizeBytes + payload.count)
+        if state.recordWritten(sizeBytes: CommitLogRecord.headerSizeBytes + payload.count) {
+            lock.broadcast()  // Wakes the prefaulter.
+        }
     }
 
     /// Seals the active segment and starts the next, preallocated to `capacityBytes`. Lock held.
@@ -178,7 +181,21 @@ final class CommitLogWriter: @unchecked Sendable {
         }
     }
 
-    /// Starts closing: refuses new appends and wakes the periodic syncer so it exits. Returns
+    /// The prefaulter's loop (runs on its own thread): faults in the parts of the active segment
+    /// that writers ask for, outside every lock. Returns when the log is closing or has failed.
+    func runPrefaults() {
+        while true {
+            let request: CommitLogWriterState.PrefaultRequest? = lock.withLock {
+                while state.prefaultRequest == nil, !state.isClosing, state.failureReason == nil { lock.wait() }
+                return state.isClosing || state.failureReason != nil ? nil : state.takePrefaultRequest()
+            }
+            guard let request else { return }
+            request.file.prefault(from: request.offset, count: request.count)
+        }
+    }
+
+    /// Starts closing: refuses new appends and wakes the periodic syncer and the prefaulter so
+    /// they exit. Returns
     /// false if the log was already closing.
     func beginClose() -> Bool {
         lock.withLock {

@@ -24,6 +24,15 @@ struct CommitLogWriterState {
     var isClosing = false
     /// Reused buffer where a record's header is assembled.
     var recordHeader: [UInt8] = []
+    /// The part of the active segment the prefaulter should fault in next, if any.
+    var prefaultRequest: PrefaultRequest?
+
+    /// Pages of a mapped segment to fault in ahead of the writer.
+    struct PrefaultRequest {
+        let file: any MappedFile
+        let offset: Int
+        let count: Int
+    }
 
     /// What a sync covers: `file` up to `position`, captured with the lock held.
     struct SyncBatch {
@@ -46,6 +55,7 @@ struct CommitLogWriterState {
         self.sealed = sealed
         self.nextSequence = nextSequence
         self.syncedPosition = active.endPosition  // Its header was synced on creation.
+        requestPrefaultOfNewSegment()
     }
 
     /// The position after the last record written.
@@ -68,10 +78,28 @@ struct CommitLogWriterState {
         active.sizeBytes + recordSizeBytes > active.capacityBytes
     }
 
-    /// Accounts for a record of `recordSizeBytes` written to the active segment.
-    mutating func recordWritten(sizeBytes recordSizeBytes: Int) {
+    /// Accounts for a record of `recordSizeBytes` written to the active segment. Returns
+    /// whether it entered a new prefault chunk, so that the chunk after it is now requested.
+    mutating func recordWritten(sizeBytes recordSizeBytes: Int) -> Bool {
+        let chunkSizeBytes = CommitLogLimits.prefaultChunkSizeBytes
+        let startChunk = active.sizeBytes / chunkSizeBytes
         active.sizeBytes += recordSizeBytes
         nextSequence += 1
+        let endChunk = active.sizeBytes / chunkSizeBytes
+        guard endChunk != startChunk else { return false }
+        prefaultRequest = PrefaultRequest(file: active.file, offset: (endChunk + 1) * chunkSizeBytes, count: chunkSizeBytes)
+        return true
+    }
+
+    /// Requests the first two chunks of a new active segment: the one being written and the next.
+    private mutating func requestPrefaultOfNewSegment() {
+        prefaultRequest = PrefaultRequest(file: active.file, offset: 0, count: 2 * CommitLogLimits.prefaultChunkSizeBytes)
+    }
+
+    /// Takes the pending prefault request, for the prefaulter.
+    mutating func takePrefaultRequest() -> PrefaultRequest? {
+        defer { prefaultRequest = nil }
+        return prefaultRequest
     }
 
     /// Makes `next` the active segment. The old one must have been sealed.
@@ -85,6 +113,7 @@ struct CommitLogWriterState {
             try? old.file.close()  // Already synced: a close error cannot lose data.
         }
         active = next
+        requestPrefaultOfNewSegment()
     }
 
     /// Whether a thread waiting for `target` to be durable must keep waiting: another thread's
