@@ -164,4 +164,29 @@ struct CommitLogSegmentTests {
         let zeros = [UInt8](repeating: 0, count: CommitLogRecord.headerSizeBytes)
         #expect(!zeros.withUnsafeBytes(CommitLogRecord.isIntact))
     }
+
+    @Test("writers ask the prefaulter for the chunk after each one they enter, and for a new segment's first two")
+    func prefaultRequests() throws {
+        let fileSystem = SimulatedFileSystem()
+        try fileSystem.createDirectory(commitLogDirectory)
+        let chunk = CommitLogLimits.prefaultChunkSizeBytes
+        let segment = try CommitLogSegment.create(directory: commitLogDirectory, id: 1, firstSequence: 1,
+                                                  capacityBytes: 4 * chunk, fileSystem: fileSystem)
+        var state = CommitLogWriterState(active: segment, sealed: [], nextSequence: 1)
+        // One step per line: #expect cannot call a mutating method.
+        let first = state.takePrefaultRequest()
+        #expect(first?.offset == 0 && first?.count == 2 * chunk)
+        let crossedEarly = state.recordWritten(sizeBytes: chunk - 100)
+        #expect(!crossedEarly)
+        let none = state.takePrefaultRequest()
+        #expect(none == nil)
+        let crossed = state.recordWritten(sizeBytes: 200)
+        #expect(crossed, "this record crosses into the second chunk")
+        let second = state.takePrefaultRequest()
+        #expect(second?.offset == 2 * chunk && second?.count == chunk)
+        let skipped = state.recordWritten(sizeBytes: 2 * chunk)
+        #expect(skipped, "a large record may skip a chunk")
+        let last = state.takePrefaultRequest()
+        #expect(last?.offset == 4 * chunk, "past the end: the file clamps it")
+    }
 }
