@@ -47,15 +47,15 @@ public final class SimulatedFileSystem: FileSystem {
             sync()
         }
 
-        /// What survives a power loss: the durable view, plus (if `random` is given) the
-        /// visible bytes up to a random point past the first byte that differs, as a disk
-        /// writing back unsynced data in order and losing power midway would leave.
+        /// What survives a power loss: the durable view, plus (if `random` is given) a random
+        /// prefix of the bytes written past it, as a disk writing back appended data in order
+        /// and losing power midway would leave. The durable size stays (a preallocated file
+        /// keeps its zeros after the surviving bytes).
         func survivor(random: (any RandomSource)?) -> Inode {
             var kept = Inode(data: synced, synced: synced, sizeBytes: syncedSizeBytes, syncedSizeBytes: syncedSizeBytes)
-            let firstDifference = zip(data, synced).prefix { $0 == $1 }.count
-            guard let random, data.count > firstDifference else { return kept }
-            let cut = firstDifference + random.next(in: 0..<(data.count - firstDifference + 1))
-            kept.data = Array(data[..<cut]) + (synced.count > cut ? Array(synced[cut...]) : [])
+            guard let random, data.count > synced.count, data.starts(with: synced) else { return kept }
+            let tail = data.count - synced.count
+            kept.data = Array(data[..<(synced.count + random.next(in: 0..<(tail + 1)))])
             kept.sizeBytes = max(syncedSizeBytes, kept.data.count)
             kept.sync()
             return kept
