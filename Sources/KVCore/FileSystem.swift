@@ -7,6 +7,12 @@
 public protocol FileSystem: Sendable {
     /// Opens `path` for appending, creating it if missing; `truncate` empties it first.
     func openForAppend(_ path: String, truncate: Bool) throws(FileSystemError) -> any WritableFile
+    /// Creates `path` (replacing any file of that name) with `capacityBytes` zero bytes claimed
+    /// on disk, and maps it for writing. Claiming the space now means a full disk fails here,
+    /// with an `.io` error naming the path and ENOSPC, never later at a store into the mapping
+    /// (where it could only be a SIGBUS). The new size and contents are durable only after
+    /// `MappedFile.sync()` (and the directory entry after `syncDirectory`).
+    func createMapped(_ path: String, capacityBytes: Int) throws(FileSystemError) -> any MappedFile
     /// Opens an existing file for positional reads.
     func openForReading(_ path: String) throws(FileSystemError) -> any ReadableFile
     /// Whether a file or directory exists at `path`.
@@ -46,6 +52,47 @@ extension WritableFile {
     public func append(_ bytes: [UInt8]) throws(FileSystemError) {
         try bytes.withUnsafeBytes { buffer in
             Result { () throws(FileSystemError) in try append(buffer) }
+        }.get()
+    }
+}
+
+/// A file of fixed capacity mapped into memory for writing (`FileSystem.createMapped`), for
+/// append-only logs: storing bytes is a copy into the page cache, not a system call.
+///
+/// Stored bytes are in the page cache as soon as `store` returns, so they survive a crash of
+/// the process exactly as bytes written with write(2) do; they survive power loss only once
+/// `sync` has returned. The owner serialises `store`, `seal` and `close` calls; `sync` and
+/// `prefault` may run on another thread at the same time as any of them (the mapping lives as
+/// long as the object, and `sync` goes through the file descriptor).
+public protocol MappedFile: AnyObject, Sendable {
+    /// The size the file was created with; stores must end within it.
+    var capacityBytes: Int { get }
+    /// Copies `bytes` into the file at `offset`; `offset + bytes.count` must not exceed
+    /// `capacityBytes`, and the file must not be sealed. Never a system call, but the first
+    /// store into a page not yet `prefault`ed takes a page fault. Throws only for a simulated
+    /// file whose process has crashed.
+    func store(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(FileSystemError)
+    /// Faults in the pages of `offset..<offset + count` (clamped to the capacity) writable
+    /// without changing a byte, so that stores into them take no page fault: lets an owner
+    /// pay for the faults on another thread, outside its lock. Safe while another thread
+    /// stores into the same range. Best effort: does nothing where unsupported or once sealed.
+    func prefault(from offset: Int, count: Int)
+    /// Makes everything stored so far durable (fdatasync). A failure is fatal to the caller,
+    /// as for `WritableFile.sync`.
+    func sync() throws(FileSystemError)
+    /// Cuts the file to its first `sizeBytes` bytes (the part written), durably: contents and
+    /// size are synced. Afterwards `store` is not allowed.
+    func seal(sizeBytes: Int) throws(FileSystemError)
+    /// Closes the file descriptor; only `prefault` (a no-op then) may follow. Stored bytes stay
+    /// in the page cache (a close is not a sync). The mapping goes with the object.
+    func close() throws(FileSystemError)
+}
+
+extension MappedFile {
+    /// Stores the bytes of an array at `offset`.
+    public func store(_ bytes: [UInt8], at offset: Int) throws(FileSystemError) {
+        try bytes.withUnsafeBytes { buffer in
+            Result { () throws(FileSystemError) in try store(buffer, at: offset) }
         }.get()
     }
 }

@@ -19,6 +19,17 @@ public struct PosixFileSystem: FileSystem {
         return PosixWritableFile(fd: fd, path: path, size: Int(info.st_size))
     }
 
+    public func createMapped(_ path: String, capacityBytes: Int) throws(FileSystemError) -> any MappedFile {
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io(operation: "open", path: path, errno: errno) }
+        do {
+            return try PosixMappedFile(fd: fd, path: path, capacityBytes: capacityBytes)
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
+    }
+
     public func openForReading(_ path: String) throws(FileSystemError) -> any ReadableFile {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {

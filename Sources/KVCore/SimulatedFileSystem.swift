@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// An in-memory file system that models what survives a power failure, and injects faults.
@@ -8,9 +11,55 @@ import Synchronization
 /// durable one, optionally keeping a random prefix of each file's unsynced tail, and makes
 /// every open handle fail. Thread-safe.
 public final class SimulatedFileSystem: FileSystem {
+    /// A file's contents as the process sees them and as they are durable. Each view is its
+    /// bytes followed by zeros up to its size: a preallocated file (`createMapped`) stores only
+    /// what was written into it.
     struct Inode {
         var data: [UInt8] = []
         var synced: [UInt8] = []
+        /// The visible size, at least `data.count`.
+        var sizeBytes = 0
+        /// The durable size, at least `synced.count`.
+        var syncedSizeBytes = 0
+
+        /// The visible bytes with the zeros up to `sizeBytes` made explicit.
+        var contents: [UInt8] { data + [UInt8](repeating: 0, count: sizeBytes - data.count) }
+
+        /// Writes `bytes` at `offset` of the visible view, growing it as needed.
+        mutating func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) {
+            if data.count < offset { data.append(contentsOf: repeatElement(0, count: offset - data.count)) }
+            let overlap = min(bytes.count, data.count - offset)
+            data.replaceSubrange(offset..<(offset + overlap), with: bytes[..<overlap])
+            data.append(contentsOf: bytes[overlap...])
+            sizeBytes = max(sizeBytes, data.count)
+        }
+
+        /// Makes the visible view durable.
+        mutating func sync() {
+            synced = data
+            syncedSizeBytes = sizeBytes
+        }
+
+        /// Cuts both views to `size` bytes (zero-extended if longer), durably.
+        mutating func truncate(toSize size: Int) {
+            data = Array(data.prefix(size))
+            sizeBytes = size
+            sync()
+        }
+
+        /// What survives a power loss: the durable view, plus (if `random` is given) a random
+        /// prefix of the bytes written past it, as a disk writing back appended data in order
+        /// and losing power midway would leave. The durable size stays (a preallocated file
+        /// keeps its zeros after the surviving bytes).
+        func survivor(random: (any RandomSource)?) -> Inode {
+            var kept = Inode(data: synced, synced: synced, sizeBytes: syncedSizeBytes, syncedSizeBytes: syncedSizeBytes)
+            guard let random, data.count > synced.count, data.starts(with: synced) else { return kept }
+            let tail = data.count - synced.count
+            kept.data = Array(data[..<(synced.count + random.next(in: 0..<(tail + 1)))])
+            kept.sizeBytes = max(syncedSizeBytes, kept.data.count)
+            kept.sync()
+            return kept
+        }
     }
 
     struct State {
@@ -21,6 +70,7 @@ public final class SimulatedFileSystem: FileSystem {
         var directories: Set<String> = ["/"]
         var generation = 0
         var failSyncPathsContaining: [String] = []
+        var failPreallocationPathsContaining: [String] = []
         var syncCount = 0
     }
 
@@ -43,18 +93,22 @@ public final class SimulatedFileSystem: FileSystem {
             state.entries = state.durableEntries
             let live = Set(state.entries.values)
             state.inodes = state.inodes.filter { live.contains($0.key) }
-            for (id, inode) in state.inodes {
-                var survivor = inode.synced
-                if case .keepRandomPrefix(let random) = unsynced,
-                   inode.data.count > inode.synced.count,
-                   inode.data.starts(with: inode.synced) {
-                    let tail = inode.data.count - inode.synced.count
-                    survivor += inode.data[inode.synced.count..<(inode.synced.count + random.next(in: 0..<(tail + 1)))]
-                }
-                state.inodes[id] = Inode(data: survivor, synced: survivor)
-            }
+            var random: (any RandomSource)?
+            if case .keepRandomPrefix(let source) = unsynced { random = source }
+            for (id, inode) in state.inodes { state.inodes[id] = inode.survivor(random: random) }
             state.generation += 1
         }
+    }
+
+    /// Simulates a crash of the process (kill -9), not of the machine: every byte written
+    /// stays, as it would in the page cache, but handles opened before fail from now on.
+    public func crashProcess() {
+        state.withLock { $0.generation += 1 }
+    }
+
+    /// From now on, `createMapped` of paths containing `fragment` fails as on a full disk.
+    public func failPreallocations(ofPathsContaining fragment: String) {
+        state.withLock { $0.failPreallocationPathsContaining.append(fragment) }
     }
 
     /// From now on, `sync()` of files whose path contains `fragment` fails.
@@ -64,7 +118,10 @@ public final class SimulatedFileSystem: FileSystem {
 
     /// Stops failing syncs.
     public func clearFaults() {
-        state.withLock { $0.failSyncPathsContaining = [] }
+        state.withLock { state in
+            state.failSyncPathsContaining = []
+            state.failPreallocationPathsContaining = []
+        }
     }
 
     /// How many file syncs have succeeded so far.
@@ -74,11 +131,17 @@ public final class SimulatedFileSystem: FileSystem {
     public func corrupt(_ path: String, at offset: Int, xor mask: UInt8) throws(FileSystemError) {
         try state.withLock { state throws(FileSystemError) in
             guard let id = state.entries[path] else { throw .notFound(path: path) }
-            guard offset < state.inodes[id]!.data.count else {
+            guard offset < state.inodes[id]!.sizeBytes else {
                 throw .shortRead(path: path, offset: offset, expected: 1, got: 0)
             }
-            state.inodes[id]!.data[offset] ^= mask
-            if offset < state.inodes[id]!.synced.count { state.inodes[id]!.synced[offset] ^= mask }
+            var inode = state.inodes[id]!
+            inode.data = inode.contents
+            inode.data[offset] ^= mask
+            if offset < inode.syncedSizeBytes {
+                inode.synced += [UInt8](repeating: 0, count: inode.syncedSizeBytes - inode.synced.count)
+                inode.synced[offset] ^= mask
+            }
+            state.inodes[id] = inode
         }
     }
 
@@ -86,7 +149,7 @@ public final class SimulatedFileSystem: FileSystem {
     public func contents(of path: String) throws(FileSystemError) -> [UInt8] {
         try state.withLock { state throws(FileSystemError) in
             guard let id = state.entries[path] else { throw .notFound(path: path) }
-            return state.inodes[id]!.data
+            return state.inodes[id]!.contents
         }
     }
 
@@ -95,20 +158,42 @@ public final class SimulatedFileSystem: FileSystem {
     public func openForAppend(_ path: String, truncate: Bool) throws(FileSystemError) -> any WritableFile {
         let path = Self.normalize(path)
         return try state.withLock { state throws(FileSystemError) in
-            guard state.directories.contains(Self.parent(of: path)) else { throw .notFound(path: path) }
-            let id: Int
-            if let existing = state.entries[path] {
-                id = existing
-                if truncate { state.inodes[id]!.data = [] }
-            } else {
-                id = state.nextInode
-                state.nextInode += 1
-                state.inodes[id] = Inode()
-                state.entries[path] = id
-            }
+            let id = try Self.openInode(path, truncate: truncate, in: &state)
             return SimulatedWritableFile(fileSystem: self, inode: id, path: path, generation: state.generation,
-                                         size: state.inodes[id]!.data.count)
+                                         size: state.inodes[id]!.sizeBytes)
         }
+    }
+
+    public func createMapped(_ path: String, capacityBytes: Int) throws(FileSystemError) -> any MappedFile {
+        precondition(capacityBytes > 0, "a mapping needs at least one byte")
+        let path = Self.normalize(path)
+        return try state.withLock { state throws(FileSystemError) in
+            let id = try Self.openInode(path, truncate: true, in: &state)
+            // Like open(O_CREAT | O_TRUNC) then a failed posix_fallocate: an empty file stays.
+            if state.failPreallocationPathsContaining.contains(where: { path.contains($0) }) {
+                throw .io(operation: "posix_fallocate of \(capacityBytes) bytes for", path: path, errno: ENOSPC)
+            }
+            state.inodes[id]!.sizeBytes = capacityBytes
+            return SimulatedMappedFile(fileSystem: self, inode: id, path: path, generation: state.generation,
+                                       capacityBytes: capacityBytes)
+        }
+    }
+
+    /// The inode at `path`, created if missing, emptied if `truncate`.
+    private static func openInode(_ path: String, truncate: Bool, in state: inout State) throws(FileSystemError) -> Int {
+        guard state.directories.contains(parent(of: path)) else { throw .notFound(path: path) }
+        if let existing = state.entries[path] {
+            if truncate {
+                state.inodes[existing]!.data = []
+                state.inodes[existing]!.sizeBytes = 0
+            }
+            return existing
+        }
+        let id = state.nextInode
+        state.nextInode += 1
+        state.inodes[id] = Inode()
+        state.entries[path] = id
+        return id
     }
 
     public func openForReading(_ path: String) throws(FileSystemError) -> any ReadableFile {
@@ -116,7 +201,7 @@ public final class SimulatedFileSystem: FileSystem {
         return try state.withLock { state throws(FileSystemError) in
             guard let id = state.entries[path] else { throw .notFound(path: path) }
             return SimulatedReadableFile(fileSystem: self, inode: id, path: path, generation: state.generation,
-                                         size: state.inodes[id]!.data.count)
+                                         size: state.inodes[id]!.sizeBytes)
         }
     }
 
@@ -178,8 +263,7 @@ public final class SimulatedFileSystem: FileSystem {
         let path = Self.normalize(path)
         try state.withLock { state throws(FileSystemError) in
             guard let id = state.entries[path] else { throw .notFound(path: path) }
-            state.inodes[id]!.data = Array(state.inodes[id]!.data.prefix(size))
-            state.inodes[id]!.synced = state.inodes[id]!.data
+            state.inodes[id]!.truncate(toSize: size)
         }
     }
 
@@ -187,7 +271,7 @@ public final class SimulatedFileSystem: FileSystem {
         let path = Self.normalize(path)
         return try state.withLock { state throws(FileSystemError) in
             guard let id = state.entries[path] else { throw .notFound(path: path) }
-            return state.inodes[id]!.data.count
+            return state.inodes[id]!.sizeBytes
         }
     }
 
@@ -231,7 +315,7 @@ final class SimulatedWritableFile: WritableFile, @unchecked Sendable {
             guard state.generation == generation, state.inodes[inode] != nil else {
                 throw .injected(operation: "write", path: path)
             }
-            state.inodes[inode]!.data.append(contentsOf: bytes)
+            state.inodes[inode]!.write(bytes, at: state.inodes[inode]!.sizeBytes)
         }
         size += bytes.count
     }
@@ -244,7 +328,7 @@ final class SimulatedWritableFile: WritableFile, @unchecked Sendable {
             if state.failSyncPathsContaining.contains(where: { path.contains($0) }) {
                 throw .injected(operation: "fsync", path: path)
             }
-            state.inodes[inode]!.synced = state.inodes[inode]!.data
+            state.inodes[inode]!.sync()
             state.syncCount += 1
         }
     }
@@ -270,14 +354,16 @@ final class SimulatedReadableFile: ReadableFile {
 
     func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int {
         try fileSystem.state.withLock { state throws(FileSystemError) in
-            guard state.generation == generation, let data = state.inodes[inode]?.data else {
+            guard state.generation == generation, let inode = state.inodes[inode] else {
                 throw .injected(operation: "read", path: path)
             }
-            guard offset < data.count else { return 0 }
-            let count = min(buffer.count, data.count - offset)
-            data.withUnsafeBytes { source in
-                buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: count)
+            guard offset < inode.sizeBytes else { return 0 }
+            let count = min(buffer.count, inode.sizeBytes - offset)
+            let stored = max(0, min(count, inode.data.count - offset))
+            inode.data.withUnsafeBytes { source in
+                if stored > 0 { buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: stored) }
             }
+            UnsafeMutableRawBufferPointer(rebasing: buffer[stored..<count]).initializeMemory(as: UInt8.self, repeating: 0)
             return count
         }
     }

@@ -1,7 +1,8 @@
-// A child process for the crash test: writes rows with commit log `batch` sync from four
-// threads and prints each row's index once its write is acknowledged, until it is killed.
+// A child process for the crash test: writes rows with commit log `batch` (default) or
+// `periodic` sync from four threads and prints each row's index once its write is
+// acknowledged, until it is killed.
 //
-// Usage: lsm-crash-writer DIRECTORY FIRST_INDEX
+// Usage: lsm-crash-writer DIRECTORY FIRST_INDEX [batch|periodic]
 // Row i: partition key = i as 8 big-endian bytes; cells 1, 2, 3 hold `value(i, column)`.
 #if canImport(Glibc)
 import Glibc
@@ -17,12 +18,13 @@ enum CrashWriter {
 
     static func main() {
         let arguments = CommandLine.arguments
-        guard arguments.count == 3, let firstIndex = UInt64(arguments[2]) else {
-            writeLine(2, "usage: lsm-crash-writer DIRECTORY FIRST_INDEX")
+        guard (3...4).contains(arguments.count), let firstIndex = UInt64(arguments[2]),
+              let syncMode = syncMode(arguments.count == 4 ? arguments[3] : "batch") else {
+            writeLine(2, "usage: lsm-crash-writer DIRECTORY FIRST_INDEX [batch|periodic]")
             exit(2)
         }
         var options = StoreOptions()
-        options.commitLog = CommitLogOptions(syncMode: .batch, segmentSizeBytes: 256 << 10)
+        options.commitLog = CommitLogOptions(syncMode: syncMode, segmentSizeBytes: 256 << 10)
         options.memtableSizeBytes = 128 << 10
         let target: LSMTable
         do {
@@ -52,6 +54,16 @@ enum CrashWriter {
             }
             writeLine(1, String(index))
             index += threadCount
+        }
+    }
+
+    /// `periodic` never syncs within the test: a kill must lose nothing all the same, since
+    /// the commit log's mapped segments are the page cache.
+    static func syncMode(_ name: String) -> CommitLogSyncMode? {
+        switch name {
+        case "batch": .batch
+        case "periodic": .periodic(windowMs: CommitLogLimits.windowMsMax)
+        default: nil
         }
     }
 

@@ -86,4 +86,37 @@ import Testing
         #expect(joinPath("/a", "b") == "/a/b")
         #expect(joinPath("/a/", "b") == "/a/b")
     }
+
+    @Test func aMappedFileIsPreallocatedStoredIntoAndSealedToItsWrittenSize() throws {
+        try withTemporaryDirectory { directory in
+            let path = joinPath(directory, "mapped")
+            let file = try fileSystem.createMapped(path, capacityBytes: 10_000)
+            #expect(try fileSystem.fileSize(path) == 10_000)
+            try file.store([1, 2, 3], at: 0)
+            try file.store([9], at: 5000)
+            file.prefault(from: 0, count: 10_000)  // Faults pages in without changing a byte.
+            try file.sync()
+            let reader = try fileSystem.openForReading(path)
+            defer { reader.close() }
+            #expect(try reader.readExactly(at: 0, count: 4, path: path) == [1, 2, 3, 0], "stores are visible to reads at once")
+            #expect(try reader.readExactly(at: 5000, count: 1, path: path) == [9])
+            try file.seal(sizeBytes: 3)
+            try file.sync()  // Still allowed after the seal (a running sync may still hold the file).
+            try file.close()
+            #expect(try fileSystem.fileSize(path) == 3)
+        }
+    }
+
+    @Test func aMappingTheDiskCannotHoldFailsAtCreationNamingTheFile() throws {
+        try withTemporaryDirectory { directory in
+            let path = joinPath(directory, "huge")
+            do {
+                _ = try fileSystem.createMapped(path, capacityBytes: 1 << 60)
+                Issue.record("preallocating an exabyte succeeded")
+            } catch FileSystemError.io(let operation, let failedPath, _) {
+                #expect(operation.hasPrefix("posix_fallocate"))
+                #expect(failedPath == path)
+            }
+        }
+    }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import KVCore
 import Testing
 
@@ -188,5 +191,73 @@ import Testing
         #expect(throws: FileSystemError.shortRead(path: "/d/f", offset: 3, expected: 2, got: 1)) {
             try reader.readExactly(at: 3, count: 2, path: "/d/f")
         }
+    }
+
+    /// A mapped file in /d of `capacityBytes`, created and synced (with its directory entry).
+    static func makeMappedFile(_ fileSystem: SimulatedFileSystem, capacityBytes: Int = 8) throws -> any MappedFile {
+        try fileSystem.createDirectory("/d")
+        let file = try fileSystem.createMapped("/d/m", capacityBytes: capacityBytes)
+        try file.sync()
+        try fileSystem.syncDirectory("/d")
+        return file
+    }
+
+    @Test func aMappedFileIsPreallocatedWithZerosAndStoresInPlace() throws {
+        let fileSystem = SimulatedFileSystem()
+        let file = try Self.makeMappedFile(fileSystem)
+        #expect(try fileSystem.fileSize("/d/m") == 8)
+        try file.store([1, 2], at: 0)
+        try file.store([5], at: 4)
+        #expect(Self.contents(fileSystem, "/d/m") == [1, 2, 0, 0, 5, 0, 0, 0])
+        let reader = try fileSystem.openForReading("/d/m")
+        #expect(try reader.readExactly(at: 3, count: 5, path: "/d/m") == [0, 5, 0, 0, 0])
+    }
+
+    @Test func storesIntoAMappingSurviveAProcessCrashButNotPowerLossUnlessSynced() throws {
+        let fileSystem = SimulatedFileSystem()
+        let file = try Self.makeMappedFile(fileSystem)
+        try file.store([1, 2], at: 0)
+        try file.sync()
+        try file.store([3], at: 2)
+        fileSystem.crashProcess()
+        #expect(Self.contents(fileSystem, "/d/m") == [1, 2, 3, 0, 0, 0, 0, 0], "the page cache outlives the process")
+        #expect(throws: FileSystemError.injected(operation: "store", path: "/d/m")) { try file.store([9], at: 3) }
+        fileSystem.crash(unsynced: .dropAll)
+        #expect(Self.contents(fileSystem, "/d/m") == [1, 2, 0, 0, 0, 0, 0, 0], "power loss drops the unsynced byte")
+    }
+
+    @Test func keepRandomPrefixTearsUnsyncedStoresInsideAPreallocatedFile() throws {
+        var kept = Set<Int>()
+        for seed in 0..<40 {
+            let fileSystem = SimulatedFileSystem()
+            let file = try Self.makeMappedFile(fileSystem, capacityBytes: 16)
+            try file.store([1, 2, 3], at: 0)
+            try file.sync()
+            try file.store([4, 5, 6, 7, 8], at: 3)
+            fileSystem.crash(unsynced: .keepRandomPrefix(SeededRandomSource(seed: UInt64(seed))))
+            let survivor = try #require(Self.contents(fileSystem, "/d/m"))
+            #expect(survivor.count == 16, "the preallocated size was synced")
+            let written = survivor.prefix { $0 != 0 }
+            #expect(Array(written) == Array(1...UInt8(written.count)) && written.count >= 3, "\(survivor)")
+            #expect(survivor[written.count...].allSatisfy { $0 == 0 })
+            kept.insert(written.count)
+        }
+        #expect(kept.count > 3, "different seeds tear at different points: \(kept)")
+    }
+
+    @Test func sealCutsAMappedFileDurablyAndPreallocationCanBeMadeToFail() throws {
+        let fileSystem = SimulatedFileSystem()
+        let file = try Self.makeMappedFile(fileSystem)
+        try file.store([7, 7, 7], at: 0)
+        try file.seal(sizeBytes: 3)
+        fileSystem.crash(unsynced: .dropAll)
+        #expect(Self.contents(fileSystem, "/d/m") == [7, 7, 7])
+        fileSystem.failPreallocations(ofPathsContaining: "full")
+        #expect(throws: FileSystemError.io(operation: "posix_fallocate of 8 bytes for", path: "/d/full", errno: ENOSPC)) {
+            try fileSystem.createMapped("/d/full", capacityBytes: 8)
+        }
+        #expect(try fileSystem.fileSize("/d/full") == 0, "as after open(O_CREAT) and a failed posix_fallocate")
+        fileSystem.clearFaults()
+        _ = try fileSystem.createMapped("/d/full", capacityBytes: 8)
     }
 }

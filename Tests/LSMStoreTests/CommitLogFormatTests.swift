@@ -26,9 +26,18 @@ struct CommitLogFormatTests {
         var damaged = bytes
         damaged[9] ^= 1
         #expect(damaged.withUnsafeBytes(CommitLogSegmentHeader.decode) == .checksumMismatch)
-        let future = CommitLogSegmentHeader(version: 2, segmentId: 1, firstSequence: 1).encoded()
-        #expect(future.withUnsafeBytes(CommitLogSegmentHeader.decode) == .unknownVersion(2))
+        let mapped = CommitLogSegmentHeader(version: 2, segmentId: 1, firstSequence: 1)
+        #expect(mapped.encoded().withUnsafeBytes(CommitLogSegmentHeader.decode) == .valid(mapped))
+        let future = CommitLogSegmentHeader(version: 3, segmentId: 1, firstSequence: 1).encoded()
+        #expect(future.withUnsafeBytes(CommitLogSegmentHeader.decode) == .unknownVersion(3))
         #expect([UInt8](repeating: 0, count: 28).withUnsafeBytes(CommitLogSegmentHeader.decode) == .checksumMismatch)
+    }
+
+    @Test("new segments are written in version 2, whose tails may be zeros; version 1 is still read")
+    func versions() {
+        #expect(CommitLogFormatVersion.current == .v2)
+        #expect(CommitLogFormatVersion.v2.mayEndInZeros)
+        #expect(!CommitLogFormatVersion.v1.mayEndInZeros)
     }
 
     @Test("record header layout and checksum coverage")

@@ -70,6 +70,9 @@ final class SlowSyncFileSystem: FileSystem {
     func openForAppend(_ path: String, truncate: Bool) throws(FileSystemError) -> any WritableFile {
         SlowSyncFile(base: try base.openForAppend(path, truncate: truncate), syncDelayMicros: syncDelayMicros)
     }
+    func createMapped(_ path: String, capacityBytes: Int) throws(FileSystemError) -> any MappedFile {
+        SlowSyncMappedFile(base: try base.createMapped(path, capacityBytes: capacityBytes), syncDelayMicros: syncDelayMicros)
+    }
     func openForReading(_ path: String) throws(FileSystemError) -> any ReadableFile { try base.openForReading(path) }
     func exists(_ path: String) -> Bool { base.exists(path) }
     func listDirectory(_ path: String) throws(FileSystemError) -> [String] { try base.listDirectory(path) }
@@ -99,5 +102,26 @@ final class SlowSyncFile: WritableFile {
         usleep(syncDelayMicros)
         try base.sync()
     }
+    func close() throws(FileSystemError) { try base.close() }
+}
+
+/// A mapped file whose `sync` sleeps before syncing.
+final class SlowSyncMappedFile: MappedFile {
+    let base: any MappedFile
+    let syncDelayMicros: UInt32
+
+    init(base: any MappedFile, syncDelayMicros: UInt32) {
+        self.base = base
+        self.syncDelayMicros = syncDelayMicros
+    }
+
+    var capacityBytes: Int { base.capacityBytes }
+    func store(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(FileSystemError) { try base.store(bytes, at: offset) }
+    func prefault(from offset: Int, count: Int) { base.prefault(from: offset, count: count) }
+    func sync() throws(FileSystemError) {
+        usleep(syncDelayMicros)
+        try base.sync()
+    }
+    func seal(sizeBytes: Int) throws(FileSystemError) { try base.seal(sizeBytes: sizeBytes) }
     func close() throws(FileSystemError) { try base.close() }
 }

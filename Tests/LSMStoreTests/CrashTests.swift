@@ -6,28 +6,31 @@ import KVCore
 import Testing
 @testable import LSMStore
 
-/// A child process writing with `batch` sync is killed with SIGKILL at random moments;
-/// after each kill the store must hold every acknowledged write, and every row must be
-/// whole or absent. `CRASH_CYCLES=N` runs more cycles than CI's 20.
+/// A child process writing with `batch` or `periodic` sync is killed with SIGKILL at random
+/// moments; after each kill the store must hold every acknowledged write (in `periodic` mode
+/// too: the process dies, the page cache holding its mapped commit log does not), and every
+/// row must be whole or absent. `CRASH_CYCLES=N` runs more cycles than CI's 20.
 @Suite struct CrashTests {
     static let table = TableID(high: 1, low: 1)
 
-    @Test func acknowledgedWritesSurviveSIGKILL() throws {
+    @Test(arguments: ["batch", "periodic"])
+    func acknowledgedWritesSurviveSIGKILL(syncMode: String) throws {
         let cycles = Int(ProcessInfo.processInfo.environment["CRASH_CYCLES"] ?? "") ?? 20
-        let directory = NSTemporaryDirectory() + "lsm-crash-\(getpid())"
+        let directory = NSTemporaryDirectory() + "lsm-crash-\(syncMode)-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let random = SeededRandomSource(seed: 42)
         var acknowledged = Set<UInt64>()
         var nextIndex: UInt64 = 0
         for cycle in 0..<cycles {
             let killedAfterMs = random.next(in: 30..<400)
-            let acked = try runWriterUntilKilled(directory: directory, firstIndex: nextIndex, afterMs: killedAfterMs)
+            let acked = try runWriterUntilKilled(directory: directory, firstIndex: nextIndex, syncMode: syncMode,
+                                                 afterMs: killedAfterMs)
             acknowledged.formUnion(acked)
             nextIndex += 1_000_000
             try verify(directory: directory, acknowledged: acknowledged, cycle: cycle)
         }
         #expect(!acknowledged.isEmpty, "the writer acknowledged nothing: the test proved nothing")
-        print("[crash] \(cycles) SIGKILL cycles, \(acknowledged.count) acknowledged writes, all present and whole")
+        print("[crash] \(syncMode): \(cycles) SIGKILL cycles, \(acknowledged.count) acknowledged writes, all present and whole")
     }
 
     private func writerPath() throws -> String {
@@ -40,10 +43,11 @@ import Testing
     }
 
     /// Starts the writer, SIGKILLs it after `afterMs`, returns the indexes it acknowledged.
-    private func runWriterUntilKilled(directory: String, firstIndex: UInt64, afterMs: Int) throws -> Set<UInt64> {
+    private func runWriterUntilKilled(directory: String, firstIndex: UInt64, syncMode: String,
+                                      afterMs: Int) throws -> Set<UInt64> {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try writerPath())
-        process.arguments = [directory, String(firstIndex)]
+        process.arguments = [directory, String(firstIndex), syncMode]
         let output = Pipe()
         process.standardOutput = output
         try process.run()

@@ -127,6 +127,10 @@ final class GatedFileSystem: FileSystem, @unchecked Sendable {
     func openForAppend(_ path: String, truncate: Bool) throws(FileSystemError) -> any WritableFile {
         GatedWritableFile(base: try base.openForAppend(path, truncate: truncate), gate: self, path: path)
     }
+    /// Not gated: only the commit log maps files, and no test holds its syncs.
+    func createMapped(_ path: String, capacityBytes: Int) throws(FileSystemError) -> any MappedFile {
+        try base.createMapped(path, capacityBytes: capacityBytes)
+    }
     func openForReading(_ path: String) throws(FileSystemError) -> any ReadableFile {
         GatedReadableFile(base: try base.openForReading(path), gate: self, path: path)
     }

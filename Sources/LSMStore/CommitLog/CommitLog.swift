@@ -16,11 +16,14 @@ public final class CommitLog: Sendable {
     /// The periodic syncer, or in `group` and `batch` modes the thread serving `durability`.
     private let syncer: BackgroundThread
     private let durability: DurabilityWaiters?
+    /// Faults in the active segment's pages ahead of the writers (see `MappedFile.prefault`).
+    private let prefaulter: BackgroundThread
 
     private init(writer: CommitLogWriter, syncer: BackgroundThread, durability: DurabilityWaiters?) {
         self.writer = writer
         self.syncer = syncer
         self.durability = durability
+        prefaulter = BackgroundThread(name: "commitlog-prefault") { writer.runPrefaults() }
     }
 
     deinit { try? close() }
@@ -33,11 +36,12 @@ public final class CommitLog: Sendable {
     /// Calls `replay(position, payload)` for every intact record, in append order, on the
     /// calling thread; `position` is the position just after the record, so a table flushed up
     /// to P needs no record whose position is <= P. `payload` is valid only during the call.
-    /// A torn tail of the last segment (an interrupted, unsynced write) is cut away; damage
-    /// anywhere else throws `StoreError.corruption` naming the file and offset. Appends then go
+    /// A torn tail of the last segment (an interrupted, unsynced write) is cut away, and so are
+    /// the preallocated zeros after its last record; damage anywhere else throws
+    /// `StoreError.corruption` naming the file and offset. Appends then go
     /// to a new segment whose id is above every existing one; replayed segments are never
     /// appended to. Also throws `.invalidArgument` for bad options, `.io` when the file system
-    /// fails, and whatever `replay` throws.
+    /// fails (a full disk when preallocating the new segment, too), and whatever `replay` throws.
     public static func open(directory: String, fileSystem: any FileSystem, options: CommitLogOptions,
                             replay: (CommitLogPosition, UnsafeRawBufferPointer) throws -> Void) throws -> CommitLog {
         try options.validate()
@@ -47,7 +51,8 @@ public final class CommitLog: Sendable {
         let active: CommitLogSegment
         do {
             active = try CommitLogSegment.create(directory: directory, id: (replayed.last?.id ?? 0) + 1,
-                                                 firstSequence: replayer.nextSequence, fileSystem: fileSystem)
+                                                 firstSequence: replayer.nextSequence,
+                                                 capacityBytes: options.segmentSizeBytes, fileSystem: fileSystem)
         } catch {
             throw StoreError.io(error)
         }
@@ -70,8 +75,9 @@ public final class CommitLog: Sendable {
     /// by `waitUntilDurable`.
     ///
     /// Throws `StoreError.invalidArgument` if the payload exceeds `maxRecordSizeBytes`,
-    /// `.closed` after `close()`, and `.failed` once any write or fsync has failed. Blocks for
-    /// an fsync once per segment, when a full segment is sealed.
+    /// `.closed` after `close()`, and `.failed` once any write or fsync has failed (or a new
+    /// segment could not be preallocated). Blocks for two fsyncs once per segment, when a full
+    /// segment is sealed and the next one created.
     public func append(_ payload: UnsafeRawBufferPointer) throws(StoreError) -> CommitLogPosition {
         let position = try writer.write(payload)
         try writer.waitUntilDurable(position)
@@ -83,9 +89,10 @@ public final class CommitLog: Sendable {
         try payload.withUnsafeBytes { buffer in Result { () throws(StoreError) in try append(buffer) } }.get()
     }
 
-    /// The first half of `append`: writes the record (write(2), no fsync) and returns the
-    /// position after it. For callers that must order the log write with other work under
-    /// their own lock, then wait for durability outside it. Errors as for `append`.
+    /// The first half of `append`: copies the record into the mapped segment (no system call
+    /// except when a segment fills up) and returns the position after it. For callers that
+    /// must order the log write with other work under their own lock, then wait for
+    /// durability outside it. Errors as for `append`.
     public func write(_ payload: UnsafeRawBufferPointer) throws(StoreError) -> CommitLogPosition {
         try writer.write(payload)
     }
@@ -139,6 +146,7 @@ public final class CommitLog: Sendable {
         durability?.close()
         guard writer.beginClose() else { return }
         syncer.join()
+        prefaulter.join()
         try writer.finishClose()
     }
 }

@@ -1,8 +1,9 @@
 /// When `CommitLog.append` is acknowledged relative to fsync, and how fsyncs are batched.
 public enum CommitLogSyncMode: Sendable, Equatable {
-    /// `append` returns after write(2); a background thread fsyncs every `windowMs` when anything
-    /// is unsynced. A power failure can lose up to about one window of acknowledged appends
-    /// (a process crash loses nothing: the data is in the page cache). Cassandra's default.
+    /// `append` returns once the record is copied into the mapped segment; a background thread
+    /// fsyncs every `windowMs` when anything is unsynced. A power failure can lose up to about
+    /// one window of acknowledged appends (a process crash loses nothing: a shared mapping is
+    /// the page cache). Cassandra's default.
     case periodic(windowMs: Int)
     /// `append` returns once an fsync covering its record has finished. fsyncs start at most
     /// every `windowMs`, so all appends of a window share one fsync: fewer fsyncs than `batch`
@@ -25,8 +26,9 @@ public enum CommitLogSyncMode: Sendable, Equatable {
 public struct CommitLogOptions: Sendable {
     /// How appends relate to fsync. Default `.periodic(windowMs: 10_000)`.
     public var syncMode: CommitLogSyncMode
-    /// A new segment starts when the current one would exceed this size. A record larger than
-    /// a whole segment gets a segment of its own. Default 32 MiB.
+    /// A segment is preallocated to this size; a new one starts when the next record does not
+    /// fit. A record larger than a whole segment gets a segment of its own, sized to fit it.
+    /// Default 32 MiB.
     public var segmentSizeBytes: Int
     /// Appends with a larger payload throw `StoreError.invalidArgument`. Default 16 MiB; at most
     /// `CommitLogLimits.recordSizeBytesCeiling`.
@@ -78,9 +80,11 @@ public enum CommitLogLimits {
     public static let windowMsMax = 3_600_000
     /// The smallest segment size accepted: a segment header and one empty record fit.
     public static let segmentSizeBytesMin = 64
-    /// Records up to this size are copied next to their header and written with one write(2);
-    /// larger ones are written in two calls rather than copied. Bounds the scratch buffer.
-    static let coalescedWriteSizeBytesMax = 64 << 10
+    /// Writers ask the prefaulter thread to fault in the active segment this far ahead of them,
+    /// a chunk at a time, so that page faults are not taken under the log's lock (nor under
+    /// the table write lock that `periodic` writers hold around it). 64 pages: one request per
+    /// ~1,500 small records.
+    static let prefaultChunkSizeBytes = 256 << 10
     /// Replay reads segments through a window of this size (grown only for a larger record).
     static let replayReadWindowSizeBytes = 1 << 20
 }

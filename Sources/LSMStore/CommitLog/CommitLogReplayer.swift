@@ -3,11 +3,16 @@ import KVCore
 /// Replays the segments of a commit log directory in id order, and cuts away a torn tail.
 ///
 /// The torn-tail rule: only the last segment (highest id) can hold unsynced data, because the
-/// writer fsyncs a segment before writing into the next. So only there may a damaged record
-/// (incomplete, impossible length or bad checksum) be the remains of an interrupted write, and
-/// only if no intact record follows it anywhere later in the file; then the file is truncated
-/// at the damaged record. Any other damage is corruption: replay throws
+/// writer seals (fsyncs) a segment before writing into the next. So only there may a damaged
+/// record (incomplete, impossible length or bad checksum) be the remains of an interrupted
+/// write, and only if no intact record follows it anywhere later in the file; then the file is
+/// truncated at the damaged record. Any other damage is corruption: replay throws
 /// `StoreError.corruption` naming the file and offset, and the node refuses to start.
+///
+/// The zero-tail rule (format v2, preallocated segments): in any segment, a damaged record
+/// where every byte from its start to the end of the file is zero is the unwritten rest of a
+/// segment that was never sealed, not damage: the segment ends there. In the last segment the
+/// zeros are cut away, as sealing would have done.
 struct CommitLogReplayer {
     /// Receives each intact record: the position just after it and its payload (valid only
     /// during the call).
@@ -63,7 +68,9 @@ struct CommitLogReplayer {
             return try truncate(path, toSize: 0)
         }
         nextSequence = max(nextSequence, header.firstSequence)
-        return try replayRecords(&reader, segmentId: id, firstSequence: header.firstSequence, isLast: isLast, handler)
+        let mayEndInZeros = CommitLogFormatVersion(rawValue: header.version)!.mayEndInZeros
+        return try replayRecords(&reader, segmentId: id, firstSequence: header.firstSequence, isLast: isLast,
+                                 mayEndInZeros: mayEndInZeros, handler)
     }
 
     /// The segment's header, or nil if it is a torn tail (only possible in the last segment).
@@ -102,7 +109,8 @@ struct CommitLogReplayer {
 
     /// Replays the records after the header; returns where the intact records end.
     private mutating func replayRecords(_ reader: inout CommitLogSegmentReader, segmentId: UInt64,
-                                        firstSequence: UInt64, isLast: Bool, _ handler: Handler) throws -> Int {
+                                        firstSequence: UInt64, isLast: Bool, mayEndInZeros: Bool,
+                                        _ handler: Handler) throws -> Int {
         var offset = CommitLogSegmentHeader.sizeBytes
         var expectedSequence = firstSequence
         while offset < reader.sizeBytes {
@@ -120,6 +128,9 @@ struct CommitLogReplayer {
                 nextSequence = max(nextSequence, expectedSequence)
                 offset = end
             case .damaged(let reason):
+                if mayEndInZeros, try reader.endOfNonZeroBytes(from: offset) == offset {
+                    return isLast ? try truncate(reader.path, toSize: offset) : offset
+                }
                 guard isLast, try !reader.intactRecordFollows(offset, lowestSequence: expectedSequence) else {
                     throw corruption(reader.path, offset, reason + (isLast ? " (intact records follow)" : ""))
                 }

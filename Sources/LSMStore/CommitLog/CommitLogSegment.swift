@@ -1,8 +1,9 @@
 import KVCore
 
 /// The segment being appended to: one file, `commitlog-<20-digit id>.log`, that starts with a
-/// `CommitLogSegmentHeader` and continues with records. Owned by `CommitLogWriter`, which
-/// serialises writes to it.
+/// `CommitLogSegmentHeader` and continues with records. The file is preallocated to its
+/// capacity and memory-mapped, so appending a record is a copy into the page cache; sealing
+/// cuts it to the bytes written. Owned by `CommitLogWriter`, which serialises writes to it.
 struct CommitLogSegment {
     /// File names are `commitlog-<id>.log`, the id zero-padded to 20 digits (UInt64.max has 20).
     static let fileNamePrefix = "commitlog-"
@@ -13,10 +14,13 @@ struct CommitLogSegment {
     let id: UInt64
     /// The file's full path.
     let path: String
-    /// The open file; the writer serialises appends, syncs may run beside them.
-    let file: any WritableFile
+    /// The mapped file; the writer serialises stores, syncs may run beside them.
+    let file: any MappedFile
     /// Bytes written to the file so far (header included), synced or not.
     var sizeBytes: Int
+
+    /// The bytes the segment can hold, header included.
+    var capacityBytes: Int { file.capacityBytes }
 
     /// The position after the last byte written.
     var endPosition: CommitLogPosition { CommitLogPosition(segment: id, offset: sizeBytes) }
@@ -51,20 +55,21 @@ struct CommitLogSegment {
         return UInt64(digits)
     }
 
-    /// Creates segment `id` in `directory`, replacing any file of that name, and makes its header
-    /// and its directory entry durable before returning.
+    /// Creates segment `id` in `directory` with room for `capacityBytes` (header included),
+    /// replacing any file of that name, and makes its header, its size and its directory entry
+    /// durable before returning. A full disk fails here, with an error naming the file.
     ///
     /// Syncing the directory here means a segment exists on disk before any record goes into it,
     /// so the next open always sees the highest id ever used and never reuses it: positions the
     /// engine stored can never come to name a different segment. Costs two fsyncs per segment.
-    static func create(directory: String, id: UInt64, firstSequence: UInt64,
+    static func create(directory: String, id: UInt64, firstSequence: UInt64, capacityBytes: Int,
                        fileSystem: any FileSystem) throws(FileSystemError) -> CommitLogSegment {
         let path = joinPath(directory, fileName(id: id))
         let header = CommitLogSegmentHeader(
             version: CommitLogFormatVersion.current.rawValue, segmentId: id, firstSequence: firstSequence)
-        let file = try fileSystem.openForAppend(path, truncate: true)
+        let file = try fileSystem.createMapped(path, capacityBytes: capacityBytes)
         do {
-            try file.append(header.encoded())
+            try file.store(header.encoded(), at: 0)
             try file.sync()
             try fileSystem.syncDirectory(directory)
         } catch {

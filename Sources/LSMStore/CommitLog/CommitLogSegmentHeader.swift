@@ -3,11 +3,18 @@ import KVCore
 /// Versions of the commit log format, in order. A value is never reused; replay refuses a
 /// segment whose version it does not know rather than guess at its bytes.
 enum CommitLogFormatVersion: UInt32, Comparable {
-    /// The first format: the header and record layouts in FORMAT.md.
+    /// The first format: the header and record layouts in FORMAT.md, the file ending with the
+    /// last record written.
     case v1 = 1
+    /// Same header and records, but the file is preallocated and memory-mapped, so it may go
+    /// on past its last record with zeros (a segment that was active at a crash).
+    case v2 = 2
 
     /// The version this build writes.
-    static let current = CommitLogFormatVersion.v1
+    static let current = CommitLogFormatVersion.v2
+
+    /// Whether a segment of this version may end in zeros after its last record.
+    var mayEndInZeros: Bool { self >= .v2 }
 
     static func < (left: Self, right: Self) -> Bool { left.rawValue < right.rawValue }
 }

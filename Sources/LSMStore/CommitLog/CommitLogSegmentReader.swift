@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import KVCore
 
 /// Reads one segment file during replay through a window buffer, so that small records cost no
@@ -83,9 +86,14 @@ struct CommitLogSegmentReader {
     /// record found `distance` bytes later can have at most `distance / 16` records between
     /// them, which bounds its sequence number and makes a false match on garbage negligible.
     /// nil when unknown (a damaged segment header): then only the checksum decides.
+    ///
+    /// A header at or after the last non-zero byte is all zeros, which is never intact
+    /// (sequence numbers start at 1, and the checksum of zeros is not zero), so the scan stops
+    /// there: a preallocated tail of zeros costs one pass, not a check per byte.
     mutating func intactRecordFollows(_ offset: Int, lowestSequence: UInt64?) throws -> Bool {
+        let nonZeroEnd = try endOfNonZeroBytes(from: offset + 1)
         var candidate = offset + 1
-        while candidate + CommitLogRecord.headerSizeBytes <= sizeBytes {
+        while candidate < nonZeroEnd && candidate + CommitLogRecord.headerSizeBytes <= sizeBytes {
             let header = try withBytes(at: candidate, count: CommitLogRecord.headerSizeBytes, CommitLogRecord.decodeHeader)!
             if isPlausible(header, at: candidate, after: offset, lowestSequence: lowestSequence),
                case .intact = try checkRecord(at: candidate) {
@@ -94,6 +102,24 @@ struct CommitLogSegmentReader {
             candidate += 1
         }
         return false
+    }
+
+    /// The offset just after the last non-zero byte at or after `offset`, or `offset` if every
+    /// byte from there to the end of the file is zero. Reads backwards a window at a time, so
+    /// it stops early when the file ends in non-zero bytes.
+    mutating func endOfNonZeroBytes(from offset: Int) throws -> Int {
+        let zeros = [UInt8](repeating: 0, count: CommitLogLimits.replayReadWindowSizeBytes)
+        var end = sizeBytes
+        while end > offset {
+            let start = max(offset, end - zeros.count)
+            let lastNonZero = try withBytes(at: start, count: end - start) { chunk in
+                let isZero = zeros.withUnsafeBytes { memcmp(chunk.baseAddress!, $0.baseAddress!, chunk.count) == 0 }
+                return isZero ? nil : chunk.lastIndex { $0 != 0 }
+            }!
+            if let lastNonZero { return start + lastNonZero + 1 }
+            end = start
+        }
+        return offset
     }
 
     /// A cheap filter before the checksum: the length fits the file, the sequence number fits

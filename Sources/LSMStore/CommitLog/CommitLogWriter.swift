@@ -5,11 +5,12 @@ import KVCore
 
 /// Appends records to the active segment and makes them durable with group commit.
 ///
-/// Appenders take the lock only to write their record (one write(2) for small records) and
-/// learn its position. Durability is then a separate step: one waiting thread becomes the
-/// leader, fsyncs everything written so far *outside* the lock, and wakes the others; records
-/// written meanwhile ride on the next fsync. So writers keep appending while an fsync runs, and
-/// one fsync covers many records under load. Thread-safe.
+/// Appenders take the lock only to copy their record into the mapped segment (no system call;
+/// a prefaulter thread takes the page faults ahead of them) and learn its position. Durability
+/// is then a separate step: one waiting thread becomes the leader, fsyncs everything written so
+/// far *outside* the lock, and wakes the others; records written meanwhile ride on the next
+/// fsync. So writers keep appending while an fsync runs, and one fsync covers many records
+/// under load. Thread-safe.
 final class CommitLogWriter: @unchecked Sendable {
     // `state` is read and written only with `lock` held; the rest is immutable.
     private let lock = ConditionLock()
@@ -33,17 +34,18 @@ final class CommitLogWriter: @unchecked Sendable {
             throw .invalidArgument(
                 "commit log record of \(payload.count) bytes exceeds the limit of \(options.maxRecordSizeBytes) bytes")
         }
-        // Checksumming before taking the lock keeps the critical section to a copy and a write.
+        // Checksumming before taking the lock keeps the critical section to a copy.
         let payloadChecksum = CRC32C.checksum(payload)
         let recordSizeBytes = CommitLogRecord.headerSizeBytes + payload.count
         return try lock.withLock {
             Result { () throws(StoreError) in
                 try state.checkUsable()
-                if state.needsNewSegment(forRecordOfSize: recordSizeBytes, segmentSizeBytes: options.segmentSizeBytes) {
-                    try startNewSegment()
+                if state.needsNewSegment(forRecordOfSize: recordSizeBytes) {
+                    try startNewSegment(capacityBytes: max(options.segmentSizeBytes,
+                                                           CommitLogSegmentHeader.sizeBytes + recordSizeBytes))
                     lock.broadcast()  // The old segment was synced whole: its waiters are done.
                 }
-                try writeRecord(payload, payloadChecksum: payloadChecksum)
+                try storeRecord(payload, payloadChecksum: payloadChecksum)
                 return state.writtenPosition
             }
         }.get()
@@ -57,38 +59,40 @@ final class CommitLogWriter: @unchecked Sendable {
         try waitUntilSynced(position, honoringGroupWindow: true)
     }
 
-    /// Writes the record to the active file. Lock held.
-    private func writeRecord(_ payload: UnsafeRawBufferPointer, payloadChecksum: UInt32) throws(StoreError) {
-        let file = state.active.file
-        state.scratch.removeAll(keepingCapacity: true)
+    /// Copies the record into the active segment, where `needsNewSegment` made room. Lock held.
+    private func storeRecord(_ payload: UnsafeRawBufferPointer, payloadChecksum: UInt32) throws(StoreError) {
+        let segment = state.active
+        state.recordHeader.removeAll(keepingCapacity: true)
         CommitLogRecord.appendHeader(payloadChecksum: payloadChecksum, payloadSizeBytes: payload.count,
-                                     sequence: state.nextSequence, to: &state.scratch)
+                                     sequence: state.nextSequence, to: &state.recordHeader)
         do {
-            if payload.count <= CommitLogLimits.coalescedWriteSizeBytesMax {
-                state.scratch.append(contentsOf: payload)
-                try file.append(state.scratch)
-            } else {
-                try file.append(state.scratch)
-                try file.append(payload)
-            }
+            try segment.file.store(state.recordHeader, at: segment.sizeBytes)
+            try segment.file.store(payload, at: segment.sizeBytes + CommitLogRecord.headerSizeBytes)
         } catch {
-            throw failAndWake("write to \(state.active.path) failed: \(error)")
+            throw failAndWake("store into \(segment.path) failed: \(error)")
         }
-        state.recordWritten(sizeBytes: CommitLogRecord.headerSizeBytes + payload.count)
+        if state.recordWritten(sizeBytes: CommitLogRecord.headerSizeBytes + payload.count) {
+            lock.broadcast()  // Wakes the prefaulter.
+        }
     }
 
-    /// Seals the active segment and starts the next. Lock held.
+    /// Seals the active segment and starts the next, preallocated to `capacityBytes`. Lock held.
     ///
-    /// The old segment is fsynced before anything is written to the next one, so that only the
-    /// last segment can ever have a torn tail (see `CommitLogReplayer`). This stalls appenders
-    /// for one fsync per segment; in batch and group modes little is left unsynced by then.
-    private func startNewSegment() throws(StoreError) {
+    /// Sealing cuts the old segment to its records and fsyncs it before anything is written to
+    /// the next one, so that only the last segment can ever have a torn tail or preallocated
+    /// zeros (see `CommitLogReplayer`). This stalls appenders for the seal's fsync and the new
+    /// segment's two, once per segment; in batch and group modes little is unsynced by then.
+    private func startNewSegment(capacityBytes: Int) throws(StoreError) {
         let old = state.active
-        do { try old.file.sync() } catch { throw failAndWake("fsync of \(old.path) failed: \(error)") }
+        do {
+            try old.file.seal(sizeBytes: old.sizeBytes)
+        } catch {
+            throw failAndWake("sealing \(old.path) failed: \(error)")
+        }
         let next: CommitLogSegment
         do {
-            next = try CommitLogSegment.create(directory: directory, id: old.id + 1,
-                                               firstSequence: state.nextSequence, fileSystem: fileSystem)
+            next = try CommitLogSegment.create(directory: directory, id: old.id + 1, firstSequence: state.nextSequence,
+                                               capacityBytes: capacityBytes, fileSystem: fileSystem)
         } catch {
             throw failAndWake("creating commit log segment \(old.id + 1) failed: \(error)")
         }
@@ -177,7 +181,21 @@ final class CommitLogWriter: @unchecked Sendable {
         }
     }
 
-    /// Starts closing: refuses new appends and wakes the periodic syncer so it exits. Returns
+    /// The prefaulter's loop (runs on its own thread): faults in the parts of the active segment
+    /// that writers ask for, outside every lock. Returns when the log is closing or has failed.
+    func runPrefaults() {
+        while true {
+            let request: CommitLogWriterState.PrefaultRequest? = lock.withLock {
+                while state.prefaultRequest == nil, !state.isClosing, state.failureReason == nil { lock.wait() }
+                return state.isClosing || state.failureReason != nil ? nil : state.takePrefaultRequest()
+            }
+            guard let request else { return }
+            request.file.prefault(from: request.offset, count: request.count)
+        }
+    }
+
+    /// Starts closing: refuses new appends and wakes the periodic syncer and the prefaulter so
+    /// they exit. Returns
     /// false if the log was already closing.
     func beginClose() -> Bool {
         lock.withLock {

@@ -9,7 +9,7 @@ struct CommitLogWriterState {
     var sealed: [CommitLogSegment.Sealed]
     /// Files of sealed segments that a running sync may still be using; closed when it ends.
     /// Closing them earlier could let the descriptor number be reused under the syncer's feet.
-    var retiredFiles: [any WritableFile] = []
+    var retiredFiles: [any MappedFile] = []
     /// The sequence number of the next record.
     var nextSequence: UInt64
     /// Every record ending at or before this position is durable.
@@ -22,12 +22,21 @@ struct CommitLogWriterState {
     var failureReason: String?
     /// Set by `close()`: appends are refused, the final sync runs.
     var isClosing = false
-    /// Reused buffer where a small record is assembled behind its header.
-    var scratch: [UInt8] = []
+    /// Reused buffer where a record's header is assembled.
+    var recordHeader: [UInt8] = []
+    /// The part of the active segment the prefaulter should fault in next, if any.
+    var prefaultRequest: PrefaultRequest?
+
+    /// Pages of a mapped segment to fault in ahead of the writer.
+    struct PrefaultRequest {
+        let file: any MappedFile
+        let offset: Int
+        let count: Int
+    }
 
     /// What a sync covers: `file` up to `position`, captured with the lock held.
     struct SyncBatch {
-        let file: any WritableFile
+        let file: any MappedFile
         let path: String
         let position: CommitLogPosition
     }
@@ -46,6 +55,7 @@ struct CommitLogWriterState {
         self.sealed = sealed
         self.nextSequence = nextSequence
         self.syncedPosition = active.endPosition  // Its header was synced on creation.
+        requestPrefaultOfNewSegment()
     }
 
     /// The position after the last record written.
@@ -63,19 +73,36 @@ struct CommitLogWriterState {
         return .failed(reason: failureReason!)
     }
 
-    /// Whether a record of `recordSizeBytes` must go into a new segment. A segment holding no
-    /// record takes any record, so an oversized record gets a segment of its own.
-    func needsNewSegment(forRecordOfSize recordSizeBytes: Int, segmentSizeBytes: Int) -> Bool {
-        active.sizeBytes > CommitLogSegmentHeader.sizeBytes && active.sizeBytes + recordSizeBytes > segmentSizeBytes
+    /// Whether a record of `recordSizeBytes` does not fit in what is left of the active segment.
+    func needsNewSegment(forRecordOfSize recordSizeBytes: Int) -> Bool {
+        active.sizeBytes + recordSizeBytes > active.capacityBytes
     }
 
-    /// Accounts for a record of `recordSizeBytes` written to the active segment.
-    mutating func recordWritten(sizeBytes recordSizeBytes: Int) {
+    /// Accounts for a record of `recordSizeBytes` written to the active segment. Returns
+    /// whether it entered a new prefault chunk, so that the chunk after it is now requested.
+    mutating func recordWritten(sizeBytes recordSizeBytes: Int) -> Bool {
+        let chunkSizeBytes = CommitLogLimits.prefaultChunkSizeBytes
+        let startChunk = active.sizeBytes / chunkSizeBytes
         active.sizeBytes += recordSizeBytes
         nextSequence += 1
+        let endChunk = active.sizeBytes / chunkSizeBytes
+        guard endChunk != startChunk else { return false }
+        prefaultRequest = PrefaultRequest(file: active.file, offset: (endChunk + 1) * chunkSizeBytes, count: chunkSizeBytes)
+        return true
     }
 
-    /// Makes `next` the active segment. The old one must have been synced whole.
+    /// Requests the first two chunks of a new active segment: the one being written and the next.
+    private mutating func requestPrefaultOfNewSegment() {
+        prefaultRequest = PrefaultRequest(file: active.file, offset: 0, count: 2 * CommitLogLimits.prefaultChunkSizeBytes)
+    }
+
+    /// Takes the pending prefault request, for the prefaulter.
+    mutating func takePrefaultRequest() -> PrefaultRequest? {
+        defer { prefaultRequest = nil }
+        return prefaultRequest
+    }
+
+    /// Makes `next` the active segment. The old one must have been sealed.
     mutating func replaceActiveSegment(with next: CommitLogSegment) {
         let old = active
         sealed.append(old.sealed)
@@ -86,6 +113,7 @@ struct CommitLogWriterState {
             try? old.file.close()  // Already synced: a close error cannot lose data.
         }
         active = next
+        requestPrefaultOfNewSegment()
     }
 
     /// Whether a thread waiting for `target` to be durable must keep waiting: another thread's
@@ -139,11 +167,14 @@ struct CommitLogWriterState {
     /// Names of every live segment file, ascending by id.
     var segmentFileNames: [String] { sealed.map(\.name) + [CommitLogSegment.fileName(id: active.id)] }
 
-    /// Closes the active file and any retired ones. Only when no sync is running.
+    /// Closes the active file and any retired ones. Only when no sync is running. A healthy
+    /// active segment is sealed first, so that a clean shutdown leaves no preallocated zeros.
     mutating func closeFiles() {
         precondition(!isSyncInProgress, "closing files under a running sync")
         closeRetiredFiles()
-        try? active.file.close()  // After the final sync (or a fatal error) a close error changes nothing.
+        // After the final sync, a failed seal or close loses nothing: replay ignores the zeros.
+        if failureReason == nil { try? active.file.seal(sizeBytes: active.sizeBytes) }
+        try? active.file.close()
     }
 
     private mutating func closeRetiredFiles() {

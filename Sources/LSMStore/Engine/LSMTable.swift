@@ -99,7 +99,8 @@ public final class LSMTable: @unchecked Sendable {
         }
     }
 
-    /// Waits out the flush backlog, then appends the payload to the commit log. Write lock held.
+    /// Waits out the flush backlog, then appends the payload to the commit log: a copy into its
+    /// mapped segment, so no system call runs under the write lock. Write lock held.
     private func logHoldingLock(_ payload: [UInt8]) -> Result<CommitLogPosition, StoreError> {
         waitForFlushBacklog()
         if isDropped.load(ordering: .acquiring) { return .failure(.closed) }
