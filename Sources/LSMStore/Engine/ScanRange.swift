@@ -119,10 +119,8 @@ public struct ScanRange: Sendable, Equatable {
     /// The packed prefix of the one partition that holds every key of the range, if there
     /// is such a partition (a single-partition read or slice).
     var singlePartitionPrefix: [UInt8]? {
-        guard let start, let end,
-              let length = start.withUnsafeBytes({ RowKey.partitionPrefixLength($0) }) else { return nil }
-        let prefix = Array(start[..<length])
-        return compareBytes(end, Self.endOfPartition(prefix: prefix)) <= 0 ? prefix : nil
+        guard let start, let length = singlePartitionPrefixLength else { return nil }
+        return Array(start[..<length])
     }
 
     /// The smallest byte string greater than every string that starts with `prefix`, or nil

@@ -33,7 +33,7 @@ struct SnapshotSources {
     /// level, found by key range) whose bloom filter admits it. Partition tombstones are
     /// not rows: `PartitionTombstoneCursor` finds them in every source.
     init(version: TableVersion, partitionPrefix: UnsafeRawBufferPointer) {
-        for memTable in [version.memTable] + version.immutables where memTable.firstRow(ofPartition: partitionPrefix) != nil {
+        for memTable in version.memTables where memTable.firstRow(ofPartition: partitionPrefix) != nil {
             all.append(MemTableSource(memTable))
         }
         for file in version.candidates(partitionPrefix: partitionPrefix)
