@@ -27,6 +27,13 @@ public struct LSMReplicaStorage: ReplicaStorage {
         try await table(mutation.table).applyAwaitingSync(mutation.update)
     }
 
+    public func applyWithoutWaiting(_ mutation: Mutation) throws -> Bool {
+        let table = try table(mutation.table)
+        guard !suspendsForSync || !table.acknowledgesAfterSync else { return false }
+        try table.apply(mutation.update)
+        return true
+    }
+
     public func read(_ command: ReadCommand) throws -> ReadResponse {
         let table = try table(command.table)
         var range: ScanRange

@@ -8,6 +8,9 @@ public protocol ReplicaStorage: Sendable {
     /// `apply` for requests on event loops: a wait for an fsync suspends the task rather
     /// than blocking the thread.
     func applyAwaitingSync(_ mutation: Mutation) async throws
+    /// `apply` when it returns without waiting for an fsync (true); false, with nothing
+    /// applied, when the write would wait (`applyAwaitingSync` is then the way).
+    func applyWithoutWaiting(_ mutation: Mutation) throws -> Bool
     /// Reads what this replica holds, tombstones included.
     func read(_ command: ReadCommand) throws -> ReadResponse
     /// Scans a token range, keeping the rows the command's filter selects (DESIGN §8).
@@ -16,4 +19,12 @@ public protocol ReplicaStorage: Sendable {
     func estimatedRowCount(_ table: TableID) -> Int
     /// Removes every row of a table.
     func truncate(_ table: TableID) throws
+}
+
+extension ReplicaStorage {
+    /// Storage whose `apply` never waits applies at once.
+    public func applyWithoutWaiting(_ mutation: Mutation) throws -> Bool {
+        try apply(mutation)
+        return true
+    }
 }

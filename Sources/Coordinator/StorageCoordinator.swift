@@ -202,6 +202,23 @@ public final class StorageCoordinator: Sendable {
                             reason: real[0])
     }
 
+    /// Applies a one-partition write in place, without suspending, when this node alone
+    /// answers it at `consistency` and the write waits for no fsync: true once applied;
+    /// false, with nothing applied, when it must go through `write`.
+    public func writeInPlace(_ mutation: Mutation, replication: KeyspaceReplication,
+                             consistency: ConsistencyLevel) throws(CoordinatorError) -> Bool {
+        let view = self.view()
+        let replicas = replicaMap(replication, view: view).replicas(for: mutation.token)
+        guard ReplicaSelection.thisNodeAloneSuffices(replicas: replicas, consistency: consistency, view: view) else {
+            return false
+        }
+        do {
+            return try storage.applyWithoutWaiting(mutation)
+        } catch {
+            throw .writeFailure(consistency, received: 0, blockFor: 1, failures: 1, reason: "\(error)")
+        }
+    }
+
     /// One partition whose only live replica is this node (so the level blocks for its one
     /// answer): applied in place, without the tasks, stream and encoded message the general
     /// path needs.
@@ -292,21 +309,29 @@ public final class StorageCoordinator: Sendable {
         guard case .partition(let key, _, _) = command.selection else {
             throw .invalid("a partition read needs a partition selection")
         }
+        if let local = readInPlace(command, replication: replication, consistency: consistency) { return local }
         let view = self.view()
         let replicas = replicaMap(replication, view: view).replicas(for: StoragePartitionKey.token(of: key))
-        // One replica is enough and it is this node: read it in place, without the round's
-        // tasks and messages (a failure falls back to the round, which asks another). ONE and
-        // LOCAL_ONE are recognised before building the selection every other request pays for.
-        let quick = ReplicaSelection.thisNodeSuffices(replicas: replicas, consistency: consistency, view: view)
-        if quick, let local = try? storage.read(command.digestOnly(false)) {
-            return liveResult(local, after: command.after)
-        }
         let selection = try ReplicaSelection(replicas: replicas, consistency: consistency, view: view, replication: replication)
-        if !quick, selection.thisNodeSuffices(view), let local = try? storage.read(command.digestOnly(false)) {
+        if selection.thisNodeSuffices(view), let local = try? storage.read(command.digestOnly(false)) {
             return liveResult(local, after: command.after)
         }
         let merged = try await digestRead(command.digestOnly(false), from: selection, consistency: consistency, view: view)
         return liveResult(merged, after: command.after)
+    }
+
+    /// A partition read answered by this node alone (ONE or LOCAL_ONE with this node a
+    /// replica), read in place without suspending: no tasks, no messages, and none of the
+    /// selection every other read builds. Nil when the read needs the replica round (which
+    /// also retries elsewhere after a local failure).
+    public func readInPlace(_ command: ReadCommand, replication: KeyspaceReplication,
+                            consistency: ConsistencyLevel) -> ReadResult? {
+        guard case .partition(let key, _, _) = command.selection else { return nil }
+        let view = self.view()
+        let replicas = replicaMap(replication, view: view).replicas(for: StoragePartitionKey.token(of: key))
+        guard ReplicaSelection.thisNodeSuffices(replicas: replicas, consistency: consistency, view: view),
+              let local = try? storage.read(command.digestOnly(false)) else { return nil }
+        return liveResult(local, after: command.after)
     }
 
     /// Reads whole partitions with storage keys in `from..<to` (nil: open) in token order,

@@ -66,6 +66,12 @@ final class SystemQueryHandler: CQLRequestHandler {
         }
     }
 
+    /// Prepared point reads and writes this node serves alone, answered without a task.
+    func respondAtOnce(to request: RequestMessage, context: CQLConnectionInfo) -> CQLResponse? {
+        guard case .execute(let id, let parameters) = request, let plan = executor.currentPreparedPlan(id) else { return nil }
+        return executor.executeAtOnce(plan, parameters: parameters)
+    }
+
     func connectionClosed(_ context: CQLConnectionInfo) async {
         _ = sessionKeyspaces.withLock { $0.removeValue(forKey: context.connectionID) }
     }

@@ -6,10 +6,11 @@ import NIOCore
 /// Add it as the only handler of an accepted channel (`CQLConnectionHandler.install`). It
 /// admits the connection against the server's `CQLConnectionRegistry` when the channel
 /// becomes active and closes it at once when the server is full.
-/// Each request runs as a task that prefers the connection's event loop
-/// (`EventLoopTaskExecutor`) and starts at once, inside the read that brought it: one that
-/// never suspends (a local read or write) is answered before the read ends, and the answers
-/// of one read leave in one flush. Others are written as they complete.
+/// Each request the handler can answer at once (`respondAtOnce`) is answered inside the read
+/// that brought it; every other runs as a task that prefers the connection's event loop
+/// (`EventLoopTaskExecutor`) and starts at once, so one that never suspends is also answered
+/// before the read ends. The answers of one read leave in one flush; others are written as
+/// they complete.
 /// Backpressure: while the channel is not writable (the client does not read its responses)
 /// no more bytes are read, so neither inbound nor outbound buffers grow without bound.
 /// Once the client REGISTERs, the connection subscribes to the server's `CQLEventBroadcaster`
@@ -234,8 +235,13 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
         if answers.readableBytes > 0 { context.write(wrapOutboundOut(answers), promise: nil) }
     }
 
-    /// Runs one request on the handler, on this connection's loop, starting at once.
+    /// Runs one request on the handler, on this connection's loop, starting at once: answered
+    /// in place when the handler can (`respondAtOnce`), else in a task.
     private func run(_ request: DispatchedRequest, context: ChannelHandlerContext) {
+        if let response = requestHandler.respondAtOnce(to: request.message, context: connectionInfo) {
+            answer(request.streamID, response, context: context)
+            return
+        }
         let handler = requestHandler
         let info = connectionInfo
         let message = request.message

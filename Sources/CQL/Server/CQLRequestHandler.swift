@@ -15,6 +15,12 @@ public protocol CQLRequestHandler: Sendable {
     /// default `handle`'s response without warnings.
     func respond(to request: RequestMessage, context: CQLConnectionInfo) async -> CQLResponse
 
+    /// Answers `request` at once, on the caller's thread, when that needs no suspension (a
+    /// prepared point read or write this node serves alone); nil leaves it, untouched, to
+    /// `respond`. The connection asks this first: answering without a task saves the task's
+    /// allocation and scheduling on the hottest requests. Nil by default.
+    func respondAtOnce(to request: RequestMessage, context: CQLConnectionInfo) -> CQLResponse?
+
     /// Called once when a connection that sent STARTUP closes (to drop session state).
     func connectionClosed(_ context: CQLConnectionInfo) async
 }
@@ -24,6 +30,8 @@ extension CQLRequestHandler {
     public func respond(to request: RequestMessage, context: CQLConnectionInfo) async -> CQLResponse {
         CQLResponse(await handle(request, context: context))
     }
+
+    public func respondAtOnce(to request: RequestMessage, context: CQLConnectionInfo) -> CQLResponse? { nil }
 
     /// Keeps no session state by default.
     public func connectionClosed(_ context: CQLConnectionInfo) async {}

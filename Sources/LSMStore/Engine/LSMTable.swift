@@ -43,6 +43,9 @@ public final class LSMTable: @unchecked Sendable {
 
     // MARK: Writing
 
+    /// Whether `apply` waits for an fsync before it returns (`group` and `batch` sync modes).
+    public var acknowledgesAfterSync: Bool { context.commitLog.acknowledgesAfterSync }
+
     /// Applies one partition update: logged in the commit log (and, in `group` and `batch`
     /// sync modes, fsynced) before it becomes visible and before this returns.
     /// Slows down, never fails, when flushes or compactions fall behind.

@@ -76,17 +76,19 @@ final class TableVersion: Sendable {
     /// and may overlap; levels 1+ are sorted by key and do not overlap.
     let levels: [[SSTableHandle]]
 
+    /// Every memtable, newest first. Stored, as `allSSTables`: every read walks them, and
+    /// building the arrays per read cost an allocation each.
+    let memTables: [MemTable]
+    /// Every SSTable.
+    let allSSTables: [SSTableHandle]
+
     init(memTable: MemTable, immutables: [MemTable], levels: [[SSTableHandle]]) {
         self.memTable = memTable
         self.immutables = immutables
         self.levels = levels
+        memTables = [memTable] + immutables
+        allSSTables = levels.flatMap { $0 }
     }
-
-    /// Every memtable, newest first.
-    var memTables: [MemTable] { [memTable] + immutables }
-
-    /// Every SSTable.
-    var allSSTables: [SSTableHandle] { levels.flatMap { $0 } }
 
     func replacing(memTable: MemTable? = nil, immutables: [MemTable]? = nil, levels: [[SSTableHandle]]? = nil) -> TableVersion {
         TableVersion(memTable: memTable ?? self.memTable, immutables: immutables ?? self.immutables,

@@ -16,7 +16,9 @@ struct UnfilteredReader {
     private var result = UnfilteredReadResult()
     private var liveRowCount = 0
     private var sizeBytes = 0
-    private var sizeWriter = ByteWriter(capacity: 256)
+    /// Where rows are encoded to measure them; made by the first row (most point reads
+    /// find none).
+    private var sizeWriter: ByteWriter?
 
     init(version: TableVersion, range: ScanRange, nowSeconds: Int64, limits: UnfilteredReadLimits) throws {
         self.range = range
@@ -121,9 +123,11 @@ struct UnfilteredReader {
 
     /// The size of a row as `PartitionUpdateCodec` would encode it.
     private mutating func encodedSizeBytes(_ row: Row) -> Int {
-        sizeWriter.removeAll()
-        RowCodec.encode(row, into: &sizeWriter)
-        return sizeWriter.count + row.clustering.count + 2 * Self.lengthPrefixSizeBytes
+        var writer = sizeWriter.take() ?? ByteWriter(capacity: 256)
+        defer { sizeWriter = writer }
+        writer.removeAll()
+        RowCodec.encode(row, into: &writer)
+        return writer.count + row.clustering.count + 2 * Self.lengthPrefixSizeBytes
     }
 
     /// Approximately the size of a partition's key and deletions as `PartitionUpdateCodec`

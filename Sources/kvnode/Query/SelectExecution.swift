@@ -35,6 +35,27 @@ struct SelectExecution {
         return try await rowPage(size: pageSize, state: state, perPartition: perPartition)
     }
 
+    /// The row of a point read (one partition, one clustering, `plan.readsSingleRows`), read
+    /// in place without suspending when this node alone serves it
+    /// (`StorageCoordinator.readInPlace`). Nil when it needs `page`: several keys, or replicas.
+    func pointRows() throws(ErrorResponse) -> [[[UInt8]?]]? {
+        guard plan.readsSingleRows else { return nil }
+        let keys = try plan.keys.partitionKeys(plan.layout, bindings)
+        let slices = try clusteringSlices()
+        guard keys.count == 1, slices.count == 1 else { return nil }
+        // Checked as `page` checks them; any valid limit keeps the one row.
+        _ = try limit()
+        _ = try perPartitionLimit()
+        let command = ReadCommand(table: plan.layout.schema.id,
+                                  selection: .partition(key: keys[0], start: slices[0].0, end: slices[0].1),
+                                  after: nil, maxLiveRows: 1)
+        guard let result = coordinator.readInPlace(command, replication: replication, consistency: consistency) else {
+            return nil
+        }
+        let builder = try rowBuilder()
+        return result.partitions.flatMap { builder.rows(of: $0, staticRow: nil) }.prefix(1).map(\.values)
+    }
+
     /// Up to `pageSize` raw rows from `state` on, and the state after them (nil when done).
     func rowPage(size pageSize: Int, state start: PagingState, perPartition: Int) async throws(ErrorResponse) -> Page {
         var state = start

@@ -39,6 +39,10 @@ final class SelectPlan: Sendable {
     /// ascending table, or the other way round).
     let isReversed: Bool
     let markers: [ColumnSpecification]
+    /// Whether each partition key it names holds at most one row it returns, with nothing to
+    /// fold or filter: every clustering column fixed by `=` or `IN` (or none), no statics, no
+    /// aggregate, DISTINCT or ALLOW FILTERING. With one key and one clustering, a point read.
+    let readsSingleRows: Bool
 
     // A class, for the same reason as `ModificationPlan`: one reference to copy per request.
     init(layout: TableLayout, selected: [Selected], specifications: [ColumnSpecification], aggregation: AggregationPlan?,
@@ -56,6 +60,8 @@ final class SelectPlan: Sendable {
         self.perPartitionLimit = perPartitionLimit
         self.isReversed = isReversed
         self.markers = markers
+        readsSingleRows = aggregation == nil && !isDistinct && filter == nil && keys.restrictsPartition && !keys.hasToken
+            && !keys.hasSlice && keys.clusteringEquals.count == layout.clustering.count && !layout.hasStatics
     }
 
     /// The columns clients see: `specifications`, or the one `[json]` column.

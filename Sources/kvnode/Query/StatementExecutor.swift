@@ -26,6 +26,9 @@ final class StatementExecutor: Sendable {
     /// base per node plus a count (a random draw per write cost a getrandom(2) call).
     private let uniquifierBase: UInt32
     private let uniquifierCount = Atomic<UInt32>(0)
+    /// The UUID sources of `now()` and `uuid()`, made once rather than per request.
+    private let timeUUIDs: @Sendable () -> CQLUUID
+    private let randomUUIDs: @Sendable () -> CQLUUID
 
     /// A statement ready to execute against the table definition it was analysed with.
     enum Plan: Sendable {
@@ -74,6 +77,8 @@ final class StatementExecutor: Sendable {
         self.clock = clock
         self.random = random
         uniquifierBase = UInt32(truncatingIfNeeded: random.nextUInt64())
+        timeUUIDs = { UUIDGenerator.timeUUID(micros: clock.nowMicros(), random: random) }
+        randomUUIDs = { UUIDGenerator.randomUUID(random) }
     }
 
     /// Whether `statement` is one this executor runs (DML and SELECT on a user keyspace).
@@ -147,10 +152,7 @@ final class StatementExecutor: Sendable {
     }
 
     private func termContext() -> TermContext {
-        let clock = self.clock, random = self.random
-        return TermContext(nowMicros: clock.nowMicros(),
-                           timeUUID: { UUIDGenerator.timeUUID(micros: clock.nowMicros(), random: random) },
-                           randomUUID: { UUIDGenerator.randomUUID(random) })
+        TermContext(nowMicros: clock.nowMicros(), timeUUID: timeUUIDs, randomUUID: randomUUIDs)
     }
 
     // MARK: Prepared statements
@@ -174,6 +176,13 @@ final class StatementExecutor: Sendable {
 
     /// The prepared plan for `id`, re-made if its tables changed; nil when unknown here.
     /// Tables are compared only after a schema change on this node.
+    /// The prepared plan for `id` when it is known and current (no schema change since it
+    /// was last checked); nil otherwise, for `preparedPlan` to settle.
+    func currentPreparedPlan(_ id: [UInt8]) -> Plan? {
+        guard let entry = prepared.withLock({ $0[id] }), entry.generation == schema.current.generation else { return nil }
+        return entry.plan
+    }
+
     func preparedPlan(_ id: [UInt8]) async throws(ErrorResponse) -> Plan? {
         guard let entry = prepared.withLock({ $0[id] }) else { return nil }
         let current = schema.current
@@ -241,6 +250,62 @@ final class StatementExecutor: Sendable {
         }
     }
 
+    /// Runs a point write or read at once, without suspending, when this node alone serves
+    /// it and the write waits for no fsync: the answer, the same `execute` would give. Nil,
+    /// with nothing done, when the statement needs `execute` (several partitions, other
+    /// replicas, a read before the write, paging, a batch).
+    func executeAtOnce(_ plan: Plan, parameters: QueryParameters) -> CQLResponse? {
+        do throws(ErrorResponse) {
+            switch plan {
+            case .modification(let modification):
+                return try writeAtOnce(modification, parameters: parameters) ? CQLResponse(.result(.void)) : nil
+            case .select(let select):
+                guard select.readsSingleRows, parameters.pagingState == nil,
+                      let rows = try readAtOnce(select, parameters: parameters) else { return nil }
+                return CQLResponse(.result(.rows(rowsResult(select, rows: rows, pagingState: nil,
+                                                            skipMetadata: parameters.skipMetadata))))
+            case .batch:
+                return nil
+            }
+        } catch {
+            return CQLResponse(.error(error))
+        }
+    }
+
+    /// `write` of one statement on one partition, applied in place; false, with nothing
+    /// written, when it needs `write`.
+    private func writeAtOnce(_ plan: ModificationPlan, parameters: QueryParameters) throws(ErrorResponse) -> Bool {
+        let bindings = Bindings(values: try Self.positionalValues(parameters.values, markers: plan.markers),
+                                context: termContext())
+        guard try plan.rowsToRead(bindings).isEmpty else { return false }
+        let consistency = try Self.consistency(parameters.consistency, forWrite: true)
+        let mutations = try plan.mutations(bindings, writeTimestamp: parameters.defaultTimestamp ?? coordinator.nextTimestamp(),
+                                           nowSeconds: clock.nowSeconds(), uniquifier: nextUniquifier())
+        guard mutations.count == 1 else { return false }
+        let replication = try replication(plan.layout.keyspace)
+        do {
+            return try coordinator.writeInPlace(mutations[0], replication: replication, consistency: consistency)
+        } catch {
+            throw ErrorResponse(coordinatorError: error)
+        }
+    }
+
+    /// A point SELECT's rows, read in place; nil when it needs `read`.
+    private func readAtOnce(_ plan: SelectPlan, parameters: QueryParameters) throws(ErrorResponse) -> [[[UInt8]?]]? {
+        let bindings = Bindings(values: try Self.positionalValues(parameters.values, markers: plan.markers),
+                                context: termContext())
+        let execution = SelectExecution(plan: plan, bindings: bindings, coordinator: coordinator,
+                                        replication: try replication(plan.layout.keyspace),
+                                        consistency: try Self.consistency(parameters.consistency, forWrite: false),
+                                        nowSeconds: clock.nowSeconds())
+        return try execution.pointRows()
+    }
+
+    /// Tells apart the list cells of statements written in the same microsecond.
+    private func nextUniquifier() -> UInt32 {
+        uniquifierBase &+ uniquifierCount.wrappingAdd(1, ordering: .relaxed).newValue
+    }
+
     /// A BATCH request of `type`: each statement with its own values, written together.
     func executeBatch(_ statements: [(Plan, [ProtocolValue])], type: BatchRequest.BatchType,
                       parameters: QueryParameters) async -> CQLResponse {
@@ -274,7 +339,7 @@ final class StatementExecutor: Sendable {
         let now = clock.nowSeconds()
         var byKeyspace: [String: [Mutation]] = [:]
         var order: [String] = []
-        let uniquifier = uniquifierBase &+ uniquifierCount.wrappingAdd(1, ordering: .relaxed).newValue
+        let uniquifier = nextUniquifier()
         for (index, (plan, bindings)) in statements.enumerated() {
             let keyspace = plan.layout.keyspace
             if byKeyspace[keyspace] == nil { order.append(keyspace) }
