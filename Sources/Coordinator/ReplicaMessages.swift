@@ -100,7 +100,11 @@ public struct ReadResponse: Sendable, Equatable {
 public enum StoragePartitionKey {
     /// The storage key of a serialized partition key with `token`.
     public static func make(token: Token, serializedKey: [UInt8]) -> [UInt8] {
-        token.orderPreservingBytes + serializedKey
+        var key: [UInt8] = []
+        key.reserveCapacity(Token.orderPreservingByteCount + serializedKey.count)
+        withUnsafeBytes(of: token.orderPreservingBigEndian) { key.append(contentsOf: $0) }
+        key.append(contentsOf: serializedKey)
+        return key
     }
 
     /// The token a storage key starts with (`Token.minimum` for a key too short to hold one,

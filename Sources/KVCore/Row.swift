@@ -21,6 +21,12 @@ public struct Row: Sendable, Hashable {
     /// A row fragment built from cells in any order; later versions of a cell win by reconciliation.
     public init(clustering: [UInt8], deletion: DeletionTime? = nil, unsortedCells: [Cell]) {
         self.init(clustering: clustering, deletion: deletion)
+        // Cells already in order, one version each (a write's usual shape), are kept as they
+        // are: no sorted copy, no second array.
+        if zip(unsortedCells, unsortedCells.dropFirst()).allSatisfy({ Cell.identityPrecedes($0, $1) }) {
+            cells = unsortedCells
+            return
+        }
         for cell in unsortedCells.sorted(by: Cell.identityPrecedes) {
             if let last = cells.last, last.hasSameIdentity(as: cell) {
                 cells[cells.count - 1] = Cell.reconcile(last, cell)

@@ -6,8 +6,12 @@ extension Token {
     /// big-endian with the sign bit flipped (`Int64.min` → `00…00`, `Int64.max` → `FF…FF`).
     /// The storage engine prefixes partition keys with it so byte order is ring order.
     public var orderPreservingBytes: [UInt8] {
-        withUnsafeBytes(of: (UInt64(bitPattern: value) ^ Self.signBit).bigEndian) { Array($0) }
+        withUnsafeBytes(of: orderPreservingBigEndian) { Array($0) }
     }
+
+    /// `orderPreservingBytes` as one big-endian number in memory, for appending them without
+    /// an array of their own.
+    public var orderPreservingBigEndian: UInt64 { (UInt64(bitPattern: value) ^ Self.signBit).bigEndian }
 
     /// The inverse of `orderPreservingBytes`; `nil` unless `bytes` holds exactly 8 bytes.
     public init?(orderPreservingBytes bytes: some Collection<UInt8>) {

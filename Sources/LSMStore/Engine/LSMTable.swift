@@ -79,7 +79,8 @@ public final class LSMTable: @unchecked Sendable {
     private func logPayload(_ update: PartitionUpdate) throws -> [UInt8] {
         try checkOpen()
         try Self.validate(update)
-        var writer = ByteWriter(capacity: 64 + update.partitionKey.count + update.rows.count * 32)
+        let rowBytes = update.rows.reduce(0) { $0 + $1.clustering.count + 10 + RowCodec.estimatedSizeBytes($1) }
+        var writer = ByteWriter(capacity: 64 + update.partitionKey.count + rowBytes)
         PartitionUpdateCodec.encode(update, table: id, into: &writer)
         throttleForCompaction()
         return writer.bytes
@@ -121,7 +122,7 @@ public final class LSMTable: @unchecked Sendable {
 
     /// Refuses updates whose keys no SSTable could hold, before they reach the commit log.
     static func validate(_ update: PartitionUpdate) throws {
-        let prefixBytes = RowKey.partitionPrefix(update.partitionKey).count
+        let prefixBytes = RowKey.partitionPrefixSizeBytes(update.partitionKey)
         for row in update.rows where prefixBytes + row.clustering.count > SSTableFormat.maxKeySizeBytes {
             throw StoreError.invalidArgument(
                 "row key of \(prefixBytes + row.clustering.count) bytes exceeds the limit of \(SSTableFormat.maxKeySizeBytes)")

@@ -20,6 +20,9 @@ final class MemTable: @unchecked Sendable {
     /// Writes registered but not yet applied (their commit-log record awaits fsync).
     let pendingWriters = Atomic<Int>(0)
     /// Smallest and largest timestamps written (for purge safety and statistics).
+    /// Where a row is encoded before its bytes are copied into the skiplist (writer side):
+    /// reused, so an insert allocates nothing of its own.
+    private var encodedRow = ByteWriter(capacity: 256)
     private(set) var minTimestamp = Int64.max
     private(set) var maxTimestamp = Int64.min
     /// When the memtable was switched out: the commit-log position after which this
@@ -33,23 +36,27 @@ final class MemTable: @unchecked Sendable {
 
     /// Applies one partition update. Caller holds the table's write lock.
     func apply(_ update: PartitionUpdate, scratch: inout [UInt8]) {
-        let prefix = RowKey.partitionPrefix(update.partitionKey)
+        // The partition prefix is packed once into the scratch key; each row's key replaces
+        // what follows it.
+        scratch.removeAll(keepingCapacity: true)
+        RowKey.appendPartitionPrefix(update.partitionKey, to: &scratch)
+        let prefixLength = scratch.count
         for row in update.rows {
-            scratch.removeAll(keepingCapacity: true)
-            scratch.append(contentsOf: prefix)
+            scratch.removeSubrange(prefixLength...)
             scratch.append(contentsOf: row.clustering)
-            insert(row, key: scratch, partitionPrefixLength: prefix.count)
+            insert(row, key: scratch, partitionPrefixLength: prefixLength)
         }
         if update.partitionDeletion != nil || !update.rangeTombstones.isEmpty {
-            addTombstones(update, prefix: prefix)
+            addTombstones(update, prefix: Array(scratch[..<prefixLength]))
         }
     }
 
     private func insert(_ row: Row, key: [UInt8], partitionPrefixLength: Int) {
         noteTimestamps(of: row)
-        let encoded = RowCodec.encode(row)
+        encodedRow.removeAll()
+        RowCodec.encode(row, into: &encodedRow)
         key.withUnsafeBytes { keyBuffer in
-            let node = encoded.withUnsafeBytes { valueBuffer in
+            let node = encodedRow.bytes.withUnsafeBytes { valueBuffer in
                 rows.upsert(keyBuffer, value: valueBuffer) { existing in
                     guard var merged = try? RowCodec.decode(existing, clustering: row.clustering) else {
                         preconditionFailure("memtable holds a row it encoded itself")

@@ -100,14 +100,20 @@ final class TableVersion: Sendable {
     /// (compaction never splits a partition across files of one level).
     func candidates(partitionPrefix prefix: UnsafeRawBufferPointer) -> [SSTableHandle] {
         var result: [SSTableHandle] = []
+        forEachCandidate(partitionPrefix: prefix) { result.append($0) }
+        return result
+    }
+
+    /// `candidates`, handed to `body` one by one, newest first, without building an array
+    /// (every point read asks).
+    func forEachCandidate(partitionPrefix prefix: UnsafeRawBufferPointer, _ body: (SSTableHandle) -> Void) {
         for (level, files) in levels.enumerated() {
             if level == 0 {
-                result.append(contentsOf: files.lazy.filter { $0.mayHoldPartition(prefix) })
+                for file in files where file.mayHoldPartition(prefix) { body(file) }
             } else if let file = Self.fileContaining(prefix, in: files), file.mayHoldPartition(prefix) {
-                result.append(file)
+                body(file)
             }
         }
-        return result
     }
 
     /// The first file of a sorted, non-overlapping level whose last key is >= `key`.

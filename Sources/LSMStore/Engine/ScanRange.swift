@@ -41,7 +41,7 @@ public struct ScanRange: Sendable, Equatable {
         let partitionEnd = endOfPartition(prefix: prefix)
         let startKey: [UInt8]
         if start.isInclusive {
-            startKey = prefix + start.prefix
+            startKey = start.prefix.isEmpty ? prefix : prefix + start.prefix
         } else {
             startKey = successor(ofPrefix: start.prefix).map { prefix + $0 } ?? partitionEnd
         }

@@ -31,17 +31,17 @@ struct SnapshotSources {
     /// The sources of a read of one partition (packed prefix `partitionPrefix`): only the
     /// memtables whose partition index holds it, and the files that may (one per deeper
     /// level, found by key range) whose bloom filter admits it. Partition tombstones are
-    /// not rows: `PartitionTombstoneCursor` finds them in every source.
+    /// not rows: `PartitionTombstoneCursor` finds them in every source. No skip policy, so
+    /// `blocksSkipped` stays 0 and the files are only in `all`.
     init(version: TableVersion, partitionPrefix: UnsafeRawBufferPointer) {
+        var all: [any RowSource] = []
         for memTable in version.memTables where memTable.firstRow(ofPartition: partitionPrefix) != nil {
             all.append(MemTableSource(memTable))
         }
-        for file in version.candidates(partitionPrefix: partitionPrefix)
-        where file.reader.mayContain(partitionPrefix: partitionPrefix) {
-            let source = SSTableSource(file)
-            sstables.append(source)
-            all.append(source)
+        version.forEachCandidate(partitionPrefix: partitionPrefix) { file in
+            if file.reader.mayContain(partitionPrefix: partitionPrefix) { all.append(SSTableSource(file)) }
         }
+        self.all = all
     }
 
     /// Data blocks passed over so far because the skip policy ruled them out.

@@ -20,7 +20,7 @@ enum PartitionUpdateCodec {
             encode(range.deletion, into: &writer)
         }
         writer.writeVarint(UInt64(update.rows.count))
-        var rowWriter = ByteWriter()
+        var rowWriter = ByteWriter(capacity: update.rows.reduce(0) { max($0, RowCodec.estimatedSizeBytes($1)) })
         for row in update.rows {
             writer.writeLengthPrefixed(row.clustering)
             rowWriter.removeAll()

@@ -23,9 +23,15 @@ public enum RowCodec {
 
     /// The encoding of `row`.
     public static func encode(_ row: Row) -> [UInt8] {
-        var writer = ByteWriter(capacity: 16 + row.cells.count * 16)
+        var writer = ByteWriter(capacity: estimatedSizeBytes(row))
         encode(row, into: &writer)
         return writer.bytes
+    }
+
+    /// At least the encoded size of `row` (varints counted at their largest), to size
+    /// buffers once.
+    static func estimatedSizeBytes(_ row: Row) -> Int {
+        row.cells.reduce(24) { $0 + $1.value.count + $1.path.count + 40 }
     }
 
     static func encode(_ cell: Cell, into writer: inout ByteWriter) {

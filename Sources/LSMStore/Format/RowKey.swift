@@ -15,6 +15,7 @@ public enum RowKey {
     /// Packs a partition key and a clustering key.
     public static func encode(partition: [UInt8], clustering: [UInt8]) -> [UInt8] {
         var key: [UInt8] = []
+        key.reserveCapacity(partition.count + clustering.count + 4)
         encode(partition: partition, clustering: clustering, into: &key)
         return key
     }
@@ -30,8 +31,14 @@ public enum RowKey {
     /// The packed prefix shared by every row of `partition` (escaped key and terminator).
     public static func partitionPrefix(_ partition: [UInt8]) -> [UInt8] {
         var key: [UInt8] = []
+        key.reserveCapacity(partition.count + 4)
         appendPartitionPrefix(partition, to: &key)
         return key
+    }
+
+    /// The length of `partitionPrefix(partition)`, without building it.
+    static func partitionPrefixSizeBytes(_ partition: [UInt8]) -> Int {
+        partition.count + partition.reduce(0) { $0 + ($1 == 0 ? 1 : 0) } + 2
     }
 
     static func appendPartitionPrefix(_ partition: [UInt8], to key: inout [UInt8]) {

@@ -18,6 +18,19 @@ struct CellWriter {
     /// under the replica message limit).
     static let maxValueBytes = 65_535 * 16 * 16
 
+    /// Appends the cells `write` produces to `row`; `currentList` holds the list's live
+    /// element cells when `write.readsCurrentList`. Nothing when the write's values are unset.
+    func append(_ write: ColumnWrite, bindings: Bindings, currentList: [Cell], to row: inout [Cell]) throws(ErrorResponse) {
+        // A single value, the common case, goes in without an array of its own.
+        if case .set(let operand) = write.operation, !CollectionCells.isMultiCell(write.column.type) {
+            guard case .value(let value) = try bindings.resolve(operand) else { return }
+            try checkSize(value, column: write.column)
+            row.append(cell(write.column.id, value: value))
+            return
+        }
+        row += try cells(for: write, bindings: bindings, currentList: currentList)
+    }
+
     /// The cells `write` produces; `currentList` holds the list's live element cells when
     /// `write.readsCurrentList`. Empty when the write's values are unset.
     func cells(for write: ColumnWrite, bindings: Bindings, currentList: [Cell]) throws(ErrorResponse) -> [Cell] {

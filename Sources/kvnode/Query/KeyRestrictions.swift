@@ -283,6 +283,11 @@ struct KeyRestrictions: Sendable {
 
     /// Every storage partition key the restrictions name (the cartesian product of IN lists).
     func partitionKeys(_ layout: TableLayout, _ bindings: Bindings) throws(ErrorResponse) -> [[UInt8]] {
+        // One `=` on a one-column key, the point requests' case: no combinations to build.
+        if partition.count == 1, case .list(let operands) = partition[0], operands.count == 1 {
+            let value = try bindings.required(operands[0], what: "column \(layout.partitionKey[0].name)")
+            return [try layout.storageKey(partitionValues: [value])]
+        }
         var combinations: [[[UInt8]]] = [[]]
         for (index, values) in partition.enumerated() {
             let resolved = try values.resolve(bindings, column: layout.partitionKey[index].name)
@@ -298,8 +303,12 @@ struct KeyRestrictions: Sendable {
         return keys
     }
 
+    /// The one empty prefix, shared: tables without clustering columns name it on every write.
+    private static let emptyPrefixOnly: [[[UInt8]]] = [[]]
+
     /// Every clustering prefix the equality restrictions name, encoded.
     func clusteringPrefixes(_ layout: TableLayout, _ bindings: Bindings) throws(ErrorResponse) -> [[[UInt8]]] {
+        if clusteringEquals.isEmpty { return Self.emptyPrefixOnly }
         var combinations: [[[UInt8]]] = [[]]
         for (index, values) in clusteringEquals.enumerated() {
             let name = layout.clustering[index].name

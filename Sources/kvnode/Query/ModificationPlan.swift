@@ -21,6 +21,11 @@ final class ModificationPlan: Sendable {
     let markers: [ColumnSpecification]
     /// `INSERT ... JSON`: the document, expanded into columns per execution.
     let json: JSONInsert?
+    /// `writes` of static columns, and of the others, apart (each execution splits them).
+    private let staticWrites: [ColumnWrite]
+    private let regularWrites: [ColumnWrite]
+    /// Whether some write reads the current list first (`rowsToRead`).
+    private let readsCurrentLists: Bool
 
     init(layout: TableLayout, kind: Kind, keys: KeyRestrictions, writes: [ColumnWrite], timeToLive: Operand?,
          timestamp: Operand?, markers: [ColumnSpecification], json: JSONInsert? = nil) {
@@ -32,6 +37,9 @@ final class ModificationPlan: Sendable {
         self.timestamp = timestamp
         self.markers = markers
         self.json = json
+        staticWrites = writes.filter { $0.column.kind == .staticColumn }
+        regularWrites = writes.filter { $0.column.kind != .staticColumn }
+        readsCurrentLists = writes.contains(where: \.readsCurrentList)
     }
 
     // MARK: Analysis
@@ -165,8 +173,8 @@ final class ModificationPlan: Sendable {
     /// The rows whose current lists an execution must read first (empty for most writes:
     /// only list operations by index or value read).
     func rowsToRead(_ bindings: Bindings) throws(ErrorResponse) -> [RowAddress] {
+        guard readsCurrentLists else { return [] }
         let reading = writes.filter(\.readsCurrentList)
-        guard !reading.isEmpty else { return [] }
         var clusterings: [[UInt8]] = []
         if reading.contains(where: { $0.column.kind == .staticColumn }) { clusterings.append([]) }
         if reading.contains(where: { $0.column.kind != .staticColumn }) {
@@ -227,27 +235,30 @@ final class ModificationPlan: Sendable {
     private func writeColumns(into update: inout PartitionUpdate, prefixes: [[[UInt8]]], bindings: Bindings,
                               writer: CellWriter, currentRows: [RowAddress: Row]) throws(ErrorResponse) {
         func cells(_ selected: [ColumnWrite], clustering: [UInt8]) throws(ErrorResponse) -> [Cell] {
-            let current = currentRows[RowAddress(partitionKey: update.partitionKey, clustering: clustering)]
+            guard !selected.isEmpty else { return [] }
+            let current = currentRows.isEmpty
+                ? nil : currentRows[RowAddress(partitionKey: update.partitionKey, clustering: clustering)]
             var cells: [Cell] = []
+            cells.reserveCapacity(selected.count + 1)
             for write in selected {
                 let list = write.readsCurrentList
                     ? (current?.cells.filter { $0.column == write.column.id && !$0.path.isEmpty } ?? []) : []
-                cells += try writer.cells(for: write, bindings: bindings, currentList: list)
+                try writer.append(write, bindings: bindings, currentList: list, to: &cells)
             }
             return cells
         }
-        let statics = try cells(writes.filter { $0.column.kind == .staticColumn }, clustering: [])
+        let statics = try cells(staticWrites, clustering: [])
         if !statics.isEmpty { update.rows.append(Row(clustering: [], unsortedCells: statics)) }
         // Without a full clustering (a static-only write) there is no regular row to write.
-        let regularWrites = writes.filter { $0.column.kind != .staticColumn }
         let writesRow = keys.clusteringEquals.count == layout.clustering.count
             && (kind == .insert || !regularWrites.isEmpty)
         guard writesRow else { return }
         for prefix in prefixes {
             let clustering = try layout.clusteringKey(prefix)
             var regular = try cells(regularWrites, clustering: clustering)
-            // The row marker keeps an inserted row alive with every other column null.
-            if kind == .insert { regular.append(writer.cell(Cell.rowMarkerColumn, value: [])) }
+            // The row marker keeps an inserted row alive with every other column null. It
+            // goes first, where its column (0) sorts, so the row needs no sorting.
+            if kind == .insert { regular.insert(writer.cell(Cell.rowMarkerColumn, value: []), at: 0) }
             if !regular.isEmpty { update.rows.append(Row(clustering: clustering, unsortedCells: regular)) }
         }
     }

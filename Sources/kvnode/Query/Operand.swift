@@ -48,7 +48,7 @@ struct Bindings: Sendable {
             case .notSet: return .unset
             case .bytes(let bytes):
                 do {
-                    _ = try CQLValue.deserialize(bytes, as: type)
+                    try CQLValue.validate(bytes, as: type)
                 } catch {
                     throw ErrorResponse(.invalid, message: "Invalid value for bind marker \(index) of type \(type): \(error)")
                 }

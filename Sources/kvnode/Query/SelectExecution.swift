@@ -170,8 +170,11 @@ struct SelectExecution {
 
     /// The clustering bounds to read in each partition, one per equality combination, in
     /// clustering order (reversed for a reversed ORDER BY).
+    /// The one slice of a read without clustering restrictions, shared (no array per read).
+    private static let wholePartition: [(ClusteringBound, ClusteringBound)] = [(.unbounded, .unbounded)]
+
     private func clusteringSlices() throws(ErrorResponse) -> [(ClusteringBound, ClusteringBound)] {
-        guard !plan.keys.clusteringEquals.isEmpty || plan.keys.hasSlice else { return [(.unbounded, .unbounded)] }
+        guard !plan.keys.clusteringEquals.isEmpty || plan.keys.hasSlice else { return Self.wholePartition }
         var slices: [(ClusteringBound, ClusteringBound)] = []
         for prefix in try plan.keys.clusteringPrefixes(plan.layout, bindings) {
             slices.append(try SliceBounds.make(prefix: prefix, lower: plan.keys.sliceLower, upper: plan.keys.sliceUpper,
