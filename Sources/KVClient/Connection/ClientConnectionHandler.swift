@@ -39,6 +39,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private var sweep: Scheduled<Void>?
     private var closedReason: String?
     private var flushScheduled = false
+    /// True while `channelRead` runs: requests its completions send are flushed when it ends.
+    private var isReading = false
 
     /// Creates the handler of a connection to `hostDescription` (used in errors).
     init(hostDescription: String, load: ConnectionLoad, maxStreams: Int, maxQueued: Int, sweepIntervalMs: Int64,
@@ -90,8 +92,10 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     /// Flushes once the loop has run the tasks already queued, so requests that many tasks
     /// send at once on this connection leave in one write(2) rather than one each.
+    /// Requests that a response's completion sends from inside `channelRead` leave in the
+    /// flush that ends it (no task scheduled).
     private func scheduleFlush(context: ChannelHandlerContext) {
-        guard !flushScheduled else { return }
+        guard !flushScheduled, !isReading else { return }
         flushScheduled = true
         context.eventLoop.assumeIsolated().execute {
             self.flushScheduled = false
@@ -163,6 +167,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
         inbound.writeBuffer(&bytes)
+        isReading = true
+        defer { isReading = false }
         while closedReason == nil {
             let frame: ProtocolFrame?
             do {

@@ -100,6 +100,9 @@ struct BenchRunCommand: AsyncParsableCommand {
     @Flag(help: "Run the workers on Swift's global pool, not on the client's event loops (slower; for comparison).")
     var onGlobalPool = false
 
+    @Flag(help: "One task per worker instead of callbacks on the event loops (slower; for comparison).")
+    var taskWorkers = false
+
     func validate() throws {
         guard WorkloadKind(rawValue: workload) != nil else {
             throw ValidationError("unknown workload '\(workload)': \(WorkloadKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -133,8 +136,9 @@ struct BenchRunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let executors = onGlobalPool ? [] : EventLoopTaskExecutor.all(of: MultiThreadedEventLoopGroup.singleton)
+        let loops = onGlobalPool || taskWorkers ? [] : Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
         let runner = BenchRunner(client: client, workload: prepared, plan: plan(settings, prepared), printer: printer,
-                                 executors: executors)
+                                 executors: executors, loops: loops)
         let outcome = await runner.run()
         let report = BenchReport(config: settings,
                                  summary: BenchReport.summary(of: outcome.recorder.total, names: prepared.operationNames,
@@ -166,7 +170,7 @@ struct BenchRunCommand: AsyncParsableCommand {
             durationNs = nil
         }
         let warmupNs = workload is ProfilesLoadWorkload ? 0 : UInt64(settings.warmupS * 1e9)
-        return BenchRunner.Plan(workers: connections * inFlight, operationLimit: limit, durationNs: durationNs,
+        return BenchRunner.Plan(workers: connections * inFlight, inFlight: inFlight, operationLimit: limit, durationNs: durationNs,
                                 ratePerSecond: settings.rate, warmupNs: warmupNs,
                                 consistency: ProtocolConsistency(name: consistency)!, pageSize: pageSize, seed: seed)
     }

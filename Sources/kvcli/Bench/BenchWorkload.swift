@@ -29,12 +29,15 @@ protocol BenchWorkload: Sendable {
     /// When set, the run is exactly this many operations (profiles-load: its rows; scan
     /// without a bound: one pass over the ring), whatever `--duration` says.
     var fixedOperationCount: Int? { get }
+    /// Whether some operations are paged (scans, segments): those need the task-based driver.
+    var sendsPagedOperations: Bool { get }
     /// The operation numbered `ticket`.
     func operation(ticket: Int, random: inout SplitMixRandom) -> BenchOperation
 }
 
 extension BenchWorkload {
     var fixedOperationCount: Int? { nil }
+    var sendsPagedOperations: Bool { false }
 }
 
 /// The workload names `--workload` accepts, and how each is built.

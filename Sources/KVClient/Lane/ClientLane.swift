@@ -1,0 +1,115 @@
+import CQL
+import KVCore
+import NIOCore
+import Ring
+
+/// A callback interface to a `KVClient` for one event loop: prepared statements executed
+/// without a task, their outcome delivered to a closure on that loop. Made for load
+/// generators, where a task suspended and resumed per request costs more than the request.
+///
+/// `execute` routes like `KVClient.execute` (token-aware, the other nodes in turn when a
+/// node cannot be reached, closes the connection, or answers Overloaded / Is_bootstrapping;
+/// re-prepares once on Unprepared; switches a connection's keyspace first when needed) and
+/// encodes the request straight into the chosen connection's outbound buffer, sent with the
+/// others of the same loop tick in one write. A response's completion runs inside the
+/// connection's read, so requests it sends leave in the write that ends that read.
+///
+/// Connections: the lane uses the node's connections on its loop (`connectionHint` picks
+/// which), re-reading them when the pool changes. Call `KVClient.openConnections()` first
+/// for full pools; a node with no connection on this loop is reached through any of its
+/// connections (the completion then hops back here).
+///
+/// Confined to `eventLoop`: create it anywhere, call `execute` only on the loop. The
+/// completion is never called from inside `execute` (a failure known at once is delivered
+/// on a later loop turn), so a completion may call `execute` again without recursion.
+/// Every request completes exactly once: with its summary, a server error, `.timeout`, or a
+/// connection or client failure.
+public final class ClientLane: @unchecked Sendable {
+    /// The loop every completion runs on.
+    public let eventLoop: any EventLoop
+    let client: KVClient
+    let loopID: ObjectIdentifier
+    private var topologyVersion = -1
+    private(set) var pools: [HostPool] = []
+    private var tokenMap = TokenMap(hosts: [])
+    /// Per host: its live connections on this loop and the pool generation they were read at.
+    private var connections: [(generation: Int, list: [ClientConnection])] = []
+    private var rotation = 0
+    private var idle: [LaneExecution] = []
+
+    /// The most finished executions kept for reuse.
+    static let idleExecutionsMax = 65_536
+
+    /// A lane of `client` on `eventLoop`.
+    public init(client: KVClient, eventLoop: any EventLoop) {
+        self.client = client
+        self.eventLoop = eventLoop
+        self.loopID = ObjectIdentifier(eventLoop)
+    }
+
+    /// Executes `statement` with `values` (nil binds null). `completion` runs once on
+    /// `eventLoop`, never inside this call. `connectionHint` chooses among the node's
+    /// connections on this loop (callers that keep a hint per stream of requests spread
+    /// over them). Must be called on `eventLoop`.
+    public func execute(_ statement: PreparedStatement, _ values: [CQLValue?], options: StatementOptions = .default,
+                        connectionHint: Int = 0,
+                        completion: @escaping (Result<ResultSummary, KVClientError>) -> Void) {
+        assert(eventLoop.inEventLoop, "ClientLane.execute off its event loop")
+        let execution = idle.popLast() ?? LaneExecution(lane: self)
+        execution.isStarting = true
+        execution.start(statement: statement, values: values, options: options, hint: connectionHint,
+                        completion: completion)
+        execution.isStarting = false
+    }
+
+    /// Takes back a finished execution for reuse.
+    func recycle(_ execution: LaneExecution) {
+        if idle.count < Self.idleExecutionsMax { idle.append(execution) }
+    }
+
+    /// The owner of `token`'s partition and the plan's rotation, with the topology re-read
+    /// when it changed.
+    func plan(routingKey: [UInt8]?) -> QueryPlan {
+        refreshTopologyIfChanged()
+        let count = pools.count
+        guard count > 1 else { return QueryPlan(hostCount: count, preferred: nil, rotation: 0) }
+        let preferred = routingKey.map(Murmur3Partitioner.token(for:)).flatMap { tokenMap.owner(of: $0) }
+        rotation &+= 1
+        return QueryPlan(hostCount: count, preferred: preferred, rotation: rotation & Int.max)
+    }
+
+    /// A live connection of host `index` on this loop (the hint's), or nil when it has none.
+    func connection(host index: Int, hint: Int) -> ClientConnection? {
+        let pool = pools[index]
+        let generation = pool.generation
+        if connections[index].generation == generation, !connections[index].list.isEmpty {
+            let list = connections[index].list
+            let chosen = list[hint % list.count]
+            if chosen.isActive { return chosen }
+            pool.replenish()
+        }
+        connections[index] = (pool.generation, pool.connections(onLoop: loopID))
+        let list = connections[index].list
+        return list.isEmpty ? nil : list[hint % list.count]
+    }
+
+    private func refreshTopologyIfChanged() {
+        let version = client.topologyVersion.load(ordering: .relaxed)
+        guard version != topologyVersion else { return }
+        let snapshot = client.topology.withLock { ($0.pools, $0.tokenMap) }
+        topologyVersion = version
+        pools = snapshot.0
+        tokenMap = snapshot.1
+        connections = pools.map { _ in (-1, []) }
+    }
+}
+
+extension KVClient {
+    /// Opens every node's connections up to `connectionsPerHost` (they open lazily
+    /// otherwise). A `ClientLane` uses only open connections, so a load generator calls
+    /// this before it starts.
+    /// - Throws: the failure of the first connection that could not be opened.
+    public func openConnections() async throws(KVClientError) {
+        for pool in topology.withLock({ $0.pools }) { try await pool.fill() }
+    }
+}
