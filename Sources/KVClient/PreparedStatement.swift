@@ -46,6 +46,8 @@ public struct PreparedStatement: Sendable, Hashable {
     /// Positions in `bindColumns` of the partition-key components, in key order (empty when
     /// the statement does not restrict a single partition).
     public var partitionKeyIndexes: [Int] { storage.partitionKeyIndexes }
+    /// The number of bind markers.
+    public var bindCount: Int { storage.bindTypes.count }
     /// What an EXECUTE returns (nil columns for statements that return no rows).
     public var resultMetadata: RowsMetadata { storage.resultMetadata }
     /// The columns of `resultMetadata`, made once and shared by the pages that have them.

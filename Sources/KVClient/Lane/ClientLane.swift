@@ -54,10 +54,27 @@ public final class ClientLane: @unchecked Sendable {
     public func execute(_ statement: PreparedStatement, _ values: [CQLValue?], options: StatementOptions = .default,
                         connectionHint: Int = 0,
                         completion: @escaping (Result<ResultSummary, KVClientError>) -> Void) {
+        let bound: [ProtocolValue]
+        do throws(KVClientError) {
+            bound = try statement.bind(values)
+        } catch {
+            return eventLoop.assumeIsolated().execute { completion(.failure(error)) }
+        }
+        execute(statement, bound: bound, options: options, connectionHint: connectionHint, completion: completion)
+    }
+
+    /// Executes `statement` with values already serialized for its bind markers (as
+    /// `PreparedStatement.bind` makes them; one per marker, the caller's responsibility). A
+    /// caller that rewrites the same array in place for each request allocates nothing for
+    /// its values: the request is encoded before this returns and the array is not kept
+    /// beyond the request. Otherwise as `execute(_:_:options:connectionHint:completion:)`.
+    public func execute(_ statement: PreparedStatement, bound: [ProtocolValue], options: StatementOptions = .default,
+                        connectionHint: Int = 0,
+                        completion: @escaping (Result<ResultSummary, KVClientError>) -> Void) {
         assert(eventLoop.inEventLoop, "ClientLane.execute off its event loop")
         let execution = idle.popLast() ?? LaneExecution(lane: self)
         execution.isStarting = true
-        execution.start(statement: statement, values: values, options: options, hint: connectionHint,
+        execution.start(statement: statement, bound: bound, options: options, hint: connectionHint,
                         completion: completion)
         execution.isStarting = false
     }

@@ -29,16 +29,14 @@ final class LaneExecution: @unchecked Sendable {
         self.lane = lane
     }
 
-    /// Binds the values, plans the nodes and sends to the first.
-    func start(statement: PreparedStatement, values: [CQLValue?], options: StatementOptions, hint: Int,
+    /// Plans the nodes and sends to the first.
+    func start(statement: PreparedStatement, bound: [ProtocolValue], options: StatementOptions, hint: Int,
                completion: @escaping (Result<ResultSummary, KVClientError>) -> Void) {
         self.completion = completion
         guard !lane.client.closed else { return finish(.failure(.clientClosed)) }
-        let bound: [ProtocolValue]
-        do throws(KVClientError) {
-            bound = try statement.bind(values)
-        } catch {
-            return finish(.failure(error))
+        guard bound.count == statement.bindCount else {
+            return finish(.failure(.invalidArgument(
+                "the statement has \(statement.bindCount) bind markers, \(bound.count) values given")))
         }
         var parameters = QueryParameters(
             consistency: options.consistency ?? lane.client.configuration.defaultConsistency,

@@ -1,4 +1,5 @@
 import BenchCore
+import CQL
 import KVClient
 import KVCore
 
@@ -33,11 +34,26 @@ protocol BenchWorkload: Sendable {
     var sendsPagedOperations: Bool { get }
     /// The operation numbered `ticket`.
     func operation(ticket: Int, random: inout SplitMixRandom) -> BenchOperation
+    /// The operation numbered `ticket` with its values written, already serialized for its
+    /// statement, into `bound` (rewritten in place: a worker that keeps the array allocates
+    /// nothing for values). Nil, drawing nothing from `random`, for workloads without this
+    /// form: the worker then calls `operation(ticket:random:)`.
+    func boundOperation(ticket: Int, random: inout SplitMixRandom, into bound: inout [ProtocolValue]) -> BoundOperation?
+}
+
+/// The name and statement of an operation whose values were written into a worker's array.
+struct BoundOperation {
+    /// As `BenchOperation.name`.
+    let name: String
+    let statement: PreparedStatement
 }
 
 extension BenchWorkload {
     var fixedOperationCount: Int? { nil }
     var sendsPagedOperations: Bool { false }
+    func boundOperation(ticket: Int, random: inout SplitMixRandom, into bound: inout [ProtocolValue]) -> BoundOperation? {
+        nil
+    }
 }
 
 /// The workload names `--workload` accepts, and how each is built.

@@ -1,4 +1,5 @@
 import BenchCore
+import CQL
 import KVClient
 import NIOCore
 
@@ -100,6 +101,8 @@ final class LoopBenchWorker {
     private let connectionHint: Int
     private var operationName = ""
     private var intendedNs: UInt64 = 0
+    /// The values of this worker's operations, rewritten in place for each.
+    private var bound: [ProtocolValue] = []
     /// Made once, so sending an operation allocates no closure.
     private var completion: ((Result<ResultSummary, KVClientError>) -> Void)?
 
@@ -115,11 +118,16 @@ final class LoopBenchWorker {
         guard let ticket = bench.nextTicket() else { return stop() }
         let nowNs = MonotonicClock.nowNs()
         if let deadlineNs = bench.deadlineNs, nowNs >= deadlineNs { return stop() }
+        // Closed loop: sent when intended.
+        intendedNs = nowNs
+        if let operation = bench.workload.boundOperation(ticket: ticket, random: &random, into: &bound) {
+            operationName = operation.name
+            return bench.lane.execute(operation.statement, bound: bound, options: bench.options,
+                                      connectionHint: connectionHint, completion: completion!)
+        }
         let operation = bench.workload.operation(ticket: ticket, random: &random)
         precondition(!operation.paged, "a paged operation on the callback driver")
         operationName = operation.name
-        // Closed loop: sent when intended.
-        intendedNs = nowNs
         bench.lane.execute(operation.statement, operation.values, options: bench.options,
                            connectionHint: connectionHint, completion: completion!)
     }
