@@ -29,6 +29,8 @@ public final class ClientLane: @unchecked Sendable {
     public let eventLoop: any EventLoop
     let client: KVClient
     let loopID: ObjectIdentifier
+    /// The client's default consistency, read once.
+    let defaultConsistency: ProtocolConsistency
     private var topologyVersion = -1
     private(set) var pools: [HostPool] = []
     private var tokenMap = TokenMap(hosts: [])
@@ -45,6 +47,7 @@ public final class ClientLane: @unchecked Sendable {
         self.client = client
         self.eventLoop = eventLoop
         self.loopID = ObjectIdentifier(eventLoop)
+        self.defaultConsistency = client.configuration.defaultConsistency
     }
 
     /// Executes `statement` with `values` (nil binds null). `completion` runs once on

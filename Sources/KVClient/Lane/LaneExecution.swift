@@ -12,7 +12,10 @@ import NIOCore
 /// another loop) goes through futures that hop back to the lane's loop.
 /// Confined to the lane's event loop (`@unchecked Sendable` so a connection can hold it).
 final class LaneExecution: @unchecked Sendable {
-    private unowned let lane: ClientLane
+    /// Not counted per access: `keepAlive` holds the lane while a request runs, and the lane
+    /// holds its idle executions.
+    private unowned(unsafe) let lane: ClientLane
+    private var keepAlive: ClientLane?
     private var statement: PreparedStatement?
     private var message: RequestMessage = .options
     private var plan = QueryPlan(hostCount: 0, preferred: nil, rotation: 0)
@@ -33,13 +36,14 @@ final class LaneExecution: @unchecked Sendable {
     func start(statement: PreparedStatement, bound: [ProtocolValue], options: StatementOptions, hint: Int,
                completion: @escaping (Result<ResultSummary, KVClientError>) -> Void) {
         self.completion = completion
+        keepAlive = lane
         guard !lane.client.closed else { return finish(.failure(.clientClosed)) }
         guard bound.count == statement.bindCount else {
             return finish(.failure(.invalidArgument(
                 "the statement has \(statement.bindCount) bind markers, \(bound.count) values given")))
         }
         var parameters = QueryParameters(
-            consistency: options.consistency ?? lane.client.configuration.defaultConsistency,
+            consistency: options.consistency ?? lane.defaultConsistency,
             values: bound.isEmpty ? .none : .positional(bound), skipMetadata: statement.resultColumns != nil,
             pageSize: options.pageSize, pagingState: options.pagingState,
             serialConsistency: options.serialConsistency, defaultTimestamp: options.timestamp)
@@ -169,6 +173,8 @@ final class LaneExecution: @unchecked Sendable {
         message = .options
         connection = nil
         if !causes.isEmpty { causes = [] }
+        let lane = keepAlive!
+        keepAlive = nil
         lane.recycle(self)
         if deferred {
             lane.eventLoop.assumeIsolated().execute { completion(result) }

@@ -96,7 +96,9 @@ final class LoopBench: @unchecked Sendable {
 
 /// One closed-loop worker of a `LoopBench`: one operation outstanding at a time.
 final class LoopBenchWorker {
-    private unowned let bench: LoopBench
+    /// Not counted per access: the bench holds its workers and outlives them.
+    private unowned(unsafe) let bench: LoopBench
+    private let makeOperation: OperationMaker
     private var random: SplitMixRandom
     private let connectionHint: Int
     private var operationName = ""
@@ -110,7 +112,8 @@ final class LoopBenchWorker {
         self.bench = bench
         self.random = random
         self.connectionHint = connectionHint
-        self.completion = { [unowned self] result in self.finish(result) }
+        self.makeOperation = OperationMaker(bench.workload)
+        self.completion = { [unowned(unsafe) self] result in self.finish(result) }
     }
 
     /// Sends the next operation, or stops when tickets or time ran out.
@@ -120,12 +123,12 @@ final class LoopBenchWorker {
         if let deadlineNs = bench.deadlineNs, nowNs >= deadlineNs { return stop() }
         // Closed loop: sent when intended.
         intendedNs = nowNs
-        if let operation = bench.workload.boundOperation(ticket: ticket, random: &random, into: &bound) {
+        if let operation = makeOperation.bound(ticket, &random, &bound) {
             operationName = operation.name
             return bench.lane.execute(operation.statement, bound: bound, options: bench.options,
                                       connectionHint: connectionHint, completion: completion!)
         }
-        let operation = bench.workload.operation(ticket: ticket, random: &random)
+        let operation = makeOperation.unbound(ticket, &random)
         precondition(!operation.paged, "a paged operation on the callback driver")
         operationName = operation.name
         bench.lane.execute(operation.statement, operation.values, options: bench.options,
@@ -141,5 +144,28 @@ final class LoopBenchWorker {
     private func stop() {
         completion = nil
         bench.workerStopped()
+    }
+}
+
+/// A workload's operation makers as closures over its concrete type, made once per worker:
+/// a call through the `any BenchWorkload` existential copied the workload (and counted its
+/// references) per operation.
+struct OperationMaker {
+    let bound: (Int, inout SplitMixRandom, inout [ProtocolValue]) -> BoundOperation?
+    let unbound: (Int, inout SplitMixRandom) -> BenchOperation
+
+    init(_ workload: any BenchWorkload) {
+        self = Self.make(workload)
+    }
+
+    private init(bound: @escaping (Int, inout SplitMixRandom, inout [ProtocolValue]) -> BoundOperation?,
+                 unbound: @escaping (Int, inout SplitMixRandom) -> BenchOperation) {
+        self.bound = bound
+        self.unbound = unbound
+    }
+
+    private static func make<W: BenchWorkload>(_ workload: W) -> OperationMaker {
+        OperationMaker(bound: { workload.boundOperation(ticket: $0, random: &$1, into: &$2) },
+                       unbound: { workload.operation(ticket: $0, random: &$1) })
     }
 }
