@@ -42,12 +42,11 @@ final class LaneExecution: @unchecked Sendable {
             return finish(.failure(.invalidArgument(
                 "the statement has \(statement.bindCount) bind markers, \(bound.count) values given")))
         }
-        var parameters = QueryParameters(
+        let parameters = QueryParameters(
             consistency: options.consistency ?? lane.defaultConsistency,
             values: bound.isEmpty ? .none : .positional(bound), skipMetadata: statement.resultColumns != nil,
             pageSize: options.pageSize, pagingState: options.pagingState,
             serialConsistency: options.serialConsistency, defaultTimestamp: options.timestamp)
-        parameters.skipMetadata = statement.resultColumns != nil
         self.statement = statement
         self.message = .execute(id: statement.id, parameters)
         self.hint = hint
@@ -75,12 +74,12 @@ final class LaneExecution: @unchecked Sendable {
         }
     }
 
-    /// Switches the keyspace when the connection is not in the statement's, then sends.
+    /// Sends the EXECUTE on `connection`. The connection's keyspace does not matter to an
+    /// EXECUTE (the node resolved the statement's names when it was prepared, and its id
+    /// stands for keyspace and text), so it is not checked per request; a re-prepare, which
+    /// resolves names again, switches it first.
     private func send(on connection: ClientConnection) {
         self.connection = connection
-        if let keyspace = statement?.keyspace ?? lane.client.keyspace, !connection.isUsing(keyspace: keyspace) {
-            return switchKeyspace(of: connection, to: keyspace)
-        }
         if connection.loopID == lane.loopID {
             connection.submitOnLoop(message, completion: .lane(self))
         } else {
@@ -102,15 +101,21 @@ final class LaneExecution: @unchecked Sendable {
                     throw .protocolError("\(connection.address): USE was answered with \(answer)")
                 }
                 connection.keyspace.withLock { $0 = name }
-                self.send(on: connection)
+                self.reprepare(on: connection, checksKeyspace: false)
             } catch {
                 self.failHost(error)
             }
         }
     }
 
-    private func reprepare(on connection: ClientConnection) {
-        guard let statement else { return }
+    /// Prepares the statement again on `connection` (in the statement's keyspace, switched
+    /// to first when the connection is in another, once), then sends the EXECUTE again.
+    private func reprepare(on connection: ClientConnection, checksKeyspace: Bool = true) {
+        let statement = self.statement!
+        if checksKeyspace, let keyspace = statement.keyspace ?? lane.client.keyspace,
+           !connection.isUsing(keyspace: keyspace) {
+            return switchKeyspace(of: connection, to: keyspace)
+        }
         hasReprepared = true
         connection.request(.prepare(statement.text)).hop(to: lane.eventLoop).whenComplete { result in
             do throws(KVClientError) {
