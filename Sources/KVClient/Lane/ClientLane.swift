@@ -35,7 +35,15 @@ public final class ClientLane: @unchecked Sendable {
     private(set) var pools: [HostPool] = []
     private var tokenMap = TokenMap(hosts: [])
     /// Per host: its live connections on this loop and the pool generation they were read at.
-    private var connections: [(generation: Int, list: [ClientConnection])] = []
+    private var connections: [HostConnections] = []
+
+    /// One host's connections on this loop.
+    private struct HostConnections {
+        /// Not counted per access (`pools` holds the pool): other loops count the same object.
+        unowned(unsafe) let pool: HostPool
+        var generation = -1
+        var list: [ClientConnection] = []
+    }
     private var rotation = 0
     private var idle: [LaneExecution] = []
 
@@ -100,17 +108,17 @@ public final class ClientLane: @unchecked Sendable {
 
     /// A live connection of host `index` on this loop (the hint's), or nil when it has none.
     func connection(host index: Int, hint: Int) -> ClientConnection? {
-        let pool = pools[index]
+        let pool = connections[index].pool
         let generation = pool.generation
         if connections[index].generation == generation, !connections[index].list.isEmpty {
-            let list = connections[index].list
-            let chosen = list[hint % list.count]
+            let chosen = connections[index].list[hint % connections[index].list.count]
             if chosen.isActive { return chosen }
             pool.replenish()
         }
-        connections[index] = (pool.generation, pool.connections(onLoop: loopID))
-        let list = connections[index].list
-        return list.isEmpty ? nil : list[hint % list.count]
+        connections[index].generation = pool.generation
+        connections[index].list = pool.connections(onLoop: loopID)
+        let count = connections[index].list.count
+        return count == 0 ? nil : connections[index].list[hint % count]
     }
 
     private func refreshTopologyIfChanged() {
@@ -120,7 +128,7 @@ public final class ClientLane: @unchecked Sendable {
         topologyVersion = version
         pools = snapshot.0
         tokenMap = snapshot.1
-        connections = pools.map { _ in (-1, []) }
+        connections = pools.map { HostConnections(pool: $0) }
     }
 }
 

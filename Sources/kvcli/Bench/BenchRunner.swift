@@ -132,7 +132,8 @@ final class BenchRunner: Sendable {
         lastCloseNs.store(startNs, ordering: .relaxed)
         let options = StatementOptions(consistency: plan.consistency)
         let benches = loops.map { loop in
-            LoopBench(lane: ClientLane(client: client, eventLoop: loop), workload: workload, options: options,
+            LoopBench(lane: ClientLane(client: client, eventLoop: loop), workload: workload.copiedForEventLoop(),
+                      options: options,
                       tickets: loopTickets, limit: limit, deadlineNs: deadlineNs, records: records,
                       reportError: { [self] name, kind, error in reportFirst(name, kind, error) })
         }

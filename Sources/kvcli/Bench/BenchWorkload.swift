@@ -39,6 +39,10 @@ protocol BenchWorkload: Sendable {
     /// nothing for values). Nil, drawing nothing from `random`, for workloads without this
     /// form: the worker then calls `operation(ticket:random:)`.
     func boundOperation(ticket: Int, random: inout SplitMixRandom, into bound: inout [ProtocolValue]) -> BoundOperation?
+    /// The workload for the workers of one event loop: the same operations, from objects
+    /// (statements, buffers) no other loop's workers use, so that the reference counts
+    /// taken per operation are not cache lines both cores write. Default: itself.
+    func copiedForEventLoop() -> any BenchWorkload
 }
 
 /// The name and statement of an operation whose values were written into a worker's array.
@@ -54,6 +58,7 @@ extension BenchWorkload {
     func boundOperation(ticket: Int, random: inout SplitMixRandom, into bound: inout [ProtocolValue]) -> BoundOperation? {
         nil
     }
+    func copiedForEventLoop() -> any BenchWorkload { self }
 }
 
 /// The workload names `--workload` accepts, and how each is built.

@@ -15,12 +15,12 @@ struct KVWorkload: BenchWorkload {
     var operationNames: [String] {
         readRatio >= 1 ? ["read"] : readRatio <= 0 ? ["write"] : ["read", "write"]
     }
-    private let read: PreparedStatement
-    private let write: PreparedStatement
+    private var read: PreparedStatement
+    private var write: PreparedStatement
     private let keys: KeyChooser
     private let valueSize: ValueSize
     private let readRatio: Double
-    private let valuePool: [UInt8]
+    private var valuePool: [UInt8]
 
     init(schema: BenchSchema, settings: BenchSettings) async throws(KVClientError) {
         try await schema.create(table: BenchSchema.kvTable)
@@ -31,6 +31,14 @@ struct KVWorkload: BenchWorkload {
         readRatio = settings.readRatio
         var random = SplitMixRandom(seed: settings.seed)
         valuePool = (0..<(valueSize.maximumBytes * 2 + 4096)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+    }
+
+    func copiedForEventLoop() -> any BenchWorkload {
+        var copy = self
+        copy.read = read.unsharedCopy()
+        copy.write = write.unsharedCopy()
+        copy.valuePool = valuePool.withUnsafeBufferPointer { Array($0) }
+        return copy
     }
 
     func operation(ticket: Int, random: inout SplitMixRandom) -> BenchOperation {
