@@ -28,6 +28,9 @@ public final class ClientLane: @unchecked Sendable {
     /// The loop every completion runs on.
     public let eventLoop: any EventLoop
     let client: KVClient
+    /// `client` without counting it per access: every loop's lane would write its one
+    /// reference count per request (`client` keeps it alive).
+    private unowned(unsafe) let sharedClient: KVClient
     let loopID: ObjectIdentifier
     /// The client's default consistency, read once.
     let defaultConsistency: ProtocolConsistency
@@ -53,6 +56,7 @@ public final class ClientLane: @unchecked Sendable {
     /// A lane of `client` on `eventLoop`.
     public init(client: KVClient, eventLoop: any EventLoop) {
         self.client = client
+        self.sharedClient = client
         self.eventLoop = eventLoop
         self.loopID = ObjectIdentifier(eventLoop)
         self.defaultConsistency = client.configuration.defaultConsistency
@@ -90,6 +94,9 @@ public final class ClientLane: @unchecked Sendable {
         execution.isStarting = false
     }
 
+    /// Whether the client was closed.
+    var isClientClosed: Bool { sharedClient.closed }
+
     /// Takes back a finished execution for reuse.
     func recycle(_ execution: LaneExecution) {
         if idle.count < Self.idleExecutionsMax { idle.append(execution) }
@@ -122,7 +129,7 @@ public final class ClientLane: @unchecked Sendable {
     }
 
     private func refreshTopologyIfChanged() {
-        let version = client.topologyVersion.load(ordering: .relaxed)
+        let version = sharedClient.topologyVersion.load(ordering: .relaxed)
         guard version != topologyVersion else { return }
         let snapshot = client.topology.withLock { ($0.pools, $0.tokenMap) }
         topologyVersion = version

@@ -37,7 +37,7 @@ final class LaneExecution: @unchecked Sendable {
                completion: @escaping (Result<ResultSummary, KVClientError>) -> Void) {
         self.completion = completion
         keepAlive = lane
-        guard !lane.client.closed else { return finish(.failure(.clientClosed)) }
+        guard !lane.isClientClosed else { return finish(.failure(.clientClosed)) }
         guard bound.count == statement.bindCount else {
             return finish(.failure(.invalidArgument(
                 "the statement has \(statement.bindCount) bind markers, \(bound.count) values given")))

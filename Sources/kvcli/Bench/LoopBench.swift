@@ -155,7 +155,14 @@ struct OperationMaker {
     let unbound: (Int, inout SplitMixRandom) -> BenchOperation
 
     init(_ workload: any BenchWorkload) {
-        self = Self.make(workload)
+        // The kv workload, the one that runs at the highest rates, called on its concrete
+        // type (a call through a generic copied the workload per operation).
+        if let kv = workload as? KVWorkload {
+            self.init(bound: { kv.boundOperation(ticket: $0, random: &$1, into: &$2) },
+                      unbound: { kv.operation(ticket: $0, random: &$1) })
+        } else {
+            self = Self.make(workload)
+        }
     }
 
     private init(bound: @escaping (Int, inout SplitMixRandom, inout [ProtocolValue]) -> BoundOperation?,
