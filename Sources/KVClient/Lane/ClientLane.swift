@@ -14,8 +14,9 @@ import Ring
 /// others of the same loop tick in one write. A response's completion runs inside the
 /// connection's read, so requests it sends leave in the write that ends that read.
 ///
-/// Connections: the lane uses the node's connections on its loop (`connectionHint` picks
-/// which), re-reading them when the pool changes. Call `KVClient.openConnections()` first
+/// Connections: the lane uses the node's connections on its loop (filling one up to
+/// `requestsPerConnection` before moving on, or the one `connectionHint` pins), re-reading
+/// them when the pool changes. Call `KVClient.openConnections()` first
 /// for full pools; a node with no connection on this loop is reached through any of its
 /// connections (the completion then hops back here).
 ///
@@ -46,15 +47,24 @@ public final class ClientLane: @unchecked Sendable {
         unowned(unsafe) let pool: HostPool
         var generation = -1
         var list: [ClientConnection] = []
+        /// The position of the connection unhinted requests go to while it has room.
+        var sticky = 0
+        /// The position of the connection whose response was handled last.
+        var lastAnswered: Int?
     }
     private var rotation = 0
     private var idle: [LaneExecution] = []
 
     /// The most finished executions kept for reuse.
     static let idleExecutionsMax = 65_536
+    /// How many requests in flight a connection takes before unhinted requests move on to
+    /// another (see `batchingChoice`).
+    public let requestsPerConnection: Int
 
-    /// A lane of `client` on `eventLoop`.
-    public init(client: KVClient, eventLoop: any EventLoop) {
+    /// A lane of `client` on `eventLoop`; unhinted requests fill a connection up to
+    /// `requestsPerConnection` in flight before moving on to another.
+    public init(client: KVClient, eventLoop: any EventLoop, requestsPerConnection: Int = 16) {
+        self.requestsPerConnection = max(1, requestsPerConnection)
         self.client = client
         self.sharedClient = client
         self.eventLoop = eventLoop
@@ -63,11 +73,12 @@ public final class ClientLane: @unchecked Sendable {
     }
 
     /// Executes `statement` with `values` (nil binds null). `completion` runs once on
-    /// `eventLoop`, never inside this call. `connectionHint` chooses among the node's
-    /// connections on this loop (callers that keep a hint per stream of requests spread
-    /// over them). Must be called on `eventLoop`.
+    /// `eventLoop`, never inside this call. `connectionHint` pins the request to one of the
+    /// node's connections on this loop (hint modulo their count); without one the lane
+    /// gathers requests on few connections (`requestsPerConnection`). Must be called on
+    /// `eventLoop`.
     public func execute(_ statement: PreparedStatement, _ values: [CQLValue?], options: StatementOptions = .default,
-                        connectionHint: Int = 0,
+                        connectionHint: Int? = nil,
                         completion: @escaping (Result<ResultSummary, KVClientError>) -> Void) {
         let bound: [ProtocolValue]
         do throws(KVClientError) {
@@ -84,7 +95,7 @@ public final class ClientLane: @unchecked Sendable {
     /// its values: the request is encoded before this returns and the array is not kept
     /// beyond the request. Otherwise as `execute(_:_:options:connectionHint:completion:)`.
     public func execute(_ statement: PreparedStatement, bound: [ProtocolValue], options: StatementOptions = .default,
-                        connectionHint: Int = 0,
+                        connectionHint: Int? = nil,
                         completion: @escaping (Result<ResultSummary, KVClientError>) -> Void) {
         assert(eventLoop.inEventLoop, "ClientLane.execute off its event loop")
         let execution = idle.popLast() ?? LaneExecution(lane: self)
@@ -113,19 +124,64 @@ public final class ClientLane: @unchecked Sendable {
         return QueryPlan(hostCount: count, preferred: preferred, rotation: rotation & Int.max)
     }
 
-    /// A live connection of host `index` on this loop (the hint's), or nil when it has none.
-    func connection(host index: Int, hint: Int) -> ClientConnection? {
+    /// A live connection of host `index` on this loop and its position among them, or nil
+    /// when it has none: the hint's when one is given, else the batching choice.
+    func connection(host index: Int, hint: Int?) -> (connection: ClientConnection, position: Int)? {
         let pool = connections[index].pool
-        let generation = pool.generation
-        if connections[index].generation == generation, !connections[index].list.isEmpty {
-            let chosen = connections[index].list[hint % connections[index].list.count]
-            if chosen.isActive { return chosen }
-            pool.replenish()
+        if connections[index].generation != pool.generation || connections[index].list.isEmpty {
+            connections[index].generation = pool.generation
+            connections[index].list = pool.connections(onLoop: loopID)
         }
+        let count = connections[index].list.count
+        guard count > 0 else { return nil }
+        let position = hint.map { $0 % count } ?? batchingChoice(host: index)
+        if let position, connections[index].list[position].isActive {
+            return (connections[index].list[position], position)
+        }
+        // A connection died: drop it (the pool may open another) and choose again.
+        pool.replenish()
         connections[index].generation = pool.generation
         connections[index].list = pool.connections(onLoop: loopID)
-        let count = connections[index].list.count
-        return count == 0 ? nil : connections[index].list[hint % count]
+        let remaining = connections[index].list.count
+        guard remaining > 0 else { return nil }
+        let again = hint.map { $0 % remaining } ?? batchingChoice(host: index) ?? 0
+        return (connections[index].list[again], again)
+    }
+
+    /// The connection whose response was just handled (a completion sending its next
+    /// request runs inside that connection's read, so a request sent there leaves in the
+    /// write that ends the read).
+    func noteAnswered(host index: Int, position: Int) {
+        if index < connections.count { connections[index].lastAnswered = position }
+    }
+
+    /// Where the next unhinted request goes: the connection chosen last while it has fewer
+    /// than `requestsPerConnection` requests, else the one just answered while it has fewer,
+    /// else the least loaded. Requests then gather on few connections and leave in few
+    /// writes: a write carries up to `requestsPerConnection` of them (with one connection per
+    /// request each write carried one, and the write system calls dominated the client's CPU).
+    private func batchingChoice(host index: Int) -> Int? {
+        let list = connections[index].list
+        let target = requestsPerConnection
+        let sticky = connections[index].sticky
+        if sticky < list.count, list[sticky].isActive, list[sticky].load.value < target { return sticky }
+        if let answered = connections[index].lastAnswered, answered < list.count, list[answered].isActive,
+           list[answered].load.value < target {
+            connections[index].sticky = answered
+            return answered
+        }
+        var best: Int?
+        var bestLoad = Int.max
+        for position in list.indices where list[position].isActive {
+            let load = list[position].load.value
+            if load < bestLoad {
+                best = position
+                bestLoad = load
+                if load == 0 { break }
+            }
+        }
+        if let best { connections[index].sticky = best }
+        return best
     }
 
     private func refreshTopologyIfChanged() {

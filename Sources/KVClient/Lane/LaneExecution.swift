@@ -19,7 +19,9 @@ final class LaneExecution: @unchecked Sendable {
     private var statement: PreparedStatement?
     private var message: RequestMessage = .options
     private var plan = QueryPlan(hostCount: 0, preferred: nil, rotation: 0)
-    private var hint = 0
+    private var hint: Int?
+    /// The connection's position among the lane's connections of the host (-1: not one of them).
+    private var connectionPosition = -1
     private var causes: [HostFailure] = []
     private var hasReprepared = false
     private var hostIndex = 0
@@ -33,7 +35,7 @@ final class LaneExecution: @unchecked Sendable {
     }
 
     /// Plans the nodes and sends to the first.
-    func start(statement: PreparedStatement, bound: [ProtocolValue], options: StatementOptions, hint: Int,
+    func start(statement: PreparedStatement, bound: [ProtocolValue], options: StatementOptions, hint: Int?,
                completion: @escaping (Result<ResultSummary, KVClientError>) -> Void) {
         self.completion = completion
         keepAlive = lane
@@ -60,7 +62,11 @@ final class LaneExecution: @unchecked Sendable {
     private func tryNextHost() {
         guard let index = plan.next() else { return finish(.failure(.noHostAvailable(causes: causes))) }
         hostIndex = index
-        if let connection = lane.connection(host: index, hint: hint) { return send(on: connection) }
+        if let chosen = lane.connection(host: index, hint: hint) {
+            connectionPosition = chosen.position
+            return send(on: chosen.connection)
+        }
+        connectionPosition = -1
         switch lane.pools[index].choose(onLoop: lane.loopID) {
         case .ready(let connection): send(on: connection)
         case .failed(let error): failHost(error)
@@ -139,6 +145,7 @@ final class LaneExecution: @unchecked Sendable {
 
     /// The response (or failure) of the request sent on `connection`.
     func receive(_ result: Result<DecodedResponse, KVClientError>) {
+        if connectionPosition >= 0 { lane.noteAnswered(host: hostIndex, position: connectionPosition) }
         let response: DecodedResponse
         switch result {
         case .failure(let error): return failHost(error)

@@ -123,8 +123,8 @@ final class BenchRunner: Sendable {
     }
 
     /// A closed-loop phase on the callback driver: a `LoopBench` per event loop, worker i on
-    /// loop i mod loops with the same random stream a task worker i would have, and the
-    /// workers of one loop spread `inFlight` to a connection.
+    /// loop i mod loops with the same random stream a task worker i would have; the lane
+    /// gathers the requests on connections of at least `inFlight` each.
     private func runLoopPhase(limit: Int?, durationNs: UInt64?, records: Bool) async -> UInt64 {
         loopTickets.reset()
         let startNs = MonotonicClock.nowNs()
@@ -132,7 +132,11 @@ final class BenchRunner: Sendable {
         lastCloseNs.store(startNs, ordering: .relaxed)
         let options = StatementOptions(consistency: plan.consistency)
         let benches = loops.map { loop in
-            LoopBench(lane: ClientLane(client: client, eventLoop: loop), workload: workload.copiedForEventLoop(),
+            // A connection takes at least --in-flight requests before the lane moves on, so
+            // requests leave in writes of up to that many (16 at least).
+            LoopBench(lane: ClientLane(client: client, eventLoop: loop,
+                                       requestsPerConnection: max(LoopBench.requestsPerConnectionMin, plan.inFlight)),
+                      workload: workload.copiedForEventLoop(),
                       options: options,
                       tickets: loopTickets, limit: limit, deadlineNs: deadlineNs, records: records,
                       reportError: { [self] name, kind, error in reportFirst(name, kind, error) })
@@ -140,8 +144,7 @@ final class BenchRunner: Sendable {
         for (loopIndex, bench) in benches.enumerated() {
             let indexes = Array(stride(from: loopIndex, to: plan.workers, by: benches.count))
             let streams = indexes.map { SplitMixRandom.stream(seed: plan.seed, index: $0, phase: records ? 1 : 0) }
-            let hints = indexes.map { $0 / benches.count / max(1, plan.inFlight) }
-            bench.lane.eventLoop.execute { bench.start(random: streams, hints: hints) }
+            bench.lane.eventLoop.execute { bench.start(random: streams) }
         }
         await withTaskGroup(of: Void.self) { group in
             if records { group.addTask { await self.tick(startNs: startNs, benches: benches) } }

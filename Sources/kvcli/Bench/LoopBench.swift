@@ -15,6 +15,8 @@ import NIOCore
 final class LoopBench: @unchecked Sendable {
     /// How many tickets the loop takes from the shared counter at once.
     static let ticketBlockSize = 64
+    /// The fewest requests a connection takes before the lane moves on to another.
+    static let requestsPerConnectionMin = 16
 
     let lane: ClientLane
     let workload: any BenchWorkload
@@ -47,10 +49,9 @@ final class LoopBench: @unchecked Sendable {
         self.done = lane.eventLoop.makePromise(of: Void.self)
     }
 
-    /// Starts `count` workers, worker i with random stream `streams[i]` and connection hint
-    /// `hints[i]`. Call on the lane's loop.
-    func start(random streams: [SplitMixRandom], hints: [Int]) {
-        workers = zip(streams, hints).map { LoopBenchWorker(bench: self, random: $0, connectionHint: $1) }
+    /// Starts a worker per random stream. Call on the lane's loop.
+    func start(random streams: [SplitMixRandom]) {
+        workers = streams.map { LoopBenchWorker(bench: self, random: $0) }
         running = workers.count
         if running == 0 { done.succeed(()) }
         for worker in workers { worker.sendNext() }
@@ -100,7 +101,6 @@ final class LoopBenchWorker {
     private unowned(unsafe) let bench: LoopBench
     private let makeOperation: OperationMaker
     private var random: SplitMixRandom
-    private let connectionHint: Int
     private var operationName = ""
     private var intendedNs: UInt64 = 0
     /// The values of this worker's operations, rewritten in place for each.
@@ -108,10 +108,9 @@ final class LoopBenchWorker {
     /// Made once, so sending an operation allocates no closure.
     private var completion: ((Result<ResultSummary, KVClientError>) -> Void)?
 
-    init(bench: LoopBench, random: SplitMixRandom, connectionHint: Int) {
+    init(bench: LoopBench, random: SplitMixRandom) {
         self.bench = bench
         self.random = random
-        self.connectionHint = connectionHint
         self.makeOperation = OperationMaker(bench.workload)
         self.completion = { [unowned(unsafe) self] result in self.finish(result) }
     }
@@ -126,13 +125,13 @@ final class LoopBenchWorker {
         if let operation = makeOperation.bound(ticket, &random, &bound) {
             operationName = operation.name
             return bench.lane.execute(operation.statement, bound: bound, options: bench.options,
-                                      connectionHint: connectionHint, completion: completion!)
+                                      completion: completion!)
         }
         let operation = makeOperation.unbound(ticket, &random)
         precondition(!operation.paged, "a paged operation on the callback driver")
         operationName = operation.name
         bench.lane.execute(operation.statement, operation.values, options: bench.options,
-                           connectionHint: connectionHint, completion: completion!)
+                           completion: completion!)
     }
 
     private func finish(_ result: Result<ResultSummary, KVClientError>) {
