@@ -168,6 +168,42 @@ import Testing
         await server.stop()
     }
 
+    @Test func requestsGoToTheNodeOwningTheTokenAndAroundADeadOne() async throws {
+        let ports = PortList()
+        var servers: [TestServer] = []
+        for node in 0..<3 { servers.append(try await TestServer.start(RoutingTests.script(node: node, ports: ports))) }
+        ports.ports.withLock { $0 = servers.map(\.port) }
+        let client = try await KVClient.connect(contactPoints: [servers[1].address], configuration: .testing())
+        defer { client.close() }
+        func executeCount(_ server: TestServer) -> Int {
+            server.messages.filter { if case .execute = $0 { true } else { false } }.count
+        }
+        // The owners RoutingTests derives from the reference Murmur3 vectors.
+        let cases: [(String, [CQLValue?], Int)] = [
+            ("BY TEXT", [.text("abc")], 0), ("BY INT", [.int(1)], 1), ("BY BIGINT", [.bigint(1)], 2),
+            ("BY COMPOSITE", [.int(1), .text("abc")], 0),
+        ]
+        let lanes = Self.lanes(of: client)
+        for (text, values, owner) in cases {
+            let statement = try await client.prepare(text)
+            let before = servers.map(executeCount)
+            for lane in lanes {
+                for _ in 0..<3 { #expect(try await Self.execute(lane, statement, values).get().kind == .void) }
+            }
+            let after = servers.map(executeCount)
+            let sent = 3 * lanes.count
+            #expect(after == (0..<3).map { $0 == owner ? before[$0] + sent : before[$0] }, "\(text) should go to node \(owner)")
+        }
+        // With the owner down, requests go to another node.
+        await servers[2].stop()
+        let statement = try await client.prepare("BY BIGINT")
+        let before = servers.map(executeCount)
+        for lane in lanes { #expect(try await Self.execute(lane, statement, [.bigint(1)]).get().kind == .void) }
+        #expect(servers.map(executeCount)[0] + servers.map(executeCount)[1] == before[0] + before[1] + lanes.count)
+        await servers[0].stop()
+        await servers[1].stop()
+    }
+
     @Test func closedClientFailsWithoutSending() async throws {
         let server = try await Self.startServer()
         let client = try await KVClient.connect(contactPoints: [server.address], configuration: .testing())
