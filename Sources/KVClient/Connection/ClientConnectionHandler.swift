@@ -130,7 +130,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                       streamID: Int16) {
         encoder.encodeRequest(message, streamID: streamID, into: &outbound)
         var compressionOnReady: FrameCompression?
-        if case .startup(let options) = message {
+        // The opcode first: matching the case of every request copied the message.
+        if message.opcode == .startup, case .startup(let options) = message {
             compressionOnReady = try? FrameCompression.negotiate(options)
         }
         inFlight.insert(InFlightTable.Entry(completion: completion, deadlineNs: deadline(timeoutMs),
