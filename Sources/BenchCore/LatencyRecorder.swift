@@ -2,7 +2,8 @@
 /// total of the intervals closed so far, plus the series of interval samples.
 ///
 /// A value type with no clock: the bench's ticker calls `closeInterval(timeS:elapsedS:)`
-/// once a second, and the workers record into it under the runner's lock.
+/// once a second, and the workers record into it under the runner's lock, or into one
+/// recorder per event loop whose intervals are merged into it before each close.
 public struct LatencyRecorder: Sendable {
     /// The interval being recorded.
     public private(set) var interval: [String: OperationStats] = [:]
@@ -27,6 +28,18 @@ public struct LatencyRecorder: Sendable {
     /// Records a timed-out `operation`.
     public mutating func recordTimeout(_ operation: String) {
         interval[operation, default: OperationStats()].timeouts += 1
+    }
+
+    /// Takes the interval recorded so far, leaving an empty one: a recorder per event loop
+    /// hands its operations to the recorder that closes intervals (`merge(interval:)`).
+    public mutating func takeInterval() -> [String: OperationStats] {
+        defer { interval = [:] }
+        return interval
+    }
+
+    /// Adds `other` (another recorder's `takeInterval()`) to the current interval.
+    public mutating func merge(interval other: [String: OperationStats]) {
+        for (operation, stats) in other { interval[operation, default: OperationStats()].add(stats) }
     }
 
     /// Ends the interval that lasted `elapsedS` seconds and ended `timeS` seconds into the

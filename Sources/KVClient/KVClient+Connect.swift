@@ -109,5 +109,6 @@ extension KVClient {
             }
             topology.tokenMap = TokenMap(hosts: topology.hosts)
         }
+        topologyVersion.add(1, ordering: .relaxed)
     }
 }

@@ -21,6 +21,8 @@ public final class KVClient: Sendable {
     private let preparedCache: Mutex<[PreparedKey: PreparedStatement]>
     private let rotation = Atomic<Int>(0)
     private let isClosed = Atomic<Bool>(false)
+    /// Bumped when `refreshTopology` changes the hosts: `ClientLane`s re-read them then.
+    let topologyVersion = Atomic<Int>(0)
 
     struct Topology: Sendable {
         var hosts: [ClusterHost]

@@ -31,6 +31,18 @@ public struct PreparedStatement: Sendable, Hashable {
             self.resultMetadata = result.resultMetadata
             self.resultColumns = result.resultMetadata.columns.map(ResultColumns.init(specifications:))
         }
+
+        /// A copy sharing no object with `other` (see `unsharedCopy`).
+        init(copying other: Storage) {
+            self.text = String(decoding: Array(other.text.utf8), as: UTF8.self)
+            self.keyspace = other.keyspace.map { String(decoding: Array($0.utf8), as: UTF8.self) }
+            self.id = other.id.withUnsafeBufferPointer { Array($0) }
+            self.bindColumns = other.bindColumns.withUnsafeBufferPointer { Array($0) }
+            self.bindTypes = other.bindTypes.withUnsafeBufferPointer { Array($0) }
+            self.partitionKeyIndexes = other.partitionKeyIndexes.withUnsafeBufferPointer { Array($0) }
+            self.resultMetadata = other.resultMetadata
+            self.resultColumns = other.resultMetadata.columns.map(ResultColumns.init(specifications:))
+        }
     }
 
     private let storage: Storage
@@ -46,6 +58,8 @@ public struct PreparedStatement: Sendable, Hashable {
     /// Positions in `bindColumns` of the partition-key components, in key order (empty when
     /// the statement does not restrict a single partition).
     public var partitionKeyIndexes: [Int] { storage.partitionKeyIndexes }
+    /// The number of bind markers.
+    public var bindCount: Int { storage.bindTypes.count }
     /// What an EXECUTE returns (nil columns for statements that return no rows).
     public var resultMetadata: RowsMetadata { storage.resultMetadata }
     /// The columns of `resultMetadata`, made once and shared by the pages that have them.
@@ -54,6 +68,17 @@ public struct PreparedStatement: Sendable, Hashable {
     /// Creates a prepared statement from a PREPARE result.
     public init(text: String, keyspace: String?, result: PreparedResult) {
         storage = Storage(text: text, keyspace: keyspace, result: result)
+    }
+
+    private init(storage: Storage) {
+        self.storage = storage
+    }
+
+    /// An equal statement whose parts are objects of its own: each thread that sends a
+    /// statement per request retains and releases it (and its id and columns) each time, so
+    /// threads sharing one statement write one reference count from several cores.
+    public func unsharedCopy() -> PreparedStatement {
+        PreparedStatement(storage: Storage(copying: storage))
     }
 
     /// Equal when every part is.

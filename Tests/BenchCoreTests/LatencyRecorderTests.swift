@@ -24,6 +24,23 @@ import Testing
         #expect(recorder.interval.isEmpty)
     }
 
+    @Test func perLoopIntervalsMergeIntoOne() {
+        var first = LatencyRecorder(), second = LatencyRecorder(), merged = LatencyRecorder()
+        for value in 1...10 { first.recordSuccess("read", timing: Self.timing(microseconds: UInt64(value))) }
+        for value in 1...5 { second.recordSuccess("read", timing: Self.timing(microseconds: UInt64(value * 100))) }
+        second.recordError("write", kind: "invalid")
+        second.recordTimeout("read")
+        merged.merge(interval: first.takeInterval())
+        merged.merge(interval: second.takeInterval())
+        #expect(first.interval.isEmpty && second.interval.isEmpty)
+        let sample = merged.closeInterval(timeS: 1, elapsedS: 1)
+        #expect(merged.total["read"]?.count == 15)
+        #expect(merged.total["read"]?.timeouts == 1)
+        #expect(merged.total["write"]?.errorsByKind == ["invalid": 1])
+        #expect(sample.operations["read"]?.opsPerSecond == 15)
+        #expect(merged.total["read"]?.latency.max ?? 0 >= 500)
+    }
+
     @Test func summaryPercentilesAreOrdered() {
         var stats = OperationStats()
         var random = SplitMixRandom(seed: 2)

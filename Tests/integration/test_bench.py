@@ -123,6 +123,40 @@ def test_kv_ops_add_up(cluster, reports):
     assert "p99.99" in result.stdout and "peak RSS" in result.stdout
 
 
+@pytest.mark.parametrize("driver", [[], ["--task-workers"], ["--event-loops", "1"]])
+def test_kv_drivers_run_exactly_the_operations_asked(cluster, reports, driver):
+    """The callback driver (the default for closed-loop kv runs), the task driver, and one
+    event loop: exactly --ops attempts, split by the read ratio, none failing; reads of
+    written keys return their row."""
+    wait_until(all_up, 60)
+    name = "kv-driver-" + "-".join(a.strip("-") for a in driver)
+    report, html, _ = bench(reports, name, "--workload", "kv", "--keyspace", "bench_kv", "--ops", "4001",
+                            "--keys", "50", "--read-ratio", "0.5", "--connections", "3", "--in-flight", "5",
+                            "--distribution", "sequential", *driver)
+    check_report(report, html, ["read", "write"])
+    summary = report["summary"]
+    assert summary["read"]["count"] + summary["write"]["count"] == 4001
+    for kind in ("read", "write"):
+        assert summary[kind]["errors"] == 0 and summary[kind]["timeouts"] == 0, summary[kind]
+    assert 0.4 < summary["read"]["count"] / 4001 < 0.6
+    # 50 keys and thousands of writes: nearly every read finds its row, none finds two.
+    assert 0.5 * summary["read"]["count"] < summary["read"]["rows"] <= summary["read"]["count"]
+
+
+def test_kv_server_errors_are_counted_by_kind(cluster, reports):
+    """Every write refused (consistency THREE on one replica): each is an error of kind
+    unavailable in the summary and the series, and the first is printed."""
+    wait_until(all_up, 60)
+    report, html, result = bench(reports, "kv-unavailable", "--workload", "kv", "--keyspace", "bench_kv_rf1",
+                                 "--replication-factor", "1", "--consistency", "THREE", "--ops", "500",
+                                 "--keys", "100", "--read-ratio", "0", "--connections", "2", "--in-flight", "4")
+    write = report["summary"]["write"]
+    assert write["count"] == 0 and write["errors"] == 500, write
+    assert write["errors_by_kind"] == {"unavailable": 500}
+    assert sum(sample["operations"].get("write", {}).get("errors", 0) for sample in report["series"]) == 500
+    assert result.stderr.count("write unavailable") == 1, result.stderr
+
+
 def test_kv_duration_and_warmup(cluster, reports):
     report, html, result = bench(reports, "kv-duration", "--workload", "kv", "--keyspace", "bench_kv",
                                  "--duration", "2s", "--warmup", "1s", "--keys", "5000", "--read-ratio", "1")

@@ -65,6 +65,12 @@ final class ClientConnection: Sendable {
         }.get()
     }
 
+    /// Sends `message` from the connection's event loop (required), its outcome going to
+    /// `completion` on this loop. The message is encoded where it lies (no copy).
+    func submitOnLoop(_ message: RequestMessage, completion: ResponseCompletion) {
+        handler.value.submit(message, completion: completion, timeoutMs: requestTimeoutMs)
+    }
+
     private func submit(_ request: ClientRequest) {
         if eventLoop.inEventLoop {
             handler.value.submit(request.message, completion: request.completion, timeoutMs: request.timeoutMs)

@@ -12,7 +12,8 @@ import NIOCore
 /// Up to `maxStreams` requests are in flight; more wait in a queue of at most `maxQueued`
 /// (beyond that a request fails at once). Timeouts are checked by one sweep per connection
 /// every `sweepIntervalMs` rather than a timer per request, so a request fails with
-/// `.timeout` between its timeout and its timeout plus the sweep interval. Its stream id
+/// `.timeout` between its timeout and its timeout plus the sweep interval (a request sent
+/// by a completion inside a read counts from the read's start, microseconds earlier). Its stream id
 /// stays reserved until the late response arrives, so a reused id is never confused with an
 /// old one. When the channel closes every pending and queued request fails with
 /// `.connectionClosed`; so does the connection once more than half its ids wait for
@@ -39,6 +40,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private var sweep: Scheduled<Void>?
     private var closedReason: String?
     private var flushScheduled = false
+    /// True while `channelRead` runs: requests its completions send are flushed when it ends.
+    private var isReading = false
+    /// When the running `channelRead` started (`NIODeadline` uptime ns): the send time of the
+    /// requests its completions send, which leave within that read (one clock read a read,
+    /// not one a request).
+    private var readStartNs: UInt64 = 0
 
     /// Creates the handler of a connection to `hostDescription` (used in errors).
     init(hostDescription: String, load: ConnectionLoad, maxStreams: Int, maxQueued: Int, sweepIntervalMs: Int64,
@@ -90,8 +97,10 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     /// Flushes once the loop has run the tasks already queued, so requests that many tasks
     /// send at once on this connection leave in one write(2) rather than one each.
+    /// Requests that a response's completion sends from inside `channelRead` leave in the
+    /// flush that ends it (no task scheduled).
     private func scheduleFlush(context: ChannelHandlerContext) {
-        guard !flushScheduled else { return }
+        guard !flushScheduled, !isReading else { return }
         flushScheduled = true
         context.eventLoop.assumeIsolated().execute {
             self.flushScheduled = false
@@ -121,7 +130,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                       streamID: Int16) {
         encoder.encodeRequest(message, streamID: streamID, into: &outbound)
         var compressionOnReady: FrameCompression?
-        if case .startup(let options) = message {
+        // The opcode first: matching the case of every request copied the message.
+        if message.opcode == .startup, case .startup(let options) = message {
             compressionOnReady = try? FrameCompression.negotiate(options)
         }
         inFlight.insert(InFlightTable.Entry(completion: completion, deadlineNs: deadline(timeoutMs),
@@ -131,7 +141,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     private func deadline(_ timeoutMs: Int64) -> UInt64 {
         guard timeoutMs > 0 else { return .max }
-        return NIODeadline.now().uptimeNanoseconds + UInt64(timeoutMs) * 1_000_000
+        let nowNs = isReading ? readStartNs : NIODeadline.now().uptimeNanoseconds
+        return nowNs + UInt64(timeoutMs) * 1_000_000
     }
 
     // MARK: Timeouts
@@ -163,6 +174,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
         inbound.writeBuffer(&bytes)
+        isReading = true
+        readStartNs = NIODeadline.now().uptimeNanoseconds
+        defer { isReading = false }
         while closedReason == nil {
             let frame: ProtocolFrame?
             do {

@@ -14,6 +14,9 @@ final class HostPool: Sendable {
     let address: HostAddress
     private let configuration: KVClientConfiguration
     private let state: Mutex<State>
+    /// Bumped whenever a connection is added or removed: a `ClientLane` re-reads its loop's
+    /// connections when it changes (read per request, written rarely).
+    private let generationCounter = Atomic<Int>(0)
 
     private struct State: Sendable {
         var connections: ConnectionChoice
@@ -37,13 +40,50 @@ final class HostPool: Sendable {
     /// Adds an already started connection (the contact point's, from discovery).
     func adopt(_ connection: ClientConnection) {
         state.withLock { $0.connections.append(connection) }
+        generationCounter.add(1, ordering: .relaxed)
+    }
+
+    /// Changes whenever the pool gains or drops a connection.
+    var generation: Int { generationCounter.load(ordering: .relaxed) }
+
+    /// The live connections whose event loop is `loop`, in the pool's order.
+    func connections(onLoop loop: ObjectIdentifier) -> [ClientConnection] {
+        state.withLock { state in state.connections.all.filter { $0.loopID == loop && $0.isActive } }
+    }
+
+    /// Drops dead connections and, when the pool is short of `connectionsPerHost`, starts
+    /// opening one (as a request's choice would). Cheap when nothing is dead.
+    func replenish() {
+        _ = choose(onLoop: nil)
+    }
+
+    /// Opens connections, one at a time, until the pool has `connectionsPerHost`.
+    /// - Throws: the failure of a connection that could not be opened.
+    func fill() async throws(KVClientError) {
+        while true {
+            let next = state.withLock { state -> EventLoopFuture<ClientConnection>? in
+                if state.closed || state.connections.count >= configuration.connectionsPerHost { return nil }
+                if let opening = state.opening { return opening }
+                let opening = open()
+                state.opening = opening
+                return opening
+            }
+            guard let next else { return }
+            do {
+                _ = try await next.get()
+            } catch let error as KVClientError {
+                throw error
+            } catch {
+                throw .connectionClosed(host: address.description, reason: "\(error)")
+            }
+        }
     }
 
     /// A live connection to the node, opening one if needed. Runs on the caller's executor
     /// (`nonsending`): usually it returns without suspending.
     /// - Throws: the last connection failure while backing off, or the new one.
     nonisolated(nonsending) func connection() async throws(KVClientError) -> ClientConnection {
-        let choice = choose()
+        let choice = choose(onLoop: MultiThreadedEventLoopGroup.currentEventLoop.map(ObjectIdentifier.init))
         switch choice {
         case .ready(let connection): return connection
         case .failed(let error): throw error
@@ -58,16 +98,20 @@ final class HostPool: Sendable {
         }
     }
 
-    private enum Choice {
+    /// What `choose` found: a connection, one being opened, or the failure to report.
+    enum Choice {
         case ready(ClientConnection)
         case wait(EventLoopFuture<ClientConnection>)
         case failed(KVClientError)
     }
 
-    private func choose() -> Choice {
-        let loop = MultiThreadedEventLoopGroup.currentEventLoop.map(ObjectIdentifier.init)
+    /// The connection for a request from `loop` (nil: any), opening one when the pool is
+    /// short and the best is busy, under the pool's lock.
+    func choose(onLoop loop: ObjectIdentifier?) -> Choice {
         return state.withLock { state -> Choice in
             if state.closed { return .failed(.clientClosed) }
+            let before = state.connections.count
+            defer { if state.connections.count != before { generationCounter.add(1, ordering: .relaxed) } }
             let best = state.connections.pick(onLoop: loop)
             let wantsMore = state.connections.count < configuration.connectionsPerHost
             if let best, !wantsMore || state.opening != nil || best.load.value == 0 {
@@ -97,6 +141,7 @@ final class HostPool: Sendable {
                     state.lastError = nil
                     if state.closed { return connection }
                     state.connections.append(connection)
+                    self.generationCounter.add(1, ordering: .relaxed)
                 case .failure(let error):
                     state.backoff.recordFailure(now: now)
                     state.lastError = (error as? KVClientError)
@@ -113,6 +158,7 @@ final class HostPool: Sendable {
     func close() {
         let connections = state.withLock { state -> [ClientConnection] in
             state.closed = true
+            generationCounter.add(1, ordering: .relaxed)
             defer { state.connections.removeAll() }
             return state.connections.all
         }

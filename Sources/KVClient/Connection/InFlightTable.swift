@@ -49,8 +49,9 @@ struct InFlightTable {
     mutating func answer(streamID: Int16) -> Answered {
         let index = Int(streamID)
         guard index < slots.count else { return .unknown }
-        let slot = slots[index]
-        slots[index] = .free
+        // Moved out, not copied: no reference count taken and dropped per response.
+        var slot = Slot.free
+        swap(&slot, &slots[index])
         switch slot {
         case .free: return .unknown
         case .orphaned:

@@ -1,18 +1,21 @@
 import CQL
 import NIOCore
 
-/// Where the outcome of one request goes: a promise (STARTUP, whose caller chains futures) or
-/// the continuation of the task awaiting it (every other request: no promise, future or
-/// callback is allocated for it). Completed exactly once, on the connection's event loop.
+/// Where the outcome of one request goes: a promise (STARTUP, whose caller chains futures),
+/// the continuation of the task awaiting it (no promise, future or callback is allocated for
+/// it), or the `LaneExecution` of a `ClientLane` request (reused from request to request).
+/// Completed exactly once, on the connection's event loop.
 enum ResponseCompletion: Sendable {
     case promise(EventLoopPromise<DecodedResponse>)
     case continuation(UnsafeContinuation<Result<DecodedResponse, KVClientError>, Never>)
+    case lane(LaneExecution)
 
     /// Delivers the response.
     func succeed(_ response: DecodedResponse) {
         switch self {
         case .promise(let promise): promise.succeed(response)
         case .continuation(let continuation): continuation.resume(returning: .success(response))
+        case .lane(let execution): execution.receive(.success(response))
         }
     }
 
@@ -21,6 +24,7 @@ enum ResponseCompletion: Sendable {
         switch self {
         case .promise(let promise): promise.fail(error)
         case .continuation(let continuation): continuation.resume(returning: .failure(error))
+        case .lane(let execution): execution.receive(.failure(error))
         }
     }
 }

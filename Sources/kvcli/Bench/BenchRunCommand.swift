@@ -100,11 +100,18 @@ struct BenchRunCommand: AsyncParsableCommand {
     @Flag(help: "Run the workers on Swift's global pool, not on the client's event loops (slower; for comparison).")
     var onGlobalPool = false
 
+    @Option(help: "Event loops (threads) the bench's connections run on; 0: one per core.")
+    var eventLoops = 0
+
+    @Flag(help: "One task per worker instead of callbacks on the event loops (slower; for comparison).")
+    var taskWorkers = false
+
     func validate() throws {
         guard WorkloadKind(rawValue: workload) != nil else {
             throw ValidationError("unknown workload '\(workload)': \(WorkloadKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard ProtocolConsistency(name: consistency) != nil else { throw ValidationError("unknown consistency '\(consistency)'") }
+        guard eventLoops >= 0 else { throw ValidationError("--event-loops is 0 (one per core) or more") }
         guard connections >= 1, inFlight >= 1, connections * inFlight <= 100_000 else {
             throw ValidationError("--connections and --in-flight must be at least 1 (and their product at most 100000)")
         }
@@ -132,9 +139,11 @@ struct BenchRunCommand: AsyncParsableCommand {
             printer.note("setting up the \(workload) workload failed: \(error)")
             throw ExitCode(1)
         }
-        let executors = onGlobalPool ? [] : EventLoopTaskExecutor.all(of: MultiThreadedEventLoopGroup.singleton)
+        let group = client.configuration.eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton
+        let executors = onGlobalPool ? [] : EventLoopTaskExecutor.all(of: group)
+        let loops = onGlobalPool || taskWorkers ? [] : Array(group.makeIterator())
         let runner = BenchRunner(client: client, workload: prepared, plan: plan(settings, prepared), printer: printer,
-                                 executors: executors)
+                                 executors: executors, loops: loops)
         let outcome = await runner.run()
         let report = BenchReport(config: settings,
                                  summary: BenchReport.summary(of: outcome.recorder.total, names: prepared.operationNames,
@@ -166,7 +175,7 @@ struct BenchRunCommand: AsyncParsableCommand {
             durationNs = nil
         }
         let warmupNs = workload is ProfilesLoadWorkload ? 0 : UInt64(settings.warmupS * 1e9)
-        return BenchRunner.Plan(workers: connections * inFlight, operationLimit: limit, durationNs: durationNs,
+        return BenchRunner.Plan(workers: connections * inFlight, inFlight: inFlight, operationLimit: limit, durationNs: durationNs,
                                 ratePerSecond: settings.rate, warmupNs: warmupNs,
                                 consistency: ProtocolConsistency(name: consistency)!, pageSize: pageSize, seed: seed)
     }
@@ -174,6 +183,7 @@ struct BenchRunCommand: AsyncParsableCommand {
     private func connect(_ settings: BenchSettings) async throws -> KVClient {
         var configuration = KVClientConfiguration(defaultPort: port, connectionsPerHost: connections,
                                                   requestTimeoutMs: Int64(settings.timeoutMs))
+        if eventLoops > 0 { configuration.eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops) }
         configuration.defaultConsistency = ProtocolConsistency(name: consistency)!
         do {
             return try await KVClient.connect(contactPoints: settings.hosts, configuration: configuration)

@@ -1,12 +1,18 @@
 import BenchCore
 import CQL
 import KVClient
+import NIOCore
 import Synchronization
 
-/// Drives a workload: `workers` tasks (connections × in-flight) take operation numbers from
-/// one counter, send them through the client and record their timing, while a ticker closes
-/// a one-second interval and prints a progress line. An optional warmup phase runs first
-/// and records nothing.
+/// Drives a workload: `workers` (connections × in-flight) take operation numbers from one
+/// counter, send them through the client and record their timing, while a ticker closes a
+/// one-second interval and prints a progress line. An optional warmup phase runs first and
+/// records nothing.
+///
+/// Closed-loop runs of unpaged operations use the callback driver: per event loop a
+/// `LoopBench` whose workers are state machines on that loop, sending through a
+/// `ClientLane` (no task, suspension or lock per operation). Fixed-rate runs, paged
+/// operations (scans, segments) and `--task-workers` use one task per worker.
 ///
 /// Closed loop: a worker sends its next operation when the previous one is answered.
 /// Fixed rate: operation n is due at start + n / rate; a worker sleeps until its
@@ -16,6 +22,8 @@ final class BenchRunner: Sendable {
     /// How the run is shaped.
     struct Plan: Sendable {
         var workers: Int
+        /// Requests outstanding per connection.
+        var inFlight: Int
         /// At most this many operations in the measured phase.
         var operationLimit: Int?
         /// The measured phase's length (closed loop: stop sending after it; fixed rate: the
@@ -44,13 +52,17 @@ final class BenchRunner: Sendable {
     private let reportedKinds = Mutex(Set<String>())
     /// When the last interval was closed (ns): the next one's length runs from there.
     private let lastCloseNs = Atomic<UInt64>(0)
-    /// Where workers run: the client's event loops (empty: Swift's global pool).
+    /// Where task workers run: the client's event loops (empty: Swift's global pool).
     private let executors: [EventLoopTaskExecutor]
+    /// The client's event loops, one `LoopBench` each (empty: task workers only).
+    private let loops: [any EventLoop]
+    private let loopTickets = TicketCounter()
 
     init(client: KVClient, workload: any BenchWorkload, plan: Plan, printer: BenchPrinter,
-         executors: [EventLoopTaskExecutor]) {
+         executors: [EventLoopTaskExecutor], loops: [any EventLoop]) {
         self.client = client
         self.executors = executors
+        self.loops = loops
         self.workload = workload
         self.plan = plan
         self.printer = printer
@@ -58,6 +70,14 @@ final class BenchRunner: Sendable {
 
     /// Runs the warmup (if any) and the measured phase.
     func run() async -> Outcome {
+        if usesCallbacks {
+            // Lanes send on open connections only.
+            do throws(KVClientError) {
+                try await client.openConnections()
+            } catch {
+                printer.note("not every connection opened: \(error)")
+            }
+        }
         if plan.warmupNs > 0 {
             printer.note("warming up for \(Double(plan.warmupNs) / 1e9) s (not measured)")
             _ = await runPhase(limit: nil, durationNs: plan.warmupNs, records: false)
@@ -69,8 +89,14 @@ final class BenchRunner: Sendable {
                        usage: ProcessUsageReader.usage(since: cpuStart, wallS: elapsedS))
     }
 
+    /// Whether the callback driver runs the phases.
+    private var usesCallbacks: Bool {
+        !loops.isEmpty && plan.ratePerSecond == nil && !workload.sendsPagedOperations
+    }
+
     /// One phase: the workers and, when recording, the ticker. Returns its length in ns.
     private func runPhase(limit: Int?, durationNs: UInt64?, records: Bool) async -> UInt64 {
+        guard !usesCallbacks else { return await runLoopPhase(limit: limit, durationNs: durationNs, records: records) }
         tickets.store(0, ordering: .relaxed)
         let startNs = MonotonicClock.nowNs()
         let schedule = plan.ratePerSecond.map { RateScheduler(startNs: startNs, ratePerSecond: $0) }
@@ -94,6 +120,51 @@ final class BenchRunner: Sendable {
         let endNs = MonotonicClock.nowNs()
         if records { closeInterval(startNs: startNs, nowNs: endNs, final: true) }
         return endNs - startNs
+    }
+
+    /// A closed-loop phase on the callback driver: a `LoopBench` per event loop, worker i on
+    /// loop i mod loops with the same random stream a task worker i would have; the lane
+    /// gathers the requests on connections of at least `inFlight` each.
+    private func runLoopPhase(limit: Int?, durationNs: UInt64?, records: Bool) async -> UInt64 {
+        loopTickets.reset()
+        let startNs = MonotonicClock.nowNs()
+        let deadlineNs = durationNs.map { startNs + $0 }
+        lastCloseNs.store(startNs, ordering: .relaxed)
+        let options = StatementOptions(consistency: plan.consistency)
+        let benches = loops.map { loop in
+            // A connection takes at least --in-flight requests before the lane moves on, so
+            // requests leave in writes of up to that many (16 at least).
+            LoopBench(lane: ClientLane(client: client, eventLoop: loop,
+                                       requestsPerConnection: max(LoopBench.requestsPerConnectionMin, plan.inFlight)),
+                      workload: workload.copiedForEventLoop(),
+                      options: options,
+                      tickets: loopTickets, limit: limit, deadlineNs: deadlineNs, records: records,
+                      reportError: { [self] name, kind, error in reportFirst(name, kind, error) })
+        }
+        for (loopIndex, bench) in benches.enumerated() {
+            let indexes = Array(stride(from: loopIndex, to: plan.workers, by: benches.count))
+            let streams = indexes.map { SplitMixRandom.stream(seed: plan.seed, index: $0, phase: records ? 1 : 0) }
+            bench.lane.eventLoop.execute { bench.start(random: streams) }
+        }
+        await withTaskGroup(of: Void.self) { group in
+            if records { group.addTask { await self.tick(startNs: startNs, benches: benches) } }
+            for bench in benches { try? await bench.done.futureResult.get() }
+            group.cancelAll()
+        }
+        let endNs = MonotonicClock.nowNs()
+        if records {
+            await collect(benches)
+            closeInterval(startNs: startNs, nowNs: endNs, final: true)
+        }
+        return endNs - startNs
+    }
+
+    /// Moves every loop's interval into the shared recorder.
+    private func collect(_ benches: [LoopBench]) async {
+        for bench in benches {
+            guard let interval = try? await bench.lane.eventLoop.submit({ bench.takeInterval() }).get() else { continue }
+            recorder.withLock { $0.merge(interval: interval) }
+        }
     }
 
     private func work(_ index: Int, limit: Int?, deadlineNs: UInt64?, schedule: RateScheduler?, records: Bool) async {
@@ -149,19 +220,25 @@ final class BenchRunner: Sendable {
                 recorder.withLock { $0.recordTimeout(name) }
             case .error(let kind):
                 recorder.withLock { $0.recordError(name, kind: kind) }
-                // The first error of each kind is printed: a summary that says only
-                // "invalid: 50000" does not say what to fix.
-                if reportedKinds.withLock({ $0.insert(kind).inserted }) { printer.note("\(name) \(kind): \(error)") }
+                reportFirst(name, kind, error)
             }
         }
     }
 
-    /// Closes an interval once a second and prints it, until cancelled.
-    private func tick(startNs: UInt64) async {
+    /// Prints the first error of each kind: a summary that says only "invalid: 50000" does
+    /// not say what to fix.
+    private func reportFirst(_ name: String, _ kind: String, _ error: KVClientError) {
+        if reportedKinds.withLock({ $0.insert(kind).inserted }) { printer.note("\(name) \(kind): \(error)") }
+    }
+
+    /// Closes an interval once a second and prints it, until cancelled; first moves the
+    /// operations `benches` recorded into the shared recorder.
+    private func tick(startNs: UInt64, benches: [LoopBench] = []) async {
         var second: UInt64 = 1
         while !Task.isCancelled {
             await MonotonicClock.sleep(untilNs: startNs + second * 1_000_000_000)
             if Task.isCancelled { return }
+            await collect(benches)
             closeInterval(startNs: startNs, nowNs: MonotonicClock.nowNs(), final: false)
             second += 1
         }

@@ -1,4 +1,5 @@
 import BenchCore
+import CQL
 import KVClient
 import KVCore
 
@@ -29,12 +30,35 @@ protocol BenchWorkload: Sendable {
     /// When set, the run is exactly this many operations (profiles-load: its rows; scan
     /// without a bound: one pass over the ring), whatever `--duration` says.
     var fixedOperationCount: Int? { get }
+    /// Whether some operations are paged (scans, segments): those need the task-based driver.
+    var sendsPagedOperations: Bool { get }
     /// The operation numbered `ticket`.
     func operation(ticket: Int, random: inout SplitMixRandom) -> BenchOperation
+    /// The operation numbered `ticket` with its values written, already serialized for its
+    /// statement, into `bound` (rewritten in place: a worker that keeps the array allocates
+    /// nothing for values). Nil, drawing nothing from `random`, for workloads without this
+    /// form: the worker then calls `operation(ticket:random:)`.
+    func boundOperation(ticket: Int, random: inout SplitMixRandom, into bound: inout [ProtocolValue]) -> BoundOperation?
+    /// The workload for the workers of one event loop: the same operations, from objects
+    /// (statements, buffers) no other loop's workers use, so that the reference counts
+    /// taken per operation are not cache lines both cores write. Default: itself.
+    func copiedForEventLoop() -> any BenchWorkload
+}
+
+/// The name and statement of an operation whose values were written into a worker's array.
+struct BoundOperation {
+    /// As `BenchOperation.name`.
+    let name: String
+    let statement: PreparedStatement
 }
 
 extension BenchWorkload {
     var fixedOperationCount: Int? { nil }
+    var sendsPagedOperations: Bool { false }
+    func boundOperation(ticket: Int, random: inout SplitMixRandom, into bound: inout [ProtocolValue]) -> BoundOperation? {
+        nil
+    }
+    func copiedForEventLoop() -> any BenchWorkload { self }
 }
 
 /// The workload names `--workload` accepts, and how each is built.

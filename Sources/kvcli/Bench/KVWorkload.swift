@@ -1,4 +1,5 @@
 import BenchCore
+import CQL
 import KVClient
 import KVCore
 
@@ -14,12 +15,12 @@ struct KVWorkload: BenchWorkload {
     var operationNames: [String] {
         readRatio >= 1 ? ["read"] : readRatio <= 0 ? ["write"] : ["read", "write"]
     }
-    private let read: PreparedStatement
-    private let write: PreparedStatement
+    private var read: PreparedStatement
+    private var write: PreparedStatement
     private let keys: KeyChooser
     private let valueSize: ValueSize
     private let readRatio: Double
-    private let valuePool: [UInt8]
+    private var valuePool: [UInt8]
 
     init(schema: BenchSchema, settings: BenchSettings) async throws(KVClientError) {
         try await schema.create(table: BenchSchema.kvTable)
@@ -32,11 +33,40 @@ struct KVWorkload: BenchWorkload {
         valuePool = (0..<(valueSize.maximumBytes * 2 + 4096)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
     }
 
+    func copiedForEventLoop() -> any BenchWorkload {
+        var copy = self
+        copy.read = read.unsharedCopy()
+        copy.write = write.unsharedCopy()
+        copy.valuePool = valuePool.withUnsafeBufferPointer { Array($0) }
+        return copy
+    }
+
     func operation(ticket: Int, random: inout SplitMixRandom) -> BenchOperation {
         if readRatio >= 1 || (readRatio > 0 && random.nextUnitInterval() < readRatio) {
             return readOperation(ticket: ticket, random: &random)
         }
         return writeOperation(ticket: ticket, random: &random)
+    }
+
+    /// As `operation(ticket:random:)`, drawing the same numbers, with the key and value
+    /// written into `bound` (blob values serialize as their own bytes).
+    func boundOperation(ticket: Int, random: inout SplitMixRandom, into bound: inout [ProtocolValue]) -> BoundOperation? {
+        let isRead = readRatio >= 1 || (readRatio > 0 && random.nextUnitInterval() < readRatio)
+        let key = keys.key(ticket: ticket, random: &random)
+        bound.resize(to: isRead ? 1 : 2)
+        bound.rewriteBytes(at: 0, byteCount: 8) { bytes in
+            withUnsafeBytes(of: UInt64(key).bigEndian) { bytes.baseAddress!.update(from: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 8) }
+        }
+        if isRead { return BoundOperation(name: "read", statement: read) }
+        let size = valueSize.next(using: &random)
+        let start = Int(random.next() % UInt64(valuePool.count - size))
+        bound.rewriteBytes(at: 1, byteCount: size) { bytes in
+            valuePool.withUnsafeBufferPointer { pool in
+                guard size > 0 else { return }
+                bytes.baseAddress!.update(from: pool.baseAddress! + start, count: size)
+            }
+        }
+        return BoundOperation(name: "write", statement: write)
     }
 
     /// A read of a key the distribution picks.

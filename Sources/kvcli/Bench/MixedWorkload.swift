@@ -28,6 +28,7 @@ struct MixedWorkload: BenchWorkload {
     }
 
     var operationNames: [String] { mix.names }
+    var sendsPagedOperations: Bool { segment != nil || scan != nil }
 
     func operation(ticket: Int, random: inout SplitMixRandom) -> BenchOperation {
         switch mix.choose(using: &random) {

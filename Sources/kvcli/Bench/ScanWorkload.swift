@@ -7,6 +7,7 @@ import KVCore
 /// `ranges` operations reads the whole table once (the default when no bound is given).
 struct ScanWorkload: BenchWorkload {
     let operationNames = ["scan"]
+    let sendsPagedOperations = true
     let query: PreparedStatement
     let ranges: Int
     let onePass: Bool

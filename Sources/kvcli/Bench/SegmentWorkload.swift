@@ -7,6 +7,7 @@ import KVCore
 /// server takes with ALLOW FILTERING (AND, OR, NOT).
 struct SegmentWorkload: BenchWorkload {
     let operationNames = ["segment"]
+    let sendsPagedOperations = true
     let query: PreparedStatement
 
     /// PERFORMANCE.md §3's example segment.
