@@ -1,5 +1,5 @@
 import CQL
-import KVClient
+@testable import KVClient
 import KVCore
 import NIOCore
 import NIOPosix
@@ -202,6 +202,59 @@ import Testing
         #expect(servers.map(executeCount)[0] + servers.map(executeCount)[1] == before[0] + before[1] + lanes.count)
         await servers[0].stop()
         await servers[1].stop()
+    }
+
+    /// A lane puts at most `requestsPerConnection` requests on a connection of its loop: at 1
+    /// (a bench at `--in-flight 1`) concurrent requests spread over every connection instead
+    /// of pipelining on a few. Each loop's lane sends as many requests as its loop has
+    /// connections, all held by the server at once.
+    @Test func requestsSpreadAtOnePerConnection() async throws {
+        let server = try await TestServer.start { request, _ in
+            if let discovery = Scripted.singleNodeDiscovery(request) { return discovery }
+            switch request {
+            case .prepare: return Self.prepared()
+            case .execute:
+                try? await Task.sleep(for: .milliseconds(300))
+                return .result(.rows(RowsResult(metadata: RowsMetadata(noMetadataColumnCount: 1), rows: [])))
+            default: return .result(.void)
+            }
+        }
+        let client = try await KVClient.connect(contactPoints: [server.address], configuration: .testing(connectionsPerHost: 4))
+        defer { client.close() }
+        try await client.openConnections()
+        let statement = try await client.prepare(Self.text)
+        let pool = try #require(client.topology.withLock { $0.pools.first })
+        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator()).map { loop in
+            (loop: loop, connections: pool.connections(onLoop: ObjectIdentifier(loop)).count)
+        }.filter { $0.connections > 0 }
+        #expect(loops.reduce(0) { $0 + $1.connections } == 4)
+        for (perConnection, expectedConnections) in [(1, 4), (4, loops.count)] {
+            let before = server.received.count
+            await withTaskGroup(of: Void.self) { group in
+                for (loop, count) in loops {
+                    let lane = ClientLane(client: client, eventLoop: loop, requestsPerConnection: perConnection)
+                    group.addTask {
+                        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                            loop.execute {
+                                let left = NIOLoopBoundBox(count, eventLoop: loop)
+                                for _ in 0..<count {
+                                    lane.execute(statement, [.int(1)]) { _ in
+                                        left.value -= 1
+                                        if left.value == 0 { continuation.resume() }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            var used = Set<UInt64>()
+            for (request, connection) in server.received[before...] {
+                if case .execute = request { used.insert(connection) }
+            }
+            #expect(used.count == expectedConnections, "\(perConnection) per connection used \(used.count) connections")
+        }
+        await server.stop()
     }
 
     @Test func closedClientFailsWithoutSending() async throws {

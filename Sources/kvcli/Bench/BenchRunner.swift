@@ -124,7 +124,7 @@ final class BenchRunner: Sendable {
 
     /// A closed-loop phase on the callback driver: a `LoopBench` per event loop, worker i on
     /// loop i mod loops with the same random stream a task worker i would have; the lane
-    /// gathers the requests on connections of at least `inFlight` each.
+    /// puts `inFlight` requests on each connection.
     private func runLoopPhase(limit: Int?, durationNs: UInt64?, records: Bool) async -> UInt64 {
         loopTickets.reset()
         let startNs = MonotonicClock.nowNs()
@@ -132,10 +132,10 @@ final class BenchRunner: Sendable {
         lastCloseNs.store(startNs, ordering: .relaxed)
         let options = StatementOptions(consistency: plan.consistency)
         let benches = loops.map { loop in
-            // A connection takes at least --in-flight requests before the lane moves on, so
-            // requests leave in writes of up to that many (16 at least).
-            LoopBench(lane: ClientLane(client: client, eventLoop: loop,
-                                       requestsPerConnection: max(LoopBench.requestsPerConnectionMin, plan.inFlight)),
+            // A connection takes --in-flight requests, no more: that is what the option
+            // promises (and what redis-benchmark's -P means), so low settings are not
+            // turned into deeper pipelines on fewer connections.
+            LoopBench(lane: ClientLane(client: client, eventLoop: loop, requestsPerConnection: plan.inFlight),
                       workload: workload.copiedForEventLoop(),
                       options: options,
                       tickets: loopTickets, limit: limit, deadlineNs: deadlineNs, records: records,

@@ -15,8 +15,6 @@ import NIOCore
 final class LoopBench: @unchecked Sendable {
     /// How many tickets the loop takes from the shared counter at once.
     static let ticketBlockSize = 64
-    /// The fewest requests a connection takes before the lane moves on to another.
-    static let requestsPerConnectionMin = 16
 
     let lane: ClientLane
     let workload: any BenchWorkload
