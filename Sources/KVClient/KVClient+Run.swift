@@ -80,7 +80,13 @@ extension KVClient {
 
     /// Prepares `statement` again on `connection` (a node that forgot it or never saw it).
     private func reprepare(_ statement: PreparedStatement, on connection: ClientConnection) async throws(KVClientError) {
-        let response = try await connection.send(.prepare(statement.text))
+        try Self.checkReprepared(statement, answer: try await connection.send(.prepare(statement.text)), on: connection)
+    }
+
+    /// Checks the answer to PREPARE of `statement` again on `connection`: prepared, with the
+    /// same id (else the node runs a different statement under it).
+    static func checkReprepared(_ statement: PreparedStatement, answer response: DecodedResponse,
+                                on connection: ClientConnection) throws(KVClientError) {
         let result = try Self.result(of: response, host: connection.address, knownColumns: nil,
                                      text: statement.text, keyspace: statement.keyspace)
         guard case .prepared(let again) = result else {

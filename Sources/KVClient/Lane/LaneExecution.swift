@@ -126,14 +126,7 @@ final class LaneExecution: @unchecked Sendable {
         connection.request(.prepare(statement.text)).hop(to: lane.eventLoop).whenComplete { result in
             do throws(KVClientError) {
                 let response = try result.mapError { Self.clientError($0, host: connection.address.description) }.get()
-                let answer = try KVClient.result(of: response, host: connection.address, knownColumns: nil,
-                                                 text: statement.text, keyspace: statement.keyspace)
-                guard case .prepared(let again) = answer else {
-                    throw .protocolError("\(connection.address): PREPARE was answered with \(answer)")
-                }
-                guard again.id == statement.id else {
-                    throw .protocolError("\(connection.address): re-prepared statement has a different id")
-                }
+                try KVClient.checkReprepared(statement, answer: response, on: connection)
                 self.send(on: connection)
             } catch {
                 self.failHost(error)
