@@ -11,19 +11,19 @@ struct BenchSchema: Sendable {
     /// The kv workload's table: a blob key and a blob value.
     static let kvTable = "CREATE TABLE IF NOT EXISTS kv (key blob PRIMARY KEY, value blob)"
 
-    /// The keyspace (SimpleStrategy, `--replication-factor`) and `table`, if missing; then
-    /// waits until every node has the schema, since statements are prepared on any node.
+    /// The keyspace (SimpleStrategy, `--replication-factor`) and `table`, if missing. After
+    /// each change it waits until every node has the schema: the next statement may go to
+    /// any node (CREATE TABLE to one that has not merged the keyspace yet failed with
+    /// "Keyspace does not exist"), and statements are prepared on any node.
     func create(table: String) async throws(KVClientError) {
         let keyspace = Self.quoted(settings.keyspace)
         let created = try await client.execute("""
             CREATE KEYSPACE IF NOT EXISTS \(keyspace) WITH replication = \
             {'class': 'SimpleStrategy', 'replication_factor': \(settings.replicationFactor)}
             """)
+        if case .schemaChange = created { try await waitForAgreement() }
         if client.keyspace != settings.keyspace { try await client.use(settings.keyspace) }
-        let tableCreated = try await client.execute(table)
-        if case .schemaChange = created { try await waitForAgreement() } else if case .schemaChange = tableCreated {
-            try await waitForAgreement()
-        }
+        if case .schemaChange = try await client.execute(table) { try await waitForAgreement() }
     }
 
     /// Prepares `cql` in the bench keyspace.
