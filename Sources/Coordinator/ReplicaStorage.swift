@@ -13,6 +13,10 @@ public protocol ReplicaStorage: Sendable {
     func applyWithoutWaiting(_ mutation: Mutation) throws -> Bool
     /// Reads what this replica holds, tombstones included.
     func read(_ command: ReadCommand) throws -> ReadResponse
+    /// `read` of a command that selects one whole row: a partition slice from a full
+    /// clustering to itself (or a partition of a table without clustering columns), which
+    /// storage can look up rather than scan.
+    func readRow(_ command: ReadCommand) throws -> ReadResponse
     /// Scans a token range, keeping the rows the command's filter selects (DESIGN §8).
     func scan(_ command: ScanCommand) throws -> ScanReply
     /// About how many rows this replica holds of a table (0 if it has none), to size scans.
@@ -22,6 +26,9 @@ public protocol ReplicaStorage: Sendable {
 }
 
 extension ReplicaStorage {
+    /// Storage without a faster way reads the row as any slice.
+    public func readRow(_ command: ReadCommand) throws -> ReadResponse { try read(command) }
+
     /// Storage whose `apply` never waits applies at once.
     public func applyWithoutWaiting(_ mutation: Mutation) throws -> Bool {
         try apply(mutation)

@@ -323,14 +323,16 @@ public final class StorageCoordinator: Sendable {
     /// A partition read answered by this node alone (ONE or LOCAL_ONE with this node a
     /// replica), read in place without suspending: no tasks, no messages, and none of the
     /// selection every other read builds. Nil when the read needs the replica round (which
-    /// also retries elsewhere after a local failure).
+    /// also retries elsewhere after a local failure). `selectsOneRow` says the command reads
+    /// one whole row (`ReplicaStorage.readRow`).
     public func readInPlace(_ command: ReadCommand, replication: KeyspaceReplication,
-                            consistency: ConsistencyLevel) -> ReadResult? {
+                            consistency: ConsistencyLevel, selectsOneRow: Bool = false) -> ReadResult? {
         guard case .partition(let key, _, _) = command.selection else { return nil }
         let view = self.view()
         let replicas = replicaMap(replication, view: view).replicas(for: StoragePartitionKey.token(of: key))
-        guard ReplicaSelection.thisNodeSuffices(replicas: replicas, consistency: consistency, view: view),
-              let local = try? storage.read(command.digestOnly(false)) else { return nil }
+        guard ReplicaSelection.thisNodeSuffices(replicas: replicas, consistency: consistency, view: view) else { return nil }
+        let command = command.digestOnly(false)
+        guard let local = try? (selectsOneRow ? storage.readRow(command) : storage.read(command)) else { return nil }
         return liveResult(local, after: command.after)
     }
 

@@ -274,6 +274,48 @@ import Testing
         #expect(maxSSTableCount >= 2, "the checks read several SSTables at once")
     }
 
+    /// `readRowUnfiltered` answers as the one-row slice does, when every row's clustering
+    /// has the same length (a full clustering; length 0: no clustering columns).
+    @Test(arguments: [(UInt64(21), 2), (22, 0), (23, 2), (24, 0)])
+    func rowReadMatchesTheOneRowSliceOverRandomHistories(seed: UInt64, clusteringLength: Int) throws {
+        let harness = try EngineTestHarness()
+        let compaction: CompactionStrategy = seed % 2 == 0
+            ? .leveled(targetFileSizeBytes: 4 << 10, levelOneSizeBytes: 8 << 10, fanout: 2, levelZeroTrigger: 2)
+            : .sizeTiered(minThreshold: 2, maxThreshold: 8)
+        var options = TableOptions(compaction: compaction, gcGraceSeconds: 1_000_000)
+        options.sstable.blockSizeBytes = 256
+        let table = try harness.store.createTable(Self.id, options: options)
+        let random = SeededRandomSource(seed: seed)
+        var history = RandomHistory(random: random, clock: harness.clock)
+        history.rowClusteringLengths = clusteringLength..<(clusteringLength + 1)
+        let clusterings = (0..<clusteringLength).reduce([[UInt8]()]) { prefixes, _ in
+            prefixes.flatMap { prefix in RandomHistory.clusteringAlphabet.map { prefix + [$0] } }
+        }
+        var rowsFound = 0, tombstonesFound = 0
+        for step in 0..<2_000 {
+            harness.clock.advance(micros: Int64(random.next(below: 1_000_000)))
+            switch random.next(below: 1000) {
+            case 0..<30: try table.flush()
+            case 30..<33: try table.compact()
+            default: try table.apply(history.randomUpdate())
+            }
+            guard step % 100 == 99 else { continue }
+            for partition in RandomHistory.partitions {
+                for clustering in clusterings {
+                    let bound = Self.bound(clustering, inclusive: true)
+                    let slice = try table.readUnfiltered(.slice(partition: partition, start: bound, end: bound))
+                    let row = try table.readRowUnfiltered(partition: partition, clustering: clustering)
+                    #expect(Self.normalized(row.partitions) == Self.normalized(slice.partitions) && row.isExhausted,
+                            "step \(step), partition \(partition), clustering \(clustering)")
+                    rowsFound += slice.partitions.first?.rows.count ?? 0
+                    tombstonesFound += slice.partitions.first.map { $0.partitionDeletion == nil && $0.rangeTombstones.isEmpty ? 0 : 1 } ?? 0
+                }
+            }
+        }
+        #expect(rowsFound > 100 && tombstonesFound > 100, "rows \(rowsFound), answers with tombstones \(tombstonesFound)")
+        #expect(table.version.allSSTables.count >= 1)
+    }
+
     static func checkAgainstScan(_ table: LSMTable, random: SeededRandomSource, nowSeconds: Int64, step: Int) throws {
         let whole = try table.readUnfiltered(.all, limits: UnfilteredReadLimits())
         #expect(whole.isExhausted)

@@ -7,6 +7,11 @@ struct ClusteringWindow {
     var lower: [UInt8] = []
     var upper: [UInt8]?
 
+    init(lower: [UInt8], upper: [UInt8]?) {
+        self.lower = lower
+        self.upper = upper
+    }
+
     /// The window of `range` in the partition with packed prefix `partitionPrefix`, which
     /// the range must intersect.
     init(range: ScanRange, partitionPrefix prefix: [UInt8]) {

@@ -26,4 +26,72 @@ extension LSMTable {
                                           limits: limits)
         return try reader.run()
     }
+
+    /// `readUnfiltered` of one row: the slice of `partition` from `clustering` to
+    /// `clustering`, both inclusive, for a clustering that no other row key of the partition
+    /// starts with (a full clustering, or the empty one of a table without clustering
+    /// columns). The same answer, found by looking the row up in each memtable and candidate
+    /// SSTable instead of merging iterators over them (perf: building and seeking the merge
+    /// was most of a point read's storage time).
+    public func readRowUnfiltered(partition: [UInt8], clustering: [UInt8]) throws -> UnfilteredReadResult {
+        try checkOpen()
+        let snapshot = version
+        var key = RowKey.partitionPrefix(partition)
+        let prefixLength = key.count
+        key.append(contentsOf: clustering)
+        return try key.withUnsafeBytes { key throws -> UnfilteredReadResult in
+            let prefix = UnsafeRawBufferPointer(rebasing: key[..<prefixLength])
+            var update = PartitionUpdate(partitionKey: partition)
+            let tombstones = Self.tombstones(of: prefix, in: snapshot)
+            if let tombstones {
+                let window = ClusteringWindow(lower: clustering, upper: ScanRange.successor(ofPrefix: clustering))
+                UnfilteredReader.keep(tombstones, overlapping: window, in: &update)
+            }
+            if let row = try Self.row(at: key, prefixLength: prefixLength, clustering: clustering, in: snapshot),
+               let kept = UnfilteredReader.shadowed(row, by: tombstones) {
+                update.rows.append(kept)
+            }
+            let isEmpty = update.rows.isEmpty && update.partitionDeletion == nil && update.rangeTombstones.isEmpty
+            return UnfilteredReadResult(partitions: isEmpty ? [] : [update])
+        }
+    }
+
+    /// Every fragment of the row at `key` reconciled, deletions kept; nil if no source has one.
+    private static func row(at key: UnsafeRawBufferPointer, prefixLength: Int, clustering: [UInt8],
+                            in snapshot: TableVersion) throws -> Row? {
+        var row: Row?
+        func merge(_ bytes: UnsafeRawBufferPointer, from path: String) throws(StoreError) {
+            let fragment: Row
+            do {
+                fragment = try RowCodec.decode(bytes, clustering: clustering)
+            } catch {
+                throw StoreError.corruption(file: path, offset: 0, reason: "row fragment does not decode: \(error)")
+            }
+            if row == nil { row = Row(clustering: clustering) }
+            row!.merge(fragment)
+        }
+        for memTable in snapshot.memTables {
+            if let bytes = memTable.get(key, partitionPrefixLength: prefixLength) { try merge(bytes, from: "(memtable)") }
+        }
+        try snapshot.forEachCandidate(partitionPrefix: UnsafeRawBufferPointer(rebasing: key[..<prefixLength])) { file in
+            let failure = try file.reader.withValue(forKey: key) { bytes in
+                Result { () throws(StoreError) in try merge(bytes, from: file.reader.path) }
+            }
+            try failure?.get()
+        }
+        return row
+    }
+
+    /// The partition's tombstones merged across every source, as `PartitionTombstoneCursor`
+    /// merges them; nil if none has any.
+    private static func tombstones(of prefix: UnsafeRawBufferPointer, in snapshot: TableVersion) -> PartitionTombstones? {
+        var merged: PartitionTombstones?
+        for memTable in snapshot.memTables where memTable.hasTombstones {
+            if let entry = memTable.tombstones(partitionPrefix: Array(prefix)) { PartitionTombstones.merge(entry, into: &merged) }
+        }
+        for handle in snapshot.allSSTables where handle.statistics.hasPartitionTombstones {
+            if let entry = handle.reader.tombstones(partitionPrefix: prefix) { PartitionTombstones.merge(entry, into: &merged) }
+        }
+        return merged
+    }
 }

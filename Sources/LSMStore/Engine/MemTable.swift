@@ -99,6 +99,18 @@ final class MemTable: @unchecked Sendable {
     /// The encoded row fragment under `key`, valid while the memtable lives.
     func get(_ key: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? { rows.get(key) }
 
+    /// `get` for a key whose partition prefix is its first `partitionPrefixLength` bytes:
+    /// the partition index finds the partition's first row, which is the row itself in a
+    /// table without clustering columns, so most point reads need no skiplist search.
+    func get(_ key: UnsafeRawBufferPointer, partitionPrefixLength: Int) -> UnsafeRawBufferPointer? {
+        guard let first = firstRow(ofPartition: UnsafeRawBufferPointer(rebasing: key[..<partitionPrefixLength])) else {
+            return nil
+        }
+        let order = compareBytes(SkipList.key(first), key)
+        if order == 0 { return SkipList.value(first) }
+        return order > 0 ? nil : rows.get(key)
+    }
+
     /// The skiplist node of the first row of the partition with packed prefix `prefix`, or
     /// nil when this memtable has no row of it.
     func firstRow(ofPartition prefix: UnsafeRawBufferPointer) -> UnsafeMutableRawPointer? {

@@ -64,13 +64,18 @@ struct PartitionTombstoneCursor {
                 let order = compareBytes(entry.partitionPrefix, prefix)
                 if order > 0 { break }
                 positions[index] += 1
-                if order == 0 { merge(entry, into: &merged) }
+                if order == 0 { PartitionTombstones.merge(entry, into: &merged) }
             }
         }
         return merged
     }
 
-    private func merge(_ entry: PartitionTombstones, into merged: inout PartitionTombstones?) {
+}
+
+extension PartitionTombstones {
+    /// Adds one source's tombstones of a partition to those merged so far: the latest
+    /// partition deletion, and every distinct range in order of arrival.
+    static func merge(_ entry: PartitionTombstones, into merged: inout PartitionTombstones?) {
         guard var result = merged else {
             merged = entry
             return

@@ -106,12 +106,13 @@ final class TableVersion: Sendable {
 
     /// `candidates`, handed to `body` one by one, newest first, without building an array
     /// (every point read asks).
-    func forEachCandidate(partitionPrefix prefix: UnsafeRawBufferPointer, _ body: (SSTableHandle) -> Void) {
+    func forEachCandidate(partitionPrefix prefix: UnsafeRawBufferPointer,
+                          _ body: (SSTableHandle) throws -> Void) rethrows {
         for (level, files) in levels.enumerated() {
             if level == 0 {
-                for file in files where file.mayHoldPartition(prefix) { body(file) }
+                for file in files where file.mayHoldPartition(prefix) { try body(file) }
             } else if let file = Self.fileContaining(prefix, in: files), file.mayHoldPartition(prefix) {
-                body(file)
+                try body(file)
             }
         }
     }

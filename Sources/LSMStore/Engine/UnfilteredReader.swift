@@ -78,7 +78,9 @@ struct UnfilteredReader {
     private mutating func readPartition(_ prefix: [UInt8]) throws -> Bool {
         let partitionTombstones = tombstones.take(prefix)
         var update = PartitionUpdate(partitionKey: RowKey.decode(prefix)?.partition ?? [])
-        if let partitionTombstones { keepTombstones(partitionTombstones, of: prefix, in: &update) }
+        if let partitionTombstones {
+            Self.keep(partitionTombstones, overlapping: ClusteringWindow(range: range, partitionPrefix: prefix), in: &update)
+        }
         sizeBytes += Self.overheadSizeBytes(update)
         while let key = currentRowKey(), prefix.withUnsafeBytes({ hasPrefix(key, $0) }) {
             let row = try reconciledRow(clustering: Array(key[prefix.count...]), tombstones: partitionTombstones)
@@ -101,21 +103,26 @@ struct UnfilteredReader {
     }
 
     /// Puts in `update` the partition deletion and the range tombstones that overlap the
-    /// read and are not already covered by the partition deletion.
-    private func keepTombstones(_ tombstones: PartitionTombstones, of prefix: [UInt8], in update: inout PartitionUpdate) {
+    /// read's window and are not already covered by the partition deletion.
+    static func keep(_ tombstones: PartitionTombstones, overlapping window: ClusteringWindow,
+                     in update: inout PartitionUpdate) {
         update.partitionDeletion = tombstones.deletion
-        let window = ClusteringWindow(range: range, partitionPrefix: prefix)
         update.rangeTombstones = tombstones.ranges.filter { tombstone in
             window.overlaps(tombstone) && (tombstones.deletion.map { tombstone.deletion.supersedes($0) } ?? true)
         }
     }
 
-    /// The row at the merging iterator's key, reconciled, with what the partition and range
-    /// deletions shadow removed, and its own deletion dropped when an outer one covers it;
-    /// nil if nothing is left.
+    /// The row at the merging iterator's key, reconciled and `shadowed` by the partition's
+    /// tombstones; nil if nothing is left.
     private func reconciledRow(clustering: [UInt8], tombstones: PartitionTombstones?) throws -> Row? {
-        var row = try merging.reconciledRow(clustering: clustering)
-        let outer = tombstones?.deletion(covering: clustering)
+        Self.shadowed(try merging.reconciledRow(clustering: clustering), by: tombstones)
+    }
+
+    /// A reconciled row with what the partition and range deletions shadow removed, and its
+    /// own deletion dropped when an outer one covers it; nil if nothing is left.
+    static func shadowed(_ reconciled: Row, by tombstones: PartitionTombstones?) -> Row? {
+        var row = reconciled
+        let outer = tombstones?.deletion(covering: row.clustering)
         row.removeShadowed(by: outer)
         if let deletion = row.deletion, let outer, !deletion.supersedes(outer) { row.deletion = nil }
         return row.cells.isEmpty && row.deletion == nil ? nil : row

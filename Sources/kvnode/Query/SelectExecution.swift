@@ -49,7 +49,8 @@ struct SelectExecution {
         let command = ReadCommand(table: plan.layout.schema.id,
                                   selection: .partition(key: keys[0], start: slices[0].0, end: slices[0].1),
                                   after: nil, maxLiveRows: 1)
-        guard let result = coordinator.readInPlace(command, replication: replication, consistency: consistency) else {
+        guard let result = coordinator.readInPlace(command, replication: replication, consistency: consistency,
+                                                    selectsOneRow: true) else {
             return nil
         }
         let builder = try rowBuilder()

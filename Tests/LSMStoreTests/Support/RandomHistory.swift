@@ -6,12 +6,18 @@ struct RandomHistory {
     let random: SeededRandomSource
     let clock: ManualClock
     var writeCounter: Int64 = 1000
+    /// The lengths rows' clusterings take (range tombstones' bounds take 0..<4 bytes).
+    var rowClusteringLengths = 0..<4
 
     private func bytes(alphabet: [UInt8], length: Range<Int>) -> [UInt8] {
         (0..<random.next(in: length)).map { _ in alphabet[random.next(in: 0..<alphabet.count)] }
     }
 
-    private func clustering() -> [UInt8] { bytes(alphabet: [0x00, 0x10, 0xFF], length: 0..<4) }
+    static let clusteringAlphabet: [UInt8] = [0x00, 0x10, 0xFF]
+
+    private func clustering(lengths: Range<Int> = 0..<4) -> [UInt8] {
+        bytes(alphabet: Self.clusteringAlphabet, length: lengths)
+    }
 
     private mutating func timestamp() -> Int64 {
         writeCounter += 1
@@ -28,7 +34,7 @@ struct RandomHistory {
                 start: ClusteringBound(prefix: clustering(), isInclusive: random.chance(0.5)),
                 end: ClusteringBound(prefix: clustering(), isInclusive: random.chance(0.5)),
                 deletion: DeletionTime(timestamp: timestamp(), localSeconds: now))]
-        case 10..<16: update.rows = [Row(clustering: clustering(), deletion: DeletionTime(timestamp: timestamp(), localSeconds: now))]
+        case 10..<16: update.rows = [Row(clustering: clustering(lengths: rowClusteringLengths), deletion: DeletionTime(timestamp: timestamp(), localSeconds: now))]
         default: update.rows = [randomRow(now: now)]
         }
         return update
@@ -47,6 +53,6 @@ struct RandomHistory {
             default: cells.append(.live(column: column, path: path, timestamp: timestamp(), value: value))
             }
         }
-        return Row(clustering: clustering(), unsortedCells: cells)
+        return Row(clustering: clustering(lengths: rowClusteringLengths), unsortedCells: cells)
     }
 }
