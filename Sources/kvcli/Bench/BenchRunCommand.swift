@@ -106,6 +106,9 @@ struct BenchRunCommand: AsyncParsableCommand {
     @Flag(help: "One task per worker instead of callbacks on the event loops (slower; for comparison).")
     var taskWorkers = false
 
+    @Flag(help: "Leave the bench's threads under the default scheduling policy instead of SCHED_BATCH (Linux), which keeps their wake-ups from preempting a node on the same machine.")
+    var normalScheduling = false
+
     func validate() throws {
         guard WorkloadKind(rawValue: workload) != nil else {
             throw ValidationError("unknown workload '\(workload)': \(WorkloadKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -129,6 +132,7 @@ struct BenchRunCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = self.settings
         let printer = BenchPrinter(showsProgress: !quiet)
+        if !normalScheduling { BatchScheduling.apply() }
         let client = try await connect(settings)
         defer { client.close() }
         let prepared: any BenchWorkload
