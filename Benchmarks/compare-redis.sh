@@ -155,6 +155,6 @@ for p in sys.argv[2].split():
 PY
 echo
 echo "commands (per in-flight value p):"
-echo "  redis-benchmark -p $REDIS_PORT -t set,get -n $NUM -c $CONNECTIONS -d $VALUE_SIZE -r $KEYS -P p --csv"
-echo "  $KVCLI bench --workload kv --connections $CONNECTIONS --in-flight p --value-size $VALUE_SIZE --keys $KEYS --ops $NUM --read-ratio 0|1"
-echo "  (against \`kvcli cluster start --nodes 1\`: replication_factor 1, consistency ONE, commitlog_sync periodic)"
+[[ "$ONLY" == ours ]] || echo "  redis-benchmark -p $REDIS_PORT -t set,get -n $NUM -c $CONNECTIONS -d $VALUE_SIZE -r $KEYS -P p --csv"
+[[ "$ONLY" == redis ]] || echo "  $KVCLI bench --workload kv --connections $CONNECTIONS --in-flight p --value-size $VALUE_SIZE --keys $KEYS --ops $NUM --read-ratio 0|1"
+[[ "$ONLY" == redis ]] || echo "  (against \`kvcli cluster start --nodes 1\`: replication_factor 1, consistency ONE, commitlog_sync periodic)"
