@@ -152,6 +152,10 @@ for p in sys.argv[2].split():
         ratio = ours / redis if redis and ours is not None else None
         print(f"{label:<12} {p:>9} {fmt(redis):>12} {fmt(ours):>11} {fmt(ratio, 2):>10} "
               f"{fmt(median('redis', op, p, 5), 3):>13} {fmt(median('ours', op, p, 5), 3):>12}")
+if len({r[3] for r in rows}) > 1:
+    print("\nevery run (side, operation, in flight, run: ops/s, p99 ms):")
+    for r in sorted(rows, key=lambda r: (r[2], r[1], r[0], r[3])):
+        print(f"  {r[0]:<5} {r[1]:<5} {r[2]:>3} run {r[3]}: {float(r[4]):>9.0f} {float(r[5]):>8.3f}")
 PY
 echo
 echo "commands (per in-flight value p):"

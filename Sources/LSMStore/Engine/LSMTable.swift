@@ -201,24 +201,10 @@ public final class LSMTable: @unchecked Sendable {
         return row.cells.isEmpty ? nil : row
     }
 
-    /// The reconciled row including tombstone cells, with shadowed cells removed, or nil if
-    /// no source holds anything for it (used by reads that must see deletions).
+    /// The reconciled row including tombstone cells, with what deletions shadow removed, or
+    /// nil if nothing is left of it (used by reads that must see deletions).
     public func readMerged(partition: [UInt8], clustering: [UInt8]) throws -> Row? {
-        let snapshot = version
-        let prefix = RowKey.partitionPrefix(partition)
-        var key = prefix
-        key.append(contentsOf: clustering)
-        var merger = PointReadMerger(clustering: clustering, partitionPrefix: prefix)
-        try key.withUnsafeBytes { keyBuffer throws in
-            for memTable in snapshot.memTables {
-                merger.add(memTable: memTable, key: keyBuffer)
-            }
-            let candidates = prefix.withUnsafeBytes { snapshot.candidates(partitionPrefix: $0) }
-            for sstable in candidates {
-                try merger.add(sstable: sstable, key: keyBuffer)
-            }
-        }
-        return try merger.result()
+        try readRowUnfiltered(partition: partition, clustering: clustering).partitions.first?.rows.first
     }
 
     /// A cursor over the live rows in `range`, in storage order, as of the clock's time now.

@@ -137,3 +137,8 @@ extension SSTableStatistics {
         return statistics
     }
 }
+
+extension SSTableStatistics {
+    /// Whether the file holds partition deletions or range tombstones.
+    var hasPartitionTombstones: Bool { partitionDeletionCount > 0 || rangeTombstoneCount > 0 }
+}
