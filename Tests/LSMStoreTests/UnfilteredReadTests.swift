@@ -248,24 +248,12 @@ import Testing
     @Test(arguments: [UInt64(11), 12, 13, 14])
     func liveViewMatchesScanOverRandomHistories(seed: UInt64) throws {
         let harness = try EngineTestHarness()
-        let compaction: CompactionStrategy = seed % 2 == 0
-            ? .leveled(targetFileSizeBytes: 4 << 10, levelOneSizeBytes: 8 << 10, fanout: 2, levelZeroTrigger: 2)
-            : .sizeTiered(minThreshold: 2, maxThreshold: 8)
-        // No purging: background compactions may run between two reads of a check, and
-        // they must not change the unfiltered answer.
-        var options = TableOptions(compaction: compaction, gcGraceSeconds: 1_000_000)
-        options.sstable.blockSizeBytes = 256
-        let table = try harness.store.createTable(Self.id, options: options)
+        let table = try Self.historyTable(seed: seed, harness)
         let random = SeededRandomSource(seed: seed)
         var history = RandomHistory(random: random, clock: harness.clock)
         var maxSSTableCount = 0
         for step in 0..<3_000 {
-            harness.clock.advance(micros: Int64(random.next(below: 1_000_000)))
-            switch random.next(below: 1000) {
-            case 0..<30: try table.flush()
-            case 30..<33: try table.compact()
-            default: try table.apply(history.randomUpdate())
-            }
+            try Self.randomStep(table, &history, harness)
             if step % 200 == 199 {
                 maxSSTableCount = max(maxSSTableCount, table.version.allSSTables.count)
                 try Self.checkAgainstScan(table, random: random, nowSeconds: harness.clock.nowSeconds(), step: step)
@@ -279,12 +267,7 @@ import Testing
     @Test(arguments: [(UInt64(21), 2), (22, 0), (23, 2), (24, 0)])
     func rowReadMatchesTheOneRowSliceOverRandomHistories(seed: UInt64, clusteringLength: Int) throws {
         let harness = try EngineTestHarness()
-        let compaction: CompactionStrategy = seed % 2 == 0
-            ? .leveled(targetFileSizeBytes: 4 << 10, levelOneSizeBytes: 8 << 10, fanout: 2, levelZeroTrigger: 2)
-            : .sizeTiered(minThreshold: 2, maxThreshold: 8)
-        var options = TableOptions(compaction: compaction, gcGraceSeconds: 1_000_000)
-        options.sstable.blockSizeBytes = 256
-        let table = try harness.store.createTable(Self.id, options: options)
+        let table = try Self.historyTable(seed: seed, harness)
         let random = SeededRandomSource(seed: seed)
         var history = RandomHistory(random: random, clock: harness.clock)
         history.rowClusteringLengths = clusteringLength..<(clusteringLength + 1)
@@ -293,12 +276,7 @@ import Testing
         }
         var rowsFound = 0, tombstonesFound = 0
         for step in 0..<2_000 {
-            harness.clock.advance(micros: Int64(random.next(below: 1_000_000)))
-            switch random.next(below: 1000) {
-            case 0..<30: try table.flush()
-            case 30..<33: try table.compact()
-            default: try table.apply(history.randomUpdate())
-            }
+            try Self.randomStep(table, &history, harness)
             guard step % 100 == 99 else { continue }
             for partition in RandomHistory.partitions {
                 for clustering in clusterings {
@@ -314,6 +292,28 @@ import Testing
         }
         #expect(rowsFound > 100 && tombstonesFound > 100, "rows \(rowsFound), answers with tombstones \(tombstonesFound)")
         #expect(table.version.allSSTables.count >= 1)
+    }
+
+    /// A table for random histories with small blocks. Odd seeds compact size-tiered, even
+    /// ones leveled. No purging: background compactions may run between two reads of a
+    /// check, and they must not change the unfiltered answer.
+    static func historyTable(seed: UInt64, _ harness: EngineTestHarness) throws -> LSMTable {
+        let compaction: CompactionStrategy = seed % 2 == 0
+            ? .leveled(targetFileSizeBytes: 4 << 10, levelOneSizeBytes: 8 << 10, fanout: 2, levelZeroTrigger: 2)
+            : .sizeTiered(minThreshold: 2, maxThreshold: 8)
+        var options = TableOptions(compaction: compaction, gcGraceSeconds: 1_000_000)
+        options.sstable.blockSizeBytes = 256
+        return try harness.store.createTable(id, options: options)
+    }
+
+    /// One step of a random history: time passes, then a flush, a compaction or an update.
+    static func randomStep(_ table: LSMTable, _ history: inout RandomHistory, _ harness: EngineTestHarness) throws {
+        harness.clock.advance(micros: Int64(history.random.next(below: 1_000_000)))
+        switch history.random.next(below: 1000) {
+        case 0..<30: try table.flush()
+        case 30..<33: try table.compact()
+        default: try table.apply(history.randomUpdate())
+        }
     }
 
     static func checkAgainstScan(_ table: LSMTable, random: SeededRandomSource, nowSeconds: Int64, step: Int) throws {
