@@ -179,7 +179,7 @@ final class StatementExecutor: Sendable {
     /// The prepared plan for `id` when it is known and current (no schema change since it
     /// was last checked); nil otherwise, for `preparedPlan` to settle.
     func currentPreparedPlan(_ id: [UInt8]) -> Plan? {
-        guard let entry = prepared.withLock({ $0[id] }), entry.generation == schema.current.generation else { return nil }
+        guard let entry = prepared.withLock({ $0[id] }), entry.generation == schema.generation else { return nil }
         return entry.plan
     }
 
@@ -441,9 +441,10 @@ final class StatementExecutor: Sendable {
     // MARK: Helpers
 
     private func replication(_ keyspace: String) throws(ErrorResponse) -> KeyspaceReplication {
-        let current = schema.current
-        let cached = replications.withLock { $0.generation == current.generation ? $0.byKeyspace[keyspace] : nil }
+        let generation = schema.generation
+        let cached = replications.withLock { $0.generation == generation ? $0.byKeyspace[keyspace] : nil }
         if let cached { return cached }
+        let current = schema.current
         guard let definition = current.schema.keyspace(keyspace) else {
             throw ErrorResponse(.invalid, message: "Keyspace \(keyspace) does not exist")
         }

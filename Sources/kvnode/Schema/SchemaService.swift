@@ -20,6 +20,8 @@ actor SchemaService {
     /// `schema` once its storage tables exist, with a number that grows with each change,
     /// for readers on the request path that must not hop to the actor.
     private nonisolated let published: Mutex<PublishedSchema>
+    /// `published`'s generation, readable without the lock or a copy of the schema.
+    private nonisolated let publishedGeneration = Atomic<UInt64>(0)
     private let store: LSMStore
     private let directory: String
     private let fileSystem: any FileSystem
@@ -56,11 +58,20 @@ actor SchemaService {
     /// storage tables exist.
     nonisolated var current: PublishedSchema { published.withLock { $0 } }
 
+    /// `current.generation`, without the lock or a copy of the schema: every prepared
+    /// request checks it.
+    nonisolated var generation: UInt64 { publishedGeneration.load(ordering: .acquiring) }
+
     /// Makes `updated` the schema and brings the storage tables in step; request-path
     /// readers see it once that is done (or failed).
     private func install(_ updated: Schema) throws {
         schema = updated
-        defer { published.withLock { $0 = PublishedSchema(schema: updated, generation: $0.generation + 1) } }
+        defer {
+            published.withLock {
+                $0 = PublishedSchema(schema: updated, generation: $0.generation + 1)
+                publishedGeneration.store($0.generation, ordering: .releasing)
+            }
+        }
         try Self.reconcile(store: store, schema: updated, logger: logger)
     }
 
