@@ -309,9 +309,9 @@ public final class StorageCoordinator: Sendable {
         guard case .partition(let key, _, _) = command.selection else {
             throw .invalid("a partition read needs a partition selection")
         }
-        if let local = readInPlace(command, replication: replication, consistency: consistency) { return local }
         let view = self.view()
         let replicas = replicaMap(replication, view: view).replicas(for: StoragePartitionKey.token(of: key))
+        if let local = readLocally(command, replicas: replicas, consistency: consistency, view: view) { return local }
         let selection = try ReplicaSelection(replicas: replicas, consistency: consistency, view: view, replication: replication)
         if selection.thisNodeSuffices(view), let local = try? storage.read(command.digestOnly(false)) {
             return liveResult(local, after: command.after)
@@ -330,6 +330,12 @@ public final class StorageCoordinator: Sendable {
         guard case .partition(let key, _, _) = command.selection else { return nil }
         let view = self.view()
         let replicas = replicaMap(replication, view: view).replicas(for: StoragePartitionKey.token(of: key))
+        return readLocally(command, replicas: replicas, consistency: consistency, view: view, selectsOneRow: selectsOneRow)
+    }
+
+    /// `readInPlace` once the partition's replicas are known.
+    private func readLocally(_ command: ReadCommand, replicas: [HostID], consistency: ConsistencyLevel,
+                             view: ClusterView, selectsOneRow: Bool = false) -> ReadResult? {
         guard ReplicaSelection.thisNodeSuffices(replicas: replicas, consistency: consistency, view: view) else { return nil }
         let command = command.digestOnly(false)
         guard let local = try? (selectsOneRow ? storage.readRow(command) : storage.read(command)) else { return nil }

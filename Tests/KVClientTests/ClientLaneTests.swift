@@ -169,15 +169,9 @@ import Testing
     }
 
     @Test func requestsGoToTheNodeOwningTheTokenAndAroundADeadOne() async throws {
-        let ports = PortList()
-        var servers: [TestServer] = []
-        for node in 0..<3 { servers.append(try await TestServer.start(RoutingTests.script(node: node, ports: ports))) }
-        ports.ports.withLock { $0 = servers.map(\.port) }
-        let client = try await KVClient.connect(contactPoints: [servers[1].address], configuration: .testing())
+        let (servers, client) = try await RoutingTests.startRing()
         defer { client.close() }
-        func executeCount(_ server: TestServer) -> Int {
-            server.messages.filter { if case .execute = $0 { true } else { false } }.count
-        }
+        let executeCount = RoutingTests.executeCount
         // The owners RoutingTests derives from the reference Murmur3 vectors.
         let cases: [(String, [CQLValue?], Int)] = [
             ("BY TEXT", [.text("abc")], 0), ("BY INT", [.int(1)], 1), ("BY BIGINT", [.bigint(1)], 2),

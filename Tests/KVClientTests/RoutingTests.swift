@@ -45,16 +45,23 @@ import Testing
         }
     }
 
-    private func executeCount(_ server: TestServer) -> Int {
+    /// Three servers answering as a ring (`script`), and a client connected through the second.
+    static func startRing() async throws -> (servers: [TestServer], client: KVClient) {
+        let ports = PortList()
+        var servers: [TestServer] = []
+        for node in 0..<3 { servers.append(try await TestServer.start(script(node: node, ports: ports))) }
+        ports.ports.withLock { $0 = servers.map(\.port) }
+        let client = try await KVClient.connect(contactPoints: [servers[1].address], configuration: .testing())
+        return (servers, client)
+    }
+
+    /// How many EXECUTE requests a server has received.
+    static func executeCount(_ server: TestServer) -> Int {
         server.messages.filter { if case .execute = $0 { true } else { false } }.count
     }
 
     @Test func preparedStatementsGoToTheNodeOwningTheToken() async throws {
-        let ports = PortList()
-        var servers: [TestServer] = []
-        for node in 0..<3 { servers.append(try await TestServer.start(Self.script(node: node, ports: ports))) }
-        ports.ports.withLock { $0 = servers.map(\.port) }
-        let client = try await KVClient.connect(contactPoints: [servers[1].address], configuration: .testing())
+        let (servers, client) = try await Self.startRing()
         defer { client.close() }
         #expect(Set(client.hosts.map(\.address.port)) == Set(servers.map(\.port)))
 
@@ -64,9 +71,9 @@ import Testing
         ]
         for (text, values, owner) in cases {
             let statement = try await client.prepare(text)
-            let before = servers.map(executeCount)
+            let before = servers.map(Self.executeCount)
             for _ in 0..<5 { _ = try await client.execute(statement, values) }
-            let after = servers.map(executeCount)
+            let after = servers.map(Self.executeCount)
             let expected = (0..<3).map { $0 == owner ? before[$0] + 5 : before[$0] }
             #expect(after == expected, "\(text) should go to node \(owner)")
         }

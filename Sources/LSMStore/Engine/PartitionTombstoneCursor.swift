@@ -69,7 +69,6 @@ struct PartitionTombstoneCursor {
         }
         return merged
     }
-
 }
 
 extension PartitionTombstones {

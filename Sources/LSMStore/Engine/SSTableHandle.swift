@@ -95,17 +95,9 @@ final class TableVersion: Sendable {
                      levels: levels ?? self.levels)
     }
 
-    /// The SSTables that may hold rows or tombstones of the partition with this packed
-    /// prefix: every overlapping level-0 file, then at most one file per deeper level
-    /// (compaction never splits a partition across files of one level).
-    func candidates(partitionPrefix prefix: UnsafeRawBufferPointer) -> [SSTableHandle] {
-        var result: [SSTableHandle] = []
-        forEachCandidate(partitionPrefix: prefix) { result.append($0) }
-        return result
-    }
-
-    /// `candidates`, handed to `body` one by one, newest first, without building an array
-    /// (every point read asks).
+    /// Hands `body`, newest first, the SSTables that may hold rows or tombstones of the
+    /// partition with this packed prefix: every overlapping level-0 file, then at most one
+    /// file per deeper level (compaction never splits a partition across files of one level).
     func forEachCandidate(partitionPrefix prefix: UnsafeRawBufferPointer,
                           _ body: (SSTableHandle) throws -> Void) rethrows {
         for (level, files) in levels.enumerated() {

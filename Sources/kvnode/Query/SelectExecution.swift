@@ -169,11 +169,11 @@ struct SelectExecution {
         return result.partitions.first.flatMap(ResultRowBuilder(plan: plan, nowSeconds: nowSeconds).staticRow(of:))
     }
 
-    /// The clustering bounds to read in each partition, one per equality combination, in
-    /// clustering order (reversed for a reversed ORDER BY).
     /// The one slice of a read without clustering restrictions, shared (no array per read).
     private static let wholePartition: [(ClusteringBound, ClusteringBound)] = [(.unbounded, .unbounded)]
 
+    /// The clustering bounds to read in each partition, one per equality combination, in
+    /// clustering order (reversed for a reversed ORDER BY).
     private func clusteringSlices() throws(ErrorResponse) -> [(ClusteringBound, ClusteringBound)] {
         guard !plan.keys.clusteringEquals.isEmpty || plan.keys.hasSlice else { return Self.wholePartition }
         var slices: [(ClusteringBound, ClusteringBound)] = []

@@ -174,8 +174,6 @@ final class StatementExecutor: Sendable {
         }
     }
 
-    /// The prepared plan for `id`, re-made if its tables changed; nil when unknown here.
-    /// Tables are compared only after a schema change on this node.
     /// The prepared plan for `id` when it is known and current (no schema change since it
     /// was last checked); nil otherwise, for `preparedPlan` to settle.
     func currentPreparedPlan(_ id: [UInt8]) -> Plan? {
@@ -183,6 +181,8 @@ final class StatementExecutor: Sendable {
         return entry.plan
     }
 
+    /// The prepared plan for `id`, re-made if its tables changed; nil when unknown here.
+    /// Tables are compared only after a schema change on this node.
     func preparedPlan(_ id: [UInt8]) async throws(ErrorResponse) -> Plan? {
         guard let entry = prepared.withLock({ $0[id] }) else { return nil }
         let current = schema.current
