@@ -42,7 +42,7 @@ import Testing
         #expect(merged.cells == [.live(column: 1, timestamp: 20, value: [1]), .tombstone(column: 2, timestamp: 7, nowSeconds: 0),
                                  .live(column: 3, timestamp: 1, value: [3])])
         #expect(merged.deletion == DeletionTime(timestamp: 6, localSeconds: 0))
-        #expect(memTable.rows.count == 1)
+        #expect(memTable.rowCount == 1)
     }
 
     @Test func tombstonesAreKeptPerPartitionAndListedSorted() {
@@ -57,7 +57,7 @@ import Testing
                                              rangeTombstones: [range]))
         Self.apply(memTable, PartitionUpdate(partitionKey: [2]))  // nothing
         #expect(memTable.hasTombstones && !memTable.isEmpty)
-        #expect(memTable.rows.count == 0)
+        #expect(memTable.rowCount == 0)
         let all = memTable.allTombstones()
         #expect(all.map(\.partitionPrefix) == [RowKey.partitionPrefix([2, 0]), RowKey.partitionPrefix([9])])
         let nine = memTable.tombstones(partitionPrefix: RowKey.partitionPrefix([9]))

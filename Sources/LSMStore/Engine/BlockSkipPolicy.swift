@@ -33,10 +33,9 @@ struct BlockSkipPolicy {
 extension MemTable {
     /// Whether any row key lies in [start, end].
     func hasKey(from start: [UInt8], through end: [UInt8]) -> Bool {
-        guard rows.count > 0 else { return false }
-        return start.withUnsafeBytes { startBuffer in
-            guard let node = rows.findGreaterOrEqual(startBuffer) else { return false }
-            return end.withUnsafeBytes { compareBytes(SkipList.key(node), $0) <= 0 }
-        }
+        guard rowCount > 0 else { return false }
+        let iterator = makeIterator()
+        start.withUnsafeBytes { iterator.seek($0) }
+        return iterator.isValid && end.withUnsafeBytes { compareBytes(iterator.key, $0) <= 0 }
     }
 }

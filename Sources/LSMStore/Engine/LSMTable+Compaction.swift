@@ -94,6 +94,6 @@ extension LSMTable {
             for input in task.inputs { input.markObsolete() }
         }
         compactionLock.broadcast()
-        writeLock.withLock { writeLock.broadcast() }
+        writeLocks.broadcast()
     }
 }

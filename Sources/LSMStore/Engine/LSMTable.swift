@@ -10,13 +10,14 @@ import Synchronization
 /// Thread-safe: any number of threads may write and read at once. Reads take a snapshot
 /// (`TableVersion`) and never wait for flushes or compactions.
 public final class LSMTable: @unchecked Sendable {
-    // Mutable state: `current` behind its Mutex; memtable inserts, registration and switches
-    // under `writeLock`; level changes (flush and compaction installs) under `levelChangeLock`.
+    // Mutable state: `current` behind its Mutex; memtable inserts and registration under
+    // their shard's write lock, switches under all of them (`writeLocks`); level changes
+    // (flush and compaction installs) under `levelChangeLock`.
     public let id: TableID
     let options: TableOptions
     let context: StoreContext
     let current: Mutex<TableVersion>
-    let writeLock = ConditionLock()
+    let writeLocks = MemTableWriteLocks()
     let levelChangeLock = ConditionLock()
     /// Serialises compactions of this table (background and manual).
     let compactionLock = ConditionLock()
@@ -26,8 +27,6 @@ public final class LSMTable: @unchecked Sendable {
     let isDropped = Atomic<Bool>(false)
     /// Leveled compaction's round-robin cursor per level (the last key compacted).
     var compactionCursors: [Int: [UInt8]] = [:]
-    /// Key-building space reused by memtable inserts; guarded by writeLock.
-    private var applyScratch: [UInt8] = []
 
     init(id: TableID, options: TableOptions, context: StoreContext, levels: [[SSTableHandle]],
          replayAfter: CommitLogPosition) {
@@ -55,10 +54,10 @@ public final class LSMTable: @unchecked Sendable {
             try applyWithoutWaitingForSync(update, payload: payload)
             return
         }
-        let (position, memTable) = try register(payload: payload)
+        let (position, memTable) = try register(payload: payload, partitionKey: update.partitionKey)
         defer { finishWrite(memTable) }
         try context.commitLog.waitUntilDurable(position)
-        writeLock.withLock { memTable.apply(update, scratch: &applyScratch) }
+        writeLocks.withShard(of: update.partitionKey) { memTable.apply(update, scratch: &$0.scratch) }
     }
 
     /// `apply` for tasks: in `group` and `batch` sync modes the wait for the fsync suspends
@@ -69,10 +68,10 @@ public final class LSMTable: @unchecked Sendable {
             try apply(update)
             return
         }
-        let (position, memTable) = try register(payload: try logPayload(update))
+        let (position, memTable) = try register(payload: try logPayload(update), partitionKey: update.partitionKey)
         defer { finishWrite(memTable) }
         try await context.commitLog.waitUntilDurable(position)
-        writeLock.withLock { memTable.apply(update, scratch: &applyScratch) }
+        writeLocks.withShard(of: update.partitionKey) { memTable.apply(update, scratch: &$0.scratch) }
     }
 
     /// Checks an update and encodes its commit-log record, after any compaction throttle.
@@ -87,36 +86,33 @@ public final class LSMTable: @unchecked Sendable {
     }
 
     /// `periodic` sync: the record is durable once written, so logging and the memtable
-    /// insert happen in one hold of the write lock (perf: the three holds of the waiting
-    /// path contended between event loops).
+    /// insert happen in one hold of the shard's write lock (perf: the three holds of the
+    /// waiting path contended between event loops).
     private func applyWithoutWaitingForSync(_ update: PartitionUpdate, payload: [UInt8]) throws {
-        let memTable = try writeLock.withLock { () -> Result<MemTable, StoreError> in
-            logHoldingLock(payload).map { _ in
+        let memTable = try writeLocks.withShard(of: update.partitionKey) { shard -> Result<MemTable, StoreError> in
+            logHoldingLock(payload, shard: shard).map { _ in
                 let memTable = version.memTable
-                memTable.apply(update, scratch: &applyScratch)
+                memTable.apply(update, scratch: &shard.scratch)
                 return memTable
             }
         }.get()
-        if memTable.memoryBytes >= context.options.memtableSizeBytes,
-           writeLock.withLock({ memTable === version.memTable }) {
-            switchMemTable()
-        }
+        if memTable.memoryBytes >= context.options.memtableSizeBytes { switchMemTable(ifCurrent: memTable) }
     }
 
     /// Waits out the flush backlog, then appends the payload to the commit log: a copy into its
-    /// mapped segment, so no system call runs under the write lock. Write lock held.
-    private func logHoldingLock(_ payload: [UInt8]) -> Result<CommitLogPosition, StoreError> {
-        waitForFlushBacklog()
+    /// mapped segment, so no system call runs under the write lock. `shard`'s lock held.
+    private func logHoldingLock(_ payload: [UInt8], shard: MemTableWriteLocks.Shard) -> Result<CommitLogPosition, StoreError> {
+        waitForFlushBacklog(shard)
         if isDropped.load(ordering: .acquiring) { return .failure(.closed) }
         return Result { () throws(StoreError) in try context.commitLog.write(payload) }
     }
 
     /// Holds a writer while the table has as many memtables waiting for flush as allowed.
-    /// Write lock held.
-    private func waitForFlushBacklog() {
+    /// `shard`'s lock held.
+    private func waitForFlushBacklog(_ shard: MemTableWriteLocks.Shard) {
         while version.immutables.count >= context.options.maxFlushBacklog && !context.hasFailed
                 && !isDropped.load(ordering: .acquiring) {
-            writeLock.wait(timeoutMs: 100)
+            shard.lock.wait(timeoutMs: 100)
         }
     }
 
@@ -133,9 +129,9 @@ public final class LSMTable: @unchecked Sendable {
     }
 
     /// Logs the payload and registers the write against the mutable memtable.
-    private func register(payload: [UInt8]) throws -> (CommitLogPosition, MemTable) {
-        try writeLock.withLock { () -> Result<(CommitLogPosition, MemTable), StoreError> in
-            logHoldingLock(payload).map { position in
+    private func register(payload: [UInt8], partitionKey: [UInt8]) throws -> (CommitLogPosition, MemTable) {
+        try writeLocks.withShard(of: partitionKey) { shard -> Result<(CommitLogPosition, MemTable), StoreError> in
+            logHoldingLock(payload, shard: shard).map { position in
                 let memTable = version.memTable
                 memTable.pendingWriters.add(1, ordering: .relaxed)
                 return (position, memTable)
@@ -144,20 +140,19 @@ public final class LSMTable: @unchecked Sendable {
     }
 
     private func finishWrite(_ memTable: MemTable) {
-        let shouldSwitch = writeLock.withLock { () -> Bool in
-            memTable.pendingWriters.subtract(1, ordering: .releasing)
-            return memTable === version.memTable && memTable.memoryBytes >= context.options.memtableSizeBytes
-        }
-        if shouldSwitch { switchMemTable() }
+        memTable.pendingWriters.subtract(1, ordering: .releasing)
+        if memTable.memoryBytes >= context.options.memtableSizeBytes { switchMemTable(ifCurrent: memTable) }
         if memTable.switchPosition != nil { context.background.wakeAll() }
     }
 
-    /// Makes the mutable memtable immutable and queues its flush. No-op if it is empty.
-    /// Returns whether a switch happened.
+    /// Makes the mutable memtable immutable and queues its flush. No-op if it is empty, or
+    /// when `expected` is given and is no longer the mutable memtable (two writers that
+    /// both found it full switch it once). Returns whether a switch happened.
     @discardableResult
-    func switchMemTable() -> Bool {
-        let switched = writeLock.withLock { () -> Bool in
+    func switchMemTable(ifCurrent expected: MemTable? = nil) -> Bool {
+        let switched = writeLocks.withAll { () -> Bool in
             let old = version.memTable
+            if let expected, old !== expected { return false }
             guard !old.isEmpty || old.pendingWriters.load(ordering: .acquiring) > 0 else { return false }
             old.switchPosition = context.commitLog.currentPosition
             current.withLock { $0 = $0.replacing(memTable: MemTable(), immutables: [old] + $0.immutables) }
@@ -227,7 +222,7 @@ public final class LSMTable: @unchecked Sendable {
     /// (overwritten rows count once per fragment), cheap enough to ask per query.
     public var estimatedRowCount: Int {
         let snapshot = version
-        return snapshot.memTables.reduce(0) { $0 + $1.rows.count }
+        return snapshot.memTables.reduce(0) { $0 + $1.rowCount }
             + snapshot.allSSTables.reduce(0) { $0 + $1.statistics.entryCount }
     }
 
@@ -245,7 +240,7 @@ public final class LSMTable: @unchecked Sendable {
     func waitForFlushes() throws {
         while !version.immutables.isEmpty {
             try checkOpen()
-            writeLock.withLock { writeLock.wait(timeoutMs: 20) }
+            writeLocks.wait(timeoutMs: 20)
         }
     }
 
@@ -260,7 +255,7 @@ public final class LSMTable: @unchecked Sendable {
         } catch {
             context.fail("flush of table \(id) failed: \(error)")
         }
-        writeLock.withLock { writeLock.broadcast() }
+        writeLocks.broadcast()
         context.background.requestCompaction()
     }
 
@@ -291,12 +286,15 @@ public final class LSMTable: @unchecked Sendable {
     /// The commit-log position before which this table needs no record: everything up to
     /// there is in SSTables, or nothing is pending at all.
     func commitLogFrontier() -> CommitLogPosition {
-        writeLock.withLock {
+        let idlePosition = writeLocks.withAll { () -> CommitLogPosition? in
             let snapshot = version
             let idle = snapshot.immutables.isEmpty && snapshot.memTable.isEmpty
                 && snapshot.memTable.pendingWriters.load(ordering: .acquiring) == 0
-            return idle ? context.commitLog.currentPosition : levelChangeLock.withLock { replayAfter }
+            return idle ? context.commitLog.currentPosition : nil
         }
+        // Read after the write locks are released (truncate takes them inside
+        // levelChangeLock); a later replayAfter is as valid, as it only moves forward.
+        return idlePosition ?? levelChangeLock.withLock { replayAfter }
     }
 
     // MARK: Lifecycle
@@ -313,7 +311,7 @@ public final class LSMTable: @unchecked Sendable {
         try compactionLock.withLock { () throws in
             while compactionRunning { compactionLock.wait() }
             try levelChangeLock.withLock { () throws in
-                let (position, old) = writeLock.withLock { () -> (CommitLogPosition, TableVersion) in
+                let (position, old) = writeLocks.withAll { () -> (CommitLogPosition, TableVersion) in
                     let old = version
                     current.withLock { $0 = TableVersion(memTable: MemTable(), immutables: [], levels: Self.emptyLevels) }
                     return (context.commitLog.currentPosition, old)
@@ -323,7 +321,7 @@ public final class LSMTable: @unchecked Sendable {
                 for handle in old.allSSTables { handle.markObsolete() }
             }
         }
-        writeLock.withLock { writeLock.broadcast() }
+        writeLocks.broadcast()
     }
 
     /// Marks the table dropped: later calls throw `.closed`; its files are deleted as the
@@ -332,7 +330,7 @@ public final class LSMTable: @unchecked Sendable {
         isDropped.store(true, ordering: .releasing)
         let snapshot = version
         for handle in snapshot.allSSTables { handle.markObsolete() }
-        writeLock.withLock { writeLock.broadcast() }
+        writeLocks.broadcast()
     }
 
     func checkOpen() throws {

@@ -1,4 +1,5 @@
 import CKVSupport
+import Synchronization
 
 /// A sorted map from byte keys to byte values in arena memory: one writer, any number of
 /// lock-free readers (as LevelDB's memtable). Links are published with release stores and
@@ -29,17 +30,22 @@ final class SkipList: @unchecked Sendable {
     private let head: UnsafeMutableRawPointer
     private var randomState: UInt64 = 0x2545_F491_4F6C_DD1D
     private var currentHeight = 1
-    /// Number of distinct keys.
-    private(set) var count = 0
+    /// Number of distinct keys: written by the one writer, read by any thread.
+    private let keyCount = Atomic<Int>(0)
+    var count: Int { keyCount.load(ordering: .relaxed) }
 
     init() {
-        head = arena.allocate(Self.nextOffset + 8 * Self.maxHeight)
+        // Outside the arena, so a list that stays empty (a memtable shard no key reached)
+        // allocates no arena chunk.
+        head = UnsafeMutableRawPointer.allocate(byteCount: Self.nextOffset + 8 * Self.maxHeight, alignment: 8)
         head.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
         head.storeBytes(of: UInt32(0), toByteOffset: 8, as: UInt32.self)
         head.storeBytes(of: UInt32(Self.maxHeight), toByteOffset: 12, as: UInt32.self)
         head.storeBytes(of: UInt64(0), toByteOffset: 16, as: UInt64.self)
         for level in 0..<Self.maxHeight { setNext(head, level, nil) }
     }
+
+    deinit { head.deallocate() }
 
     /// Arena bytes in use (keys, values, nodes and slack).
     var memoryBytes: Int { arena.allocatedBytes + valueArena.allocatedBytes }
@@ -159,7 +165,7 @@ final class SkipList: @unchecked Sendable {
             setNext(node, level, Self.next(previous[level], level))
             setNext(previous[level], level, node)
         }
-        count += 1
+        keyCount.store(count + 1, ordering: .relaxed)
         return node
     }
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Bump allocator for a memtable's nodes and values. Memory is freed all at once when the
 /// arena goes away, which is what lets skiplist readers follow pointers without locks.
 /// Single writer: only the memtable's inserting thread allocates.
@@ -6,8 +8,10 @@ final class Arena {
     private var chunks: [UnsafeMutableRawPointer] = []
     private var cursor: UnsafeMutableRawPointer?
     private var remaining = 0
-    /// Bytes handed out (what the memtable's size accounting uses).
-    private(set) var allocatedBytes = 0
+    /// Bytes handed out (what the memtable's size accounting uses): written by the one
+    /// writer, read by any thread.
+    private let handedOut = Atomic<Int>(0)
+    var allocatedBytes: Int { handedOut.load(ordering: .relaxed) }
 
     /// `byteCount` bytes aligned to 8, valid until the arena is deinitialised.
     func allocate(_ byteCount: Int) -> UnsafeMutableRawPointer {
@@ -19,7 +23,7 @@ final class Arena {
             cursor = chunk
             remaining = Self.chunkSizeBytes
         }
-        allocatedBytes += size
+        handedOut.store(allocatedBytes + size, ordering: .relaxed)
         let result = cursor!
         cursor = result + size
         remaining -= size
@@ -29,7 +33,7 @@ final class Arena {
     private func allocateDedicatedChunk(_ size: Int) -> UnsafeMutableRawPointer {
         let chunk = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
         chunks.append(chunk)
-        allocatedBytes += size
+        handedOut.store(allocatedBytes + size, ordering: .relaxed)
         return chunk
     }
 

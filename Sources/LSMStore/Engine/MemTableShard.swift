@@ -1,0 +1,61 @@
+import KVCore
+import Synchronization
+
+/// One key range of a memtable: the rows whose packed key starts with a byte in the
+/// shard's range, in their own skiplist and partition index.
+///
+/// Sharding lets two threads insert into one memtable at once: each shard has one writer at
+/// a time (under the table's lock for that shard, `MemTableWriteLocks`), and writers of
+/// different shards never share a lock or a cache line. Readers never lock.
+final class MemTableShard: @unchecked Sendable {
+    // Writer-side fields (`rows`, `partitions`, `encodedRow`) are only mutated under the
+    // table's write lock for this shard.
+    let rows = SkipList()
+    /// Each partition's first row in `rows`, for point reads.
+    private let partitions = PartitionIndex()
+    /// Where a row is encoded before its bytes are copied into the skiplist: reused, so an
+    /// insert allocates nothing of its own.
+    private var encodedRow = ByteWriter(capacity: 256)
+    /// Smallest and largest timestamps written (for purge safety): set by the writer, read
+    /// by any thread.
+    private let smallestTimestamp = Atomic<Int64>(.max)
+    private let largestTimestamp = Atomic<Int64>(.min)
+
+    var minTimestamp: Int64 { smallestTimestamp.load(ordering: .relaxed) }
+    var maxTimestamp: Int64 { largestTimestamp.load(ordering: .relaxed) }
+
+    /// Bytes held for rows; nothing while the shard is empty (its empty index is fixed
+    /// overhead, not data, and must not make a small memtable look full).
+    var memoryBytes: Int { rows.count == 0 ? 0 : rows.memoryBytes + partitions.memoryBytes }
+
+    /// Inserts a row fragment, merging it into the fragment already under `key`. Writer only.
+    func insert(_ row: Row, key: [UInt8], partitionPrefixLength: Int) {
+        if let deletion = row.deletion { noteTimestamp(deletion.timestamp) }
+        for cell in row.cells { noteTimestamp(cell.timestamp) }
+        encodedRow.removeAll()
+        RowCodec.encode(row, into: &encodedRow)
+        key.withUnsafeBytes { keyBuffer in
+            let node = encodedRow.bytes.withUnsafeBytes { valueBuffer in
+                rows.upsert(keyBuffer, value: valueBuffer) { existing in
+                    guard var merged = try? RowCodec.decode(existing, clustering: row.clustering) else {
+                        preconditionFailure("memtable holds a row it encoded itself")
+                    }
+                    merged.merge(row)
+                    return RowCodec.encode(merged)
+                }
+            }
+            partitions.noteRow(node, partitionPrefix: UnsafeRawBufferPointer(rebasing: keyBuffer[..<partitionPrefixLength]))
+        }
+    }
+
+    /// Widens the timestamp range to `timestamp`. Writer only.
+    func noteTimestamp(_ timestamp: Int64) {
+        if timestamp < minTimestamp { smallestTimestamp.store(timestamp, ordering: .relaxed) }
+        if timestamp > maxTimestamp { largestTimestamp.store(timestamp, ordering: .relaxed) }
+    }
+
+    /// The skiplist node of the first row of the partition with packed prefix `prefix`.
+    func firstRow(ofPartition prefix: UnsafeRawBufferPointer) -> UnsafeMutableRawPointer? {
+        partitions.firstRow(ofPartition: prefix)
+    }
+}
