@@ -1,13 +1,32 @@
 import Ring
+import Synchronization
 
 /// A keyspace's name and replication strategy, as the coordinator needs them.
 public struct KeyspaceReplication: Sendable {
     public var keyspace: String
-    public var strategy: any ReplicationStrategy
+    public let strategy: any ReplicationStrategy
+    /// The replica map last built for this replication, shared by copies: callers that keep
+    /// one replication value per schema version (prepared statements) find their map by the
+    /// view's identity, without building the coordinator's cache key per request.
+    let lastReplicaMap = LastReplicaMap()
 
     public init(keyspace: String, strategy: any ReplicationStrategy) {
         self.keyspace = keyspace
         self.strategy = strategy
+    }
+}
+
+/// One replica map and the cluster view it was built for.
+final class LastReplicaMap: Sendable {
+    private let entry = Mutex<(view: ClusterView, map: ReplicaMap)?>(nil)
+
+    /// The map, when it was built for exactly this view object.
+    func map(for view: ClusterView) -> ReplicaMap? {
+        entry.withLock { $0?.view === view ? $0?.map : nil }
+    }
+
+    func remember(_ map: ReplicaMap, for view: ClusterView) {
+        entry.withLock { $0 = (view, map) }
     }
 }
 

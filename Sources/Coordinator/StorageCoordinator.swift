@@ -443,9 +443,11 @@ public final class StorageCoordinator: Sendable {
 
     /// The keyspace's replica map for the view's ring, rebuilt only when the ring changed.
     func replicaMap(_ replication: KeyspaceReplication, view: ClusterView) -> ReplicaMap {
+        if let last = replication.lastReplicaMap.map(for: view) { return last }
         let key = ReplicaMapKey(replication)
         if let cached = replicaMaps.withLock({ $0[key] }), cached.ring.tokens == view.ring.tokens,
            cached.ring.owners == view.ring.owners {
+            replication.lastReplicaMap.remember(cached, for: view)
             return cached
         }
         let map = ReplicaMap(ring: view.ring, strategy: replication.strategy)
@@ -453,6 +455,7 @@ public final class StorageCoordinator: Sendable {
             if maps.count > 1024 { maps.removeAll() }
             maps[key] = map
         }
+        replication.lastReplicaMap.remember(map, for: view)
         return map
     }
 }

@@ -68,8 +68,9 @@ final class SystemQueryHandler: CQLRequestHandler {
 
     /// Prepared point reads and writes this node serves alone, answered without a task.
     func respondAtOnce(to request: RequestMessage, context: CQLConnectionInfo) -> CQLResponse? {
-        guard case .execute(let id, let parameters) = request, let plan = executor.currentPreparedPlan(id) else { return nil }
-        return executor.executeAtOnce(plan, parameters: parameters)
+        guard case .execute(let id, let parameters) = request,
+              let prepared = executor.currentPreparedStatement(id) else { return nil }
+        return executor.executeAtOnce(prepared, parameters: parameters)
     }
 
     func connectionClosed(_ context: CQLConnectionInfo) async {

@@ -19,7 +19,7 @@ final class StatementExecutor: Sendable {
     private let batchLimits: BatchLimits
     private let clock: any Clock
     private let random: any RandomSource
-    private let prepared = Mutex<[[UInt8]: PreparedStatement]>([:])
+    private let prepared = Mutex<[PreparedID: PreparedStatement]>([:])
     /// Replication of the keyspaces used so far, as of one schema generation.
     private let replications = Mutex<(generation: UInt64, byKeyspace: [String: KeyspaceReplication])>((0, [:]))
     /// Tells apart the list cells of statements written in the same microsecond: a random
@@ -60,12 +60,27 @@ final class StatementExecutor: Sendable {
         let plan: Plan
         /// The schema generation `plan` was last found current in.
         let generation: UInt64
+        /// The replication of the plan's keyspace in that generation (nil for a batch), so
+        /// a request on a current plan looks up nothing else in the schema.
+        let replication: KeyspaceReplication?
 
-        init(keyspace: String?, statement: CQLStatement, plan: Plan, generation: UInt64) {
+        init(keyspace: String?, statement: CQLStatement, plan: Plan, generation: UInt64,
+             replication: KeyspaceReplication?) {
             self.keyspace = keyspace
             self.statement = statement
             self.plan = plan
             self.generation = generation
+            self.replication = replication
+        }
+    }
+
+    /// A prepared statement's id as a dictionary key: hashed as one run of bytes (hashing an
+    /// array of bytes element by element was most of a request's plan lookup).
+    struct PreparedID: Hashable, Sendable {
+        let bytes: [UInt8]
+
+        func hash(into hasher: inout Hasher) {
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
         }
     }
 
@@ -161,10 +176,11 @@ final class StatementExecutor: Sendable {
         do throws(ErrorResponse) {
             let generation = schema.current.generation
             let plan = try await self.plan(statement, sessionKeyspace: sessionKeyspace)
+            let entry = PreparedStatement(keyspace: sessionKeyspace, statement: statement, plan: plan,
+                                          generation: generation, replication: try? replication(of: plan))
             prepared.withLock { cache in
                 if cache.count >= Self.maxPreparedStatements { cache.removeAll() }
-                cache[id] = PreparedStatement(keyspace: sessionKeyspace, statement: statement, plan: plan,
-                                              generation: generation)
+                cache[PreparedID(bytes: id)] = entry
             }
             return .result(.prepared(PreparedResult(id: id, bindColumns: plan.markers,
                                                     partitionKeyIndexes: Self.partitionKeyIndexes(plan),
@@ -174,24 +190,26 @@ final class StatementExecutor: Sendable {
         }
     }
 
-    /// The prepared plan for `id` when it is known and current (no schema change since it
-    /// was last checked); nil otherwise, for `preparedPlan` to settle.
-    func currentPreparedPlan(_ id: [UInt8]) -> Plan? {
-        guard let entry = prepared.withLock({ $0[id] }), entry.generation == schema.generation else { return nil }
-        return entry.plan
+    /// The prepared statement `id` when it is known and its plan current (no schema change
+    /// since it was last checked); nil otherwise, for `preparedPlan` to settle.
+    func currentPreparedStatement(_ id: [UInt8]) -> PreparedStatement? {
+        guard let entry = prepared.withLock({ $0[PreparedID(bytes: id)] }), entry.generation == schema.generation else {
+            return nil
+        }
+        return entry
     }
 
     /// The prepared plan for `id`, re-made if its tables changed; nil when unknown here.
     /// Tables are compared only after a schema change on this node.
     func preparedPlan(_ id: [UInt8]) async throws(ErrorResponse) -> Plan? {
-        guard let entry = prepared.withLock({ $0[id] }) else { return nil }
+        guard let entry = prepared.withLock({ $0[PreparedID(bytes: id)] }) else { return nil }
         let current = schema.current
         if entry.generation == current.generation { return entry.plan }
         let unchanged = entry.plan.tables.allSatisfy { current.schema.table($0.keyspace, $0.name) == $0 }
         let plan = unchanged ? entry.plan : try await self.plan(entry.statement, sessionKeyspace: entry.keyspace)
         let updated = PreparedStatement(keyspace: entry.keyspace, statement: entry.statement, plan: plan,
-                                        generation: current.generation)
-        prepared.withLock { $0[id] = updated }
+                                        generation: current.generation, replication: try? replication(of: plan))
+        prepared.withLock { $0[PreparedID(bytes: id)] = updated }
         return plan
     }
 
@@ -254,14 +272,16 @@ final class StatementExecutor: Sendable {
     /// it and the write waits for no fsync: the answer, the same `execute` would give. Nil,
     /// with nothing done, when the statement needs `execute` (several partitions, other
     /// replicas, a read before the write, paging, a batch).
-    func executeAtOnce(_ plan: Plan, parameters: QueryParameters) -> CQLResponse? {
+    func executeAtOnce(_ prepared: PreparedStatement, parameters: QueryParameters) -> CQLResponse? {
+        guard let replication = prepared.replication else { return nil }
         do throws(ErrorResponse) {
-            switch plan {
+            switch prepared.plan {
             case .modification(let modification):
-                return try writeAtOnce(modification, parameters: parameters) ? CQLResponse(.result(.void)) : nil
+                return try writeAtOnce(modification, replication: replication, parameters: parameters)
+                    ? CQLResponse(.result(.void)) : nil
             case .select(let select):
                 guard select.readsSingleRows, parameters.pagingState == nil,
-                      let rows = try readAtOnce(select, parameters: parameters) else { return nil }
+                      let rows = try readAtOnce(select, replication: replication, parameters: parameters) else { return nil }
                 return CQLResponse(.result(.rows(rowsResult(select, rows: rows, pagingState: nil,
                                                             skipMetadata: parameters.skipMetadata))))
             case .batch:
@@ -274,7 +294,8 @@ final class StatementExecutor: Sendable {
 
     /// `write` of one statement on one partition, applied in place; false, with nothing
     /// written, when it needs `write`.
-    private func writeAtOnce(_ plan: ModificationPlan, parameters: QueryParameters) throws(ErrorResponse) -> Bool {
+    private func writeAtOnce(_ plan: ModificationPlan, replication: KeyspaceReplication,
+                             parameters: QueryParameters) throws(ErrorResponse) -> Bool {
         let bindings = Bindings(values: try Self.positionalValues(parameters.values, markers: plan.markers),
                                 context: termContext())
         guard try plan.rowsToRead(bindings).isEmpty else { return false }
@@ -282,7 +303,6 @@ final class StatementExecutor: Sendable {
         let mutations = try plan.mutations(bindings, writeTimestamp: parameters.defaultTimestamp ?? coordinator.nextTimestamp(),
                                            nowSeconds: clock.nowSeconds(), uniquifier: nextUniquifier())
         guard mutations.count == 1 else { return false }
-        let replication = try replication(plan.layout.keyspace)
         do {
             return try coordinator.writeInPlace(mutations[0], replication: replication, consistency: consistency)
         } catch {
@@ -291,11 +311,12 @@ final class StatementExecutor: Sendable {
     }
 
     /// A point SELECT's rows, read in place; nil when it needs `read`.
-    private func readAtOnce(_ plan: SelectPlan, parameters: QueryParameters) throws(ErrorResponse) -> [[[UInt8]?]]? {
+    private func readAtOnce(_ plan: SelectPlan, replication: KeyspaceReplication,
+                            parameters: QueryParameters) throws(ErrorResponse) -> [[[UInt8]?]]? {
         let bindings = Bindings(values: try Self.positionalValues(parameters.values, markers: plan.markers),
                                 context: termContext())
         let execution = SelectExecution(plan: plan, bindings: bindings, coordinator: coordinator,
-                                        replication: try replication(plan.layout.keyspace),
+                                        replication: replication,
                                         consistency: try Self.consistency(parameters.consistency, forWrite: false),
                                         nowSeconds: clock.nowSeconds())
         return try execution.pointRows()
@@ -439,6 +460,16 @@ final class StatementExecutor: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The replication of the keyspace a plan writes or reads; nil for a batch (its
+    /// statements may name several keyspaces).
+    private func replication(of plan: Plan) throws(ErrorResponse) -> KeyspaceReplication? {
+        switch plan {
+        case .modification(let modification): try replication(modification.layout.keyspace)
+        case .select(let select): try replication(select.layout.keyspace)
+        case .batch: nil
+        }
+    }
 
     private func replication(_ keyspace: String) throws(ErrorResponse) -> KeyspaceReplication {
         let generation = schema.generation
