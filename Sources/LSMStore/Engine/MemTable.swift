@@ -93,17 +93,13 @@ final class MemTable: @unchecked Sendable {
         shards[Self.shardIndex(key: key)].rows.get(key)
     }
 
-    /// `get` for a key whose partition prefix is its first `partitionPrefixLength` bytes:
-    /// the partition index finds the partition's first row, which is the row itself in a
-    /// table without clustering columns, so most point reads need no skiplist search.
+    /// `get` for a key whose partition prefix is its first `partitionPrefixLength` bytes,
+    /// found through the partition index (`MemTableShard.row(atOrAfter:)`).
     func get(_ key: UnsafeRawBufferPointer, partitionPrefixLength: Int) -> UnsafeRawBufferPointer? {
         let shard = shards[Self.shardIndex(key: key)]
-        guard let first = shard.firstRow(ofPartition: UnsafeRawBufferPointer(rebasing: key[..<partitionPrefixLength])) else {
-            return nil
-        }
-        let order = compareBytes(SkipList.key(first), key)
-        if order == 0 { return SkipList.value(first) }
-        return order > 0 ? nil : shard.rows.get(key)
+        guard let node = shard.row(atOrAfter: key, partitionPrefixLength: partitionPrefixLength),
+              compareBytes(SkipList.key(node), key) == 0 else { return nil }
+        return SkipList.value(node)
     }
 
     /// The skiplist node of the first row of the partition with packed prefix `prefix`, or
@@ -153,13 +149,8 @@ final class MemTableIterator {
     /// `partitionPrefixLength` bytes), or becomes invalid when the partition has none here:
     /// for reads that stop at the partition's end. The partition index answers most seeks.
     func seek(_ key: UnsafeRawBufferPointer, partitionPrefixLength: Int) {
-        let index = MemTable.shardIndex(key: key)
-        let target = memTable.shards[index]
-        guard let first = target.firstRow(ofPartition: UnsafeRawBufferPointer(rebasing: key[..<partitionPrefixLength])) else {
-            node = nil
-            return
-        }
-        settle(at: index, node: compareBytes(SkipList.key(first), key) >= 0 ? first : target.rows.findGreaterOrEqual(key))
+        shard = MemTable.shardIndex(key: key)
+        node = memTable.shards[shard].row(atOrAfter: key, partitionPrefixLength: partitionPrefixLength)
     }
 
     func next() { settle(at: shard, node: SkipList.next(node!, 0)) }

@@ -58,4 +58,15 @@ final class MemTableShard: @unchecked Sendable {
     func firstRow(ofPartition prefix: UnsafeRawBufferPointer) -> UnsafeMutableRawPointer? {
         partitions.firstRow(ofPartition: prefix)
     }
+
+    /// The node of the first key >= `key` when `key`'s partition (its first
+    /// `partitionPrefixLength` bytes) has a row here, else nil. The partition index answers
+    /// most of these, without a skiplist search: its entry is the partition's first row,
+    /// which is the row itself in a table without clustering columns.
+    func row(atOrAfter key: UnsafeRawBufferPointer, partitionPrefixLength: Int) -> UnsafeMutableRawPointer? {
+        guard let first = firstRow(ofPartition: UnsafeRawBufferPointer(rebasing: key[..<partitionPrefixLength])) else {
+            return nil
+        }
+        return compareBytes(SkipList.key(first), key) >= 0 ? first : rows.findGreaterOrEqual(key)
+    }
 }
