@@ -5,7 +5,7 @@ import Testing
 @testable import Coordinator
 
 /// Filtered scans pushed down to replicas: the coordinator's paging over parallel
-/// sub-ranges, the wire format of the `filteredScan` verb, and the in-place comparisons.
+/// sub-ranges, and the wire format of the `filteredScan` verb.
 @Suite struct FilteredScanTests {
     static let v = PredicateColumn(id: 1, kind: .regular, position: 0, type: .text)
     static let keyLayout = ScanKeyLayout(partitionKeyCount: 1, clusteringTypes: [.blob], clusteringOrders: [.ascending])
@@ -101,26 +101,6 @@ import Testing
         let command = ScanCommand(table: Fixtures.table, from: nil, to: nil, filter: tree, keyLayout: Self.keyLayout,
                                   maxMatchedRows: 1, maxScannedRows: 1)
         #expect(throws: DecodeError.self) { try ScanMessageCodec.decodeCommand(ScanMessageCodec.encode(command)) }
-    }
-
-    @Test func inPlaceComparisonsOrderAsTheTypesDo() {
-        let random = SeededRandomSource(seed: 5)
-        func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: random.nextUInt64()) } }
-        let specials: [[UInt8]] = [[], [0x7F, 0xF8, 0, 0, 0, 0, 0, 1], [0xFF, 0xF8, 0, 0, 0, 0, 0, 1], [0x80, 0, 0, 0, 0, 0, 0, 0],
-                                   [0, 0, 0, 0, 0, 0, 0, 0], [0x7F, 0xF0, 0, 0, 0, 0, 0, 0], [1, 2, 3]]
-        let types: [(CQLDataType, Int)] = [(.int, 4), (.bigint, 8), (.smallint, 2), (.tinyint, 1), (.timestamp, 8), (.date, 4),
-                                           (.boolean, 1), (.float, 4), (.double, 8), (.text, 5), (.blob, 3), (.uuid, 16)]
-        for (type, width) in types {
-            let comparator = RawValueComparator(type)
-            var values = (0..<40).map { _ in bytes(type == .text || type == .blob ? random.next(in: 0..<(width + 1)) : width) }
-            values += specials
-            for left in values {
-                for right in values {
-                    let raw = left.withUnsafeBytes { l in right.withUnsafeBytes { r in comparator.compare(l, r) } }
-                    #expect(raw.signum() == type.compare(left, right).signum(), "\(type): \(left) vs \(right)")
-                }
-            }
-        }
     }
 
     @Test func blockBoundsRuleOutOnlyBlocksThatCannotMatch() {

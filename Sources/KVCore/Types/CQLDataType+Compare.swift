@@ -52,6 +52,12 @@ extension CQLDataType {
     /// Fixed-width and bytewise scalars, compared through their order-preserving bodies.
     private func compareScalar(_ left: [UInt8], _ right: [UInt8]) -> Int? {
         if let width = fixedWidthBytes, left.count != width || right.count != width { return nil }
+        // The common types compare in place; with the widths checked above this never
+        // takes RawValueComparator's fallback, which would come back here.
+        let raw = RawValueComparator(self)
+        if case .generic = raw {} else {
+            return left.withUnsafeBytes { a in right.withUnsafeBytes { b in raw.compare(a, b) } }
+        }
         var a = OrderedKeyWriter(mask: 0), b = OrderedKeyWriter(mask: 0)
         guard (try? OrderPreservingTransform.appendScalar(left, as: unfrozen, to: &a)) != nil,
             (try? OrderPreservingTransform.appendScalar(right, as: unfrozen, to: &b)) != nil

@@ -89,4 +89,33 @@ import Testing
         #expect(CQLDataType.varint.compare([], []) == 0)
         #expect(CQLDataType.uuid.compare([1, 2], []) == 1)
     }
+
+    /// `compare` of the common scalar types reads values in place (`RawValueComparator`);
+    /// its order must be the order of the values' stored keys, which sort by unsigned bytes.
+    @Test func inPlaceComparisonsOrderAsStoredKeysDo() {
+        let random = SeededRandomSource(seed: 5)
+        func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: random.nextUInt64()) } }
+        func storedKey(_ value: [UInt8], _ type: CQLDataType) -> [UInt8]? {
+            var writer = OrderedKeyWriter(mask: 0)
+            return (try? OrderPreservingTransform.appendScalar(value, as: type, to: &writer)).map { writer.bytes }
+        }
+        let specials: [[UInt8]] = [[], [0x7F, 0xF8, 0, 0, 0, 0, 0, 1], [0xFF, 0xF8, 0, 0, 0, 0, 0, 1], [0x80, 0, 0, 0, 0, 0, 0, 0],
+                                   [0, 0, 0, 0, 0, 0, 0, 0], [0x7F, 0xF0, 0, 0, 0, 0, 0, 0], [0x80, 0, 0, 0], [0, 0, 0, 0], [1, 2, 3]]
+        let types: [(CQLDataType, Int)] = [(.int, 4), (.bigint, 8), (.smallint, 2), (.tinyint, 1), (.timestamp, 8), (.date, 4),
+                                           (.boolean, 1), (.float, 4), (.double, 8), (.text, 5), (.blob, 3), (.uuid, 16)]
+        for (type, width) in types {
+            let comparator = RawValueComparator(type)
+            var values = (0..<40).map { _ in bytes(type == .text || type == .blob ? random.next(in: 0..<(width + 1)) : width) }
+            values += specials
+            for left in values {
+                for right in values {
+                    let raw = left.withUnsafeBytes { l in right.withUnsafeBytes { r in comparator.compare(l, r) } }
+                    #expect(raw == type.compare(left, right), "\(type): \(left) vs \(right)")
+                    guard !left.isEmpty, !right.isEmpty, let leftKey = storedKey(left, type), let rightKey = storedKey(right, type),
+                          type.fixedWidthBytes.map({ left.count == $0 && right.count == $0 }) ?? true else { continue }
+                    #expect(raw == compareUnsigned(leftKey, rightKey).signum(), "\(type): \(left) vs \(right)")
+                }
+            }
+        }
+    }
 }
