@@ -12,8 +12,9 @@ import Testing
         }.sorted { compareBytes($0.key, $1.key) < 0 }
     }
 
-    static func build(_ entries: [(key: [UInt8], value: [UInt8])], restartInterval: Int) throws -> Block {
-        var builder = BlockBuilder(restartInterval: restartInterval)
+    static func build(_ entries: [(key: [UInt8], value: [UInt8])], restartInterval: Int,
+                      hashIndex: Bool = true) throws -> Block {
+        var builder = BlockBuilder(restartInterval: restartInterval, buildsHashIndex: hashIndex)
         for entry in entries {
             entry.key.withUnsafeBytes { key in entry.value.withUnsafeBytes { value in builder.add(key: key, value: value) } }
         }
@@ -59,10 +60,12 @@ import Testing
         #expect(currentKey(iterator) == nil)
     }
 
-    @Test(arguments: [1, 4, 16])
-    func pointLookupsFindExactlyTheStoredKeys(restartInterval: Int) throws {
+    @Test(arguments: [1, 4, 16], [true, false])
+    func pointLookupsFindExactlyTheStoredKeys(restartInterval: Int, hashIndex: Bool) throws {
         let entries = Self.makeEntries(count: 300)
-        let block = try Self.build(entries, restartInterval: restartInterval)
+        let block = try Self.build(entries, restartInterval: restartInterval, hashIndex: hashIndex)
+        // 300 restart points are more than a hash slot can name.
+        #expect(block.hasHashIndex == (hashIndex && restartInterval > 1))
         for entry in entries {
             #expect(try lookUp(block, entry.key) == entry.value)
             #expect(try lookUp(block, entry.key + [0]) == nil)
@@ -70,6 +73,21 @@ import Testing
         }
         #expect(try lookUp(block, []) == nil)
         #expect(try lookUp(block, [0xFF]) == nil)
+    }
+
+    @Test func theHashIndexTakesTwoSlotsOfTwoBytesPerKey() throws {
+        let entries = Self.makeEntries(count: 200)
+        let indexed = try Self.build(entries, restartInterval: 4)
+        let plain = try Self.build(entries, restartInterval: 4, hashIndex: false)
+        #expect(indexed.hasHashIndex && !plain.hasHashIndex)
+        #expect(indexed.bytes.count == plain.bytes.count + 2 * 2 * entries.count + 2)
+        #expect(indexed.restartsOffset == plain.restartsOffset && indexed.restartCount == plain.restartCount)
+        // Keys that fill most slots still all resolve: 255 restart points, the most a slot names.
+        let crowded = Self.makeEntries(count: 255)
+        let block = try Self.build(crowded, restartInterval: 1)
+        #expect(block.hasHashIndex)
+        for entry in crowded { #expect(try lookUp(block, entry.key) == entry.value) }
+        #expect(try !Self.build(Self.makeEntries(count: 256), restartInterval: 1).hasHashIndex)
     }
 
     @Test func emptyBlockAndEmptyKeysAndValues() throws {

@@ -47,11 +47,13 @@ import Testing
         #expect(hex == Self.goldenHex, "new bytes:\n\(hex)")
     }
 
-    @Test func readerReadsTheGoldenBytes() throws {
+    /// Files of every version this reader supports, written from the same input.
+    @Test(arguments: [goldenHex, goldenHexVersion1])
+    func readerReadsTheGoldenBytes(hex: String) throws {
         let fileSystem = SimulatedFileSystem()
         try fileSystem.createDirectory("/golden")
         let file = try fileSystem.openForAppend(Self.path, truncate: true)
-        try file.append(Self.goldenBytes)
+        try file.append(Self.bytes(hex))
         let reader = try SSTableReader.open(path: Self.path, fileNumber: 1, fileSystem: fileSystem, cache: nil)
         let entries = Self.entries()
         #expect(try reader.allEntries().map(\.key) == entries.map(\.key))
@@ -64,19 +66,31 @@ import Testing
         try reader.verify()
     }
 
-    static var goldenBytes: [UInt8] {
+    static func bytes(_ hex: String) -> [UInt8] {
         var bytes: [UInt8] = []
-        var index = goldenHex.startIndex
-        while index < goldenHex.endIndex {
-            let next = goldenHex.index(index, offsetBy: 2)
-            bytes.append(UInt8(goldenHex[index..<next], radix: 16)!)
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            bytes.append(UInt8(hex[index..<next], radix: 16)!)
             index = next
         }
         return bytes
     }
 
-    /// Format version 1.
+    /// Format version 2, the current one: data blocks end in a hash index.
     static let goldenHex = """
+        0004116100010100020100c80104fffffffe0200c801017803010c0201b401d00f010202dc01d20f00050e6200ff0001
+        00010101f0013ccc10040000000700000000280000001b0000ff00ff7a0100ff0800060002000080005800000023271f
+        7a00050963000109090001038084020101000000000000ff7200020001000080001f0000003d17389c02036100010001
+        0101050100a001ce0f03640001019802d60f00001a0000002c7a078e29a2802e208147300600090000009167ce680404
+        0361000103640001a00198020101010101ce0f890177020019000000770b4af202056200ff0001005803b401f0010201
+        02010201047ffffffe048000000702010101780178056300010909611f01840284020000020100010000020001000000
+        3f000000deb807c889000000000000001a00000000000000ac000000000000000900000000000000be00000000000000
+        1900000000000000e0000000000000003f00000000000000020000008a18f3c64b56535354424c31
+        """.filter { !$0.isWhitespace }
+
+    /// Format version 1.
+    static let goldenHexVersion1 = """
         0004116100010100020100c80104fffffffe0200c801017803010c0201b401d00f010202dc01d20f00050e6200ff0001
         00010101f0013ccc100400000007000000002800000002000000004a000000221d43b400050963000109090001038084
         020101000000000001000000001900000081e7d534020361000100010101050100a001ce0f03640001019802d60f0000

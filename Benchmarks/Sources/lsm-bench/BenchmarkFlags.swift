@@ -29,6 +29,8 @@ struct BenchmarkFlags: Sendable {
     var cacheSizeBytes = 8 << 20
     /// Uncompressed SSTable data block size. db_bench's default, 4 KiB (our engine's own is 16 KiB).
     var blockSizeBytes = 4096
+    /// Data blocks get a hash index (`--data_block_index_type=1`); off by default, as in db_bench.
+    var dataBlockHashIndex = false
     /// Memtable size. db_bench's default, 64 MiB.
     var writeBufferSizeBytes = 64 << 20
     /// Seed of the key choices; 0 derives one from the clock, as db_bench.

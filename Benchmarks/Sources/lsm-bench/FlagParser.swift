@@ -7,6 +7,7 @@ enum FlagParser {
         "benchmarks", "num", "key_size", "value_size", "reads", "seek_nexts",
         "compression_type", "compression_ratio", "threads", "db", "use_existing_db",
         "cache_size", "write_buffer_size", "seed", "histogram", "sync", "block_size",
+        "data_block_index_type",
     ]
     static let booleanFlags: Set<String> = ["use_existing_db", "histogram", "sync"]
 
@@ -75,6 +76,10 @@ enum FlagParser {
         case "use_existing_db": flags.useExistingDatabase = try boolean(value, name)
         case "cache_size": flags.cacheSizeBytes = Int(try integer(value, name))
         case "block_size": flags.blockSizeBytes = Int(try integer(value, name))
+        case "data_block_index_type":
+            // db_bench's values: 0 binary search, 1 binary search and hash.
+            guard let type = Int(value), type == 0 || type == 1 else { throw invalid(value, name) }
+            flags.dataBlockHashIndex = type == 1
         case "write_buffer_size": flags.writeBufferSizeBytes = Int(try integer(value, name))
         case "seed": flags.seed = try integer(value, name)
         case "histogram": flags.histogram = try boolean(value, name)
@@ -138,6 +143,8 @@ enum FlagParser {
           --use_existing_db=0|1     open the store at --db and skip fills (0)
           --cache_size=BYTES        block cache (8388608)
           --block_size=BYTES        SSTable data block size before compression (4096)
+          --data_block_index_type=T 0 binary search | 1 also a hash index (0, as db_bench;
+                                    the store's own default is 1)
           --write_buffer_size=BYTES memtable size (67108864)
           --seed=N                  key choice seed; 0 derives it from the clock (0)
           --histogram=0|1           latency percentiles per benchmark (0)

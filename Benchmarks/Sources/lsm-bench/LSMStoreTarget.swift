@@ -49,6 +49,7 @@ final class LSMStoreTarget: BenchmarkTarget {
     static func tableOptions(_ flags: BenchmarkFlags) -> TableOptions {
         var options = TableOptions(compaction: .defaultLeveled)
         options.sstable.blockSizeBytes = flags.blockSizeBytes
+        options.sstable.dataBlockHashIndex = flags.dataBlockHashIndex
         switch flags.compression {
         case .lz4: options.sstable.compression = .lz4
         case .none: options.sstable.compression = .none

@@ -28,12 +28,17 @@ final class Block: @unchecked Sendable {
     let restartsOffset: Int
     /// How many restart points there are.
     let restartCount: Int
+    /// Where the hash index's slots start, and how many there are (0: no index).
+    private let hashSlotsOffset: Int
+    private let hashSlotCount: Int
 
-    private init(allocation: UnsafeMutableRawBufferPointer, count: Int, restartsOffset: Int, restartCount: Int) {
+    private init(allocation: UnsafeMutableRawBufferPointer, count: Int, layout: TrailerLayout) {
         self.allocation = allocation
         self.bytes = UnsafeRawBufferPointer(rebasing: allocation[0..<count])
-        self.restartsOffset = restartsOffset
-        self.restartCount = restartCount
+        self.restartsOffset = layout.restartsOffset
+        self.restartCount = layout.restartCount
+        self.hashSlotsOffset = layout.hashSlotsOffset
+        self.hashSlotCount = layout.hashSlotCount
     }
 
     deinit { allocation.deallocate() }
@@ -43,9 +48,8 @@ final class Block: @unchecked Sendable {
     static func parse(owning allocation: UnsafeMutableRawBufferPointer, count: Int) throws(DecodeError) -> Block {
         precondition(count <= allocation.count)
         do {
-            let (restartsOffset, restartCount) = try parseRestartArray(
-                UnsafeRawBufferPointer(rebasing: allocation[0..<count]))
-            return Block(allocation: allocation, count: count, restartsOffset: restartsOffset, restartCount: restartCount)
+            let layout = try TrailerLayout(UnsafeRawBufferPointer(rebasing: allocation[0..<count]))
+            return Block(allocation: allocation, count: count, layout: layout)
         } catch {
             allocation.deallocate()
             throw error
@@ -59,18 +63,45 @@ final class Block: @unchecked Sendable {
         return try parse(owning: allocation, count: bytes.count)
     }
 
-    private static func parseRestartArray(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> (Int, Int) {
-        guard bytes.count >= 4 else { throw .truncated(offset: 0) }
-        let count = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 4, as: UInt32.self)))
-        guard count <= (bytes.count - 4) / 4 else {
-            throw .malformed(offset: bytes.count - 4, reason: "restart count \(count) does not fit the block")
+    /// Where the parts of the block's trailer lie, checked against its size.
+    private struct TrailerLayout {
+        var restartsOffset: Int
+        var restartCount: Int
+        var hashSlotsOffset = 0
+        var hashSlotCount = 0
+
+        init(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) {
+            guard bytes.count >= 4 else { throw .truncated(offset: 0) }
+            let countOffset = bytes.count - 4
+            let word = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: countOffset, as: UInt32.self))
+            var end = countOffset
+            if word & DataBlockHashIndex.presentFlag != 0 {
+                restartCount = Int(word & ~DataBlockHashIndex.presentFlag)
+                guard (1...DataBlockHashIndex.maxRestartCount).contains(restartCount), end >= 2 else {
+                    throw .malformed(offset: countOffset, reason: "hash-indexed block with \(restartCount) restart points")
+                }
+                end -= 2
+                hashSlotCount = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: end, as: UInt16.self)))
+                guard hashSlotCount >= 1, 2 * hashSlotCount <= end else {
+                    throw .malformed(offset: end, reason: "\(hashSlotCount) hash slots do not fit the block")
+                }
+                end -= 2 * hashSlotCount
+                hashSlotsOffset = end
+            } else {
+                restartCount = Int(word)
+            }
+            guard restartCount <= end / 4 else {
+                throw .malformed(offset: countOffset, reason: "restart count \(restartCount) does not fit the block")
+            }
+            restartsOffset = end - restartCount * 4
+            guard restartCount > 0 || restartsOffset == 0 else {
+                throw .malformed(offset: countOffset, reason: "entries without restart points")
+            }
         }
-        let restartsOffset = bytes.count - 4 - count * 4
-        guard count > 0 || restartsOffset == 0 else {
-            throw .malformed(offset: bytes.count - 4, reason: "entries without restart points")
-        }
-        return (restartsOffset, count)
     }
+
+    /// Whether point lookups go through a hash index.
+    var hasHashIndex: Bool { hashSlotCount > 0 }
 
     /// Whether the block holds no entries.
     var isEmpty: Bool { restartsOffset == 0 }
@@ -155,14 +186,47 @@ final class Block: @unchecked Sendable {
     }
 
     /// The value stored under exactly `key`, as a view into this block (valid while the
-    /// block lives), or nil. Allocation-free: compares keys without rebuilding them, by
-    /// tracking how many leading bytes the previous key shared with `key`.
+    /// block lives), or nil. With a hash index, its slots for `key` name the run of entries
+    /// to scan, or show the key is absent; otherwise the restart keys are binary-searched.
+    /// Allocation-free: compares keys without rebuilding them, by tracking how many leading
+    /// bytes the previous key shared with `key`.
     func value(forKey key: UnsafeRawBufferPointer) throws(DecodeError) -> UnsafeRawBufferPointer? {
         guard !isEmpty else { return nil }
-        var offset = try restartOffset(try restartIndex(atOrBefore: key))
+        if hashSlotCount > 0, let found = try hashedValue(forKey: key) { return found }
+        return try value(forKey: key, from: try restartOffset(try restartIndex(atOrBefore: key)), to: restartsOffset)
+    }
+
+    /// `value(forKey:)` through the hash index: `.some(value)`, `.some(nil)` when the index
+    /// shows the key is absent, nil when the index cannot tell (every slot in use, which a
+    /// well-formed block never has).
+    private func hashedValue(forKey key: UnsafeRawBufferPointer) throws(DecodeError) -> UnsafeRawBufferPointer?? {
+        let hash = DataBlockHashIndex.hash(key)
+        let tag = DataBlockHashIndex.tag(hash)
+        var slot = Int(hash % UInt32(hashSlotCount))
+        for _ in 0..<hashSlotCount {
+            let position = hashSlotsOffset + 2 * slot
+            let restart = bytes[position + 1]
+            if restart == DataBlockHashIndex.empty { return .some(nil) }
+            if bytes[position] == tag {
+                guard Int(restart) < restartCount else {
+                    throw .malformed(offset: position, reason: "hash slot names restart point \(restart) of \(restartCount)")
+                }
+                let run = Int(restart)
+                let end = run + 1 < restartCount ? try restartOffset(run + 1) : restartsOffset
+                if let value = try value(forKey: key, from: try restartOffset(run), to: end) { return value }
+            }
+            slot = slot + 1 == hashSlotCount ? 0 : slot + 1
+        }
+        return nil
+    }
+
+    /// `value(forKey:)` among the entries from the restart entry at `start` to `end`.
+    private func value(forKey key: UnsafeRawBufferPointer, from start: Int,
+                       to end: Int) throws(DecodeError) -> UnsafeRawBufferPointer? {
+        var offset = start
         var matched = 0   // bytes the previous key has in common with `key` (previous < key)
         var isFirst = true
-        while offset < restartsOffset {
+        while offset < end {
             let entry = try entry(at: offset)
             if isFirst && entry.shared != 0 {
                 throw .malformed(offset: offset, reason: "restart entry shares \(entry.shared) key bytes")

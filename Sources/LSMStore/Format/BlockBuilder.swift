@@ -1,33 +1,42 @@
 import KVCore
 
 /// Builds one data block (LevelDB layout, FORMAT.md "Data block"): prefix-compressed
-/// entries, then the restart array and its count.
+/// entries, then the restart array, then, when enabled and there are few enough restart
+/// points, a hash index from each key to its restart point.
 ///
 ///     entry:    shared varint | unshared varint | value size varint | key[shared...] | value
 ///     trailer:  restart offset u32 LE * n | n u32 LE
+///           or  restart offset u32 LE * n | (tag u8, restart u8) * s | s u16 LE | (n | 1 << 31) u32 LE
 ///
 /// Every `restartInterval` entries the key is stored whole (shared = 0) and its offset is
-/// recorded as a restart point, so a reader can binary-search restart points. Keys must be
-/// added in strictly increasing order (the caller checks). Single-threaded.
+/// recorded as a restart point, so a reader can binary-search restart points. The hash index
+/// lets a point lookup skip that search (`DataBlockHashIndex`). Keys must be added in
+/// strictly increasing order (the caller checks). Single-threaded.
 struct BlockBuilder {
     let restartInterval: Int
+    let buildsHashIndex: Bool
     private(set) var buffer: [UInt8] = []
     private var restarts: [UInt32] = [0]
     private var entriesSinceRestart = 0
     private var lastKey: [UInt8] = []
+    /// Each entry's key hash and restart point, for the hash index.
+    private var hashIndex = DataBlockHashIndex.Builder()
     /// How many entries were added since the last reset.
     private(set) var entryCount = 0
 
     /// - Parameter restartInterval: entries between restart points, at least 1.
-    init(restartInterval: Int) {
+    init(restartInterval: Int, buildsHashIndex: Bool = true) {
         precondition(restartInterval >= 1, "restart interval must be positive")
         self.restartInterval = restartInterval
+        self.buildsHashIndex = buildsHashIndex
     }
 
     var isEmpty: Bool { entryCount == 0 }
 
     /// The size of the block if finished now.
-    var estimatedSizeBytes: Int { buffer.count + restarts.count * 4 + 4 }
+    var estimatedSizeBytes: Int {
+        buffer.count + restarts.count * 4 + 4 + (buildsHashIndex ? hashIndex.estimatedSizeBytes : 0)
+    }
 
     /// Appends an entry. `key` must sort after the previous key of this block.
     mutating func add(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
@@ -45,19 +54,25 @@ struct BlockBuilder {
         buffer.append(contentsOf: value)
         lastKey.removeAll(keepingCapacity: true)
         lastKey.append(contentsOf: key)
+        if buildsHashIndex { hashIndex.add(key: key, restartIndex: restarts.count - 1) }
         entriesSinceRestart += 1
         entryCount += 1
     }
 
-    /// Appends the restart array and returns the finished block's bytes. Call `reset()`
-    /// before adding to a new block (after dropping the returned array, so that the storage
-    /// is reused rather than copied).
+    /// Appends the restart array (and the hash index) and returns the finished block's
+    /// bytes. Call `reset()` before adding to a new block (after dropping the returned array,
+    /// so that the storage is reused rather than copied).
     mutating func finish() -> [UInt8] {
         buffer.reserveCapacity(estimatedSizeBytes)
         for restart in restarts {
             withUnsafeBytes(of: restart.littleEndian) { buffer.append(contentsOf: $0) }
         }
-        withUnsafeBytes(of: UInt32(restarts.count).littleEndian) { buffer.append(contentsOf: $0) }
+        var packedCount = UInt32(restarts.count)
+        if buildsHashIndex, entryCount > 0, hashIndex.isIndexable {
+            hashIndex.append(to: &buffer)
+            packedCount |= DataBlockHashIndex.presentFlag
+        }
+        withUnsafeBytes(of: packedCount.littleEndian) { buffer.append(contentsOf: $0) }
         return buffer
     }
 
@@ -68,6 +83,7 @@ struct BlockBuilder {
         restarts.append(0)
         entriesSinceRestart = 0
         lastKey.removeAll(keepingCapacity: true)
+        hashIndex.reset()
         entryCount = 0
     }
 

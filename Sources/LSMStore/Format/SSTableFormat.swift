@@ -3,10 +3,13 @@
 enum SSTableFormat {
     /// The format version written by `SSTableWriter`. Versions only grow; a number is never
     /// reused for a different layout. Readers reject versions they do not know.
-    static let currentVersion: UInt32 = 1
+    ///
+    /// 1: the first layout. 2: data blocks may end in a hash index (flagged in the block's
+    /// restart count, so a version 2 reader reads version 1 blocks unchanged).
+    static let currentVersion: UInt32 = 2
 
     /// The versions `SSTableReader` can read.
-    static let supportedVersions: ClosedRange<UInt32> = 1...1
+    static let supportedVersions: ClosedRange<UInt32> = 1...2
 
     /// The last 8 bytes of every SSTable: the ASCII bytes "KVSSTBL1" (stored little-endian,
     /// so the file ends with exactly those characters).

@@ -44,7 +44,7 @@ public final class SSTableWriter {
         }
         self.path = path
         self.options = options
-        blockBuilder = BlockBuilder(restartInterval: options.restartInterval)
+        blockBuilder = BlockBuilder(restartInterval: options.restartInterval, buildsHashIndex: options.dataBlockHashIndex)
         blockStatistics = BlockStatisticsAccumulator(columnOrderings: options.columnOrderings)
         outputBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1, alignment: 8)
     }

@@ -11,6 +11,10 @@ public struct SSTableWriterOptions: Sendable, Hashable {
     /// LevelDB's 16 cut the block search by a fifth on point reads (perf), and keys that
     /// start with a token share little prefix to lose.
     public var restartInterval: Int
+    /// Whether data blocks get a hash index from key to restart point (FORMAT.md "Data
+    /// block"), so point lookups skip the restart binary search. Default true. Not a table
+    /// option: readers take blocks with or without it, so every new SSTable follows this.
+    public var dataBlockHashIndex: Bool
     /// Bloom filter bits per partition; 10 gives about 1% false positives, 0 disables the
     /// filter. Default 10; at most 64.
     public var bloomBitsPerKey: Int
@@ -22,10 +26,12 @@ public struct SSTableWriterOptions: Sendable, Hashable {
     public var columnOrderings: [UInt32: ValueOrdering]
 
     /// Options with the defaults above unless given.
-    public init(blockSizeBytes: Int = 16 * 1024, restartInterval: Int = 4, bloomBitsPerKey: Int = 10,
-                compression: SSTableCompression = .lz4, columnOrderings: [UInt32: ValueOrdering] = [:]) {
+    public init(blockSizeBytes: Int = 16 * 1024, restartInterval: Int = 4, dataBlockHashIndex: Bool = true,
+                bloomBitsPerKey: Int = 10, compression: SSTableCompression = .lz4,
+                columnOrderings: [UInt32: ValueOrdering] = [:]) {
         self.blockSizeBytes = blockSizeBytes
         self.restartInterval = restartInterval
+        self.dataBlockHashIndex = dataBlockHashIndex
         self.bloomBitsPerKey = bloomBitsPerKey
         self.compression = compression
         self.columnOrderings = columnOrderings
