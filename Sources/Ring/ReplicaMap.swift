@@ -4,8 +4,9 @@ import KVCore
 /// coordinator (or a token-aware client) keeps per keyspace and ring version.
 ///
 /// Building costs one strategy walk per ring position; `replicas(for:)` is then O(log n)
-/// with no allocation beyond returning the stored array. An immutable value, safe to share.
-public struct ReplicaMap: Sendable {
+/// with no allocation beyond returning the stored array. Immutable, safe to share; a class so
+/// that handing it out per request counts one reference, not the ring's five.
+public final class ReplicaMap: Sendable {
     /// The ring the map was built from.
     public let ring: TokenRing
     /// `replicasByPosition[index]` are the replicas of the range owned by ring position `index`.
