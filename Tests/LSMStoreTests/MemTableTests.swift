@@ -92,6 +92,44 @@ import Testing
         #expect(last >= 40 * 100)
     }
 
+    /// `hasReached` sums the shards only after the written shard grew by a 64th of the limit
+    /// since it last did, so it sees a full memtable within that much more writing, and
+    /// partition tombstones, which live outside the shards, count as growth too.
+    @Test func fullnessIsSeenOnceTheWrittenShardGrewByAStep() {
+        let memTable = MemTable()
+        func write(_ partition: [UInt8]) {
+            Self.apply(memTable, PartitionUpdate(partitionKey: partition, rows: [
+                Row(clustering: [], cells: [.live(column: 1, timestamp: 1, value: [UInt8](repeating: 7, count: 100))])]))
+        }
+        for index in 0..<100 { write([0, UInt8(index)]); write([0xFF, UInt8(index)]) }
+        // The low shard has grown from nothing: the shards are summed.
+        #expect(memTable.hasReached(memTable.memoryBytes, afterWritingTo: [0, 0]))
+        let limit = memTable.memoryBytes + 1
+        let step = limit / 64
+        #expect(!memTable.hasReached(limit, afterWritingTo: [0, 0]), "not full")
+        // Over the limit, but the low shard has not grown by a step since it summed.
+        write([0, 200])
+        #expect(memTable.memoryBytes >= limit)
+        #expect(!memTable.hasReached(limit, afterWritingTo: [0, 200]))
+        var writes = 0
+        while !memTable.hasReached(limit, afterWritingTo: [0, 201]) {
+            write([0, 201, UInt8(writes % 256), UInt8(writes / 256)])
+            writes += 1
+        }
+        #expect(writes > 0 && writes * 100 <= step + 200, "seen within a step of growth")
+        // The high shard last summed before any of this: its next write sums again.
+        #expect(memTable.hasReached(limit, afterWritingTo: [0xFF, 0]))
+        // Tombstones alone make the written shard's step too.
+        let tombstones = MemTable()
+        var deletes = 0
+        while !tombstones.hasReached(64 * 64 * 8, afterWritingTo: [1]) {
+            Self.apply(tombstones, PartitionUpdate(partitionKey: [1, UInt8(deletes % 256), UInt8(deletes / 256)],
+                                                   partitionDeletion: DeletionTime(timestamp: 1, localSeconds: 1)))
+            deletes += 1
+        }
+        #expect(deletes > 0 && tombstones.memoryBytes >= 64 * 64 * 8)
+    }
+
     @Test func iteratorWalksRowsInKeyOrder() {
         let memTable = MemTable()
         let random = SeededRandomSource(seed: 42)

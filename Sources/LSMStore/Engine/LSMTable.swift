@@ -55,7 +55,7 @@ public final class LSMTable: @unchecked Sendable {
             return
         }
         let (position, memTable) = try register(payload: payload, partitionKey: update.partitionKey)
-        defer { finishWrite(memTable) }
+        defer { finishWrite(memTable, partitionKey: update.partitionKey) }
         try context.commitLog.waitUntilDurable(position)
         writeLocks.withShard(of: update.partitionKey) { memTable.apply(update, scratch: &$0.scratch) }
     }
@@ -69,7 +69,7 @@ public final class LSMTable: @unchecked Sendable {
             return
         }
         let (position, memTable) = try register(payload: try logPayload(update), partitionKey: update.partitionKey)
-        defer { finishWrite(memTable) }
+        defer { finishWrite(memTable, partitionKey: update.partitionKey) }
         try await context.commitLog.waitUntilDurable(position)
         writeLocks.withShard(of: update.partitionKey) { memTable.apply(update, scratch: &$0.scratch) }
     }
@@ -96,7 +96,9 @@ public final class LSMTable: @unchecked Sendable {
                 return memTable
             }
         }.get()
-        if memTable.memoryBytes >= context.options.memtableSizeBytes { switchMemTable(ifCurrent: memTable) }
+        if memTable.hasReached(context.options.memtableSizeBytes, afterWritingTo: update.partitionKey) {
+            switchMemTable(ifCurrent: memTable)
+        }
     }
 
     /// Waits out the flush backlog, then appends the payload to the commit log: a copy into its
@@ -139,9 +141,11 @@ public final class LSMTable: @unchecked Sendable {
         }.get()
     }
 
-    private func finishWrite(_ memTable: MemTable) {
+    private func finishWrite(_ memTable: MemTable, partitionKey: [UInt8]) {
         memTable.pendingWriters.subtract(1, ordering: .releasing)
-        if memTable.memoryBytes >= context.options.memtableSizeBytes { switchMemTable(ifCurrent: memTable) }
+        if memTable.hasReached(context.options.memtableSizeBytes, afterWritingTo: partitionKey) {
+            switchMemTable(ifCurrent: memTable)
+        }
         if memTable.switchPosition != nil { context.background.wakeAll() }
     }
 

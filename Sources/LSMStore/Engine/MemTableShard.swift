@@ -24,6 +24,10 @@ final class MemTableShard: @unchecked Sendable {
     var minTimestamp: Int64 { smallestTimestamp.load(ordering: .relaxed) }
     var maxTimestamp: Int64 { largestTimestamp.load(ordering: .relaxed) }
 
+    /// This shard's bytes plus the memtable's tombstone bytes when a write to this shard
+    /// last summed the memtable's shards (`MemTable.hasReached`).
+    let bytesWhenLastSummed = Atomic<Int>(0)
+
     /// Bytes held for rows; nothing while the shard is empty (its empty index is fixed
     /// overhead, not data, and must not make a small memtable look full).
     var memoryBytes: Int { rows.count == 0 ? 0 : rows.memoryBytes + partitions.memoryBytes }
