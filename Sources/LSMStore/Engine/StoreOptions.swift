@@ -7,7 +7,8 @@ public struct StoreOptions: Sendable {
     /// Where commit-log segments live; nil means `<store directory>/commitlog`. A separate
     /// disk for the log keeps its sequential fsyncs away from flush and compaction I/O.
     public var commitLogDirectory: String?
-    /// A table's mutable memtable is switched out and flushed when it holds this much. Default 64 MiB.
+    /// A table's mutable memtable is switched out and flushed when it holds this much (seen
+    /// within an eighth more, `MemTable.hasReached`). Default 64 MiB.
     public var memtableSizeBytes = 64 << 20
     /// Immutable memtables waiting for flush, per table, before writers are slowed down. Default 2.
     public var maxFlushBacklog = 2
