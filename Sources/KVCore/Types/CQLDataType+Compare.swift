@@ -49,7 +49,8 @@ extension CQLDataType {
         }
     }
 
-    /// Fixed-width and bytewise scalars, compared through their order-preserving bodies.
+    /// Fixed-width and bytewise scalars: the common types compared in place, the others
+    /// through their order-preserving bodies.
     private func compareScalar(_ left: [UInt8], _ right: [UInt8]) -> Int? {
         if let width = fixedWidthBytes, left.count != width || right.count != width { return nil }
         // The common types compare in place; with the widths checked above this never
