@@ -202,7 +202,7 @@ final class Block: @unchecked Sendable {
     private func hashedValue(forKey key: UnsafeRawBufferPointer) throws(DecodeError) -> UnsafeRawBufferPointer?? {
         let hash = DataBlockHashIndex.hash(key)
         let tag = DataBlockHashIndex.tag(hash)
-        var slot = Int(hash % UInt32(hashSlotCount))
+        var slot = DataBlockHashIndex.firstSlot(hash, count: hashSlotCount)
         for _ in 0..<hashSlotCount {
             let position = hashSlotsOffset + 2 * slot
             let restart = bytes[position + 1]
@@ -215,7 +215,7 @@ final class Block: @unchecked Sendable {
                 let end = run + 1 < restartCount ? try restartOffset(run + 1) : restartsOffset
                 if let value = try value(forKey: key, from: try restartOffset(run), to: end) { return value }
             }
-            slot = slot + 1 == hashSlotCount ? 0 : slot + 1
+            slot = DataBlockHashIndex.slot(after: slot, count: hashSlotCount)
         }
         return nil
     }

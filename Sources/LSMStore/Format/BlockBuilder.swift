@@ -34,9 +34,7 @@ struct BlockBuilder {
     var isEmpty: Bool { entryCount == 0 }
 
     /// The size of the block if finished now.
-    var estimatedSizeBytes: Int {
-        buffer.count + restarts.count * 4 + 4 + (buildsHashIndex ? hashIndex.estimatedSizeBytes : 0)
-    }
+    var estimatedSizeBytes: Int { buffer.count + restarts.count * 4 + 4 + hashIndex.estimatedSizeBytes }
 
     /// Appends an entry. `key` must sort after the previous key of this block.
     mutating func add(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {

@@ -34,6 +34,15 @@ enum DataBlockHashIndex {
     @inline(__always)
     static func tag(_ hash: UInt32) -> UInt8 { UInt8(truncatingIfNeeded: hash >> 24) }
 
+    /// Where the probe for a key with `hash` starts among `count` slots; the writer and the
+    /// reader both probe from here through `slot(after:count:)`.
+    @inline(__always)
+    static func firstSlot(_ hash: UInt32, count: Int) -> Int { Int(hash % UInt32(count)) }
+
+    /// The slot probed after `slot`: the next, wrapping at the end.
+    @inline(__always)
+    static func slot(after slot: Int, count: Int) -> Int { slot + 1 == count ? 0 : slot + 1 }
+
     /// Gathers a block's keys as they are added and writes the index when the block ends.
     struct Builder {
         private var hashes: [UInt32] = []
@@ -41,7 +50,11 @@ enum DataBlockHashIndex {
         /// Whether every key added so far can be indexed.
         private(set) var isIndexable = true
 
-        var estimatedSizeBytes: Int { hashes.isEmpty ? 0 : 2 * (slotCount(entries: hashes.count) ?? 0) + 2 }
+        /// The index's size if written now (0 when it would not be).
+        var estimatedSizeBytes: Int {
+            guard isIndexable, let count = slotCount(entries: hashes.count), !hashes.isEmpty else { return 0 }
+            return 2 * count + 2
+        }
 
         /// Records `key`, stored in the run of restart point `restartIndex`.
         mutating func add(key: UnsafeRawBufferPointer, restartIndex: Int) {
@@ -59,8 +72,8 @@ enum DataBlockHashIndex {
             let start = buffer.count
             for _ in 0..<count { buffer.append(0); buffer.append(empty) }
             for (hash, restart) in zip(hashes, restartIndices) {
-                var slot = Int(hash % UInt32(count))
-                while buffer[start + 2 * slot + 1] != empty { slot = slot + 1 == count ? 0 : slot + 1 }
+                var slot = firstSlot(hash, count: count)
+                while buffer[start + 2 * slot + 1] != empty { slot = DataBlockHashIndex.slot(after: slot, count: count) }
                 buffer[start + 2 * slot] = tag(hash)
                 buffer[start + 2 * slot + 1] = restart
             }
