@@ -86,7 +86,7 @@ extension KVClient {
         return [localHost] + ClusterDiscovery.peers(peers, defaultPort: configuration.defaultPort, local: localHost)
     }
 
-    private static func systemRows(_ cql: String, on connection: ClientConnection) async throws(KVClientError) -> [Row] {
+    static func systemRows(_ cql: String, on connection: ClientConnection) async throws(KVClientError) -> [Row] {
         let response = try await connection.send(.query(cql, QueryParameters(consistency: .one)))
         let result = try result(of: response, host: connection.address, knownColumns: nil, text: cql, keyspace: nil)
         return result.page?.rows ?? []

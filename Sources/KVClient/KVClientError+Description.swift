@@ -14,6 +14,9 @@ extension KVClientError: CustomStringConvertible {
         case .protocolError(let text): return "ProtocolError: \(text)"
         case .invalidArgument(let text): return "InvalidArgument: \(text)"
         case .clientClosed: return "ClientClosed: the client was closed"
+        case .schemaDisagreement(let versions):
+            let listed = versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            return "SchemaDisagreement: the nodes did not agree on the schema in time (\(listed))"
         }
     }
 }

@@ -17,6 +17,8 @@ public enum KVClientError: Error, Sendable, Equatable {
     case invalidArgument(String)
     /// The client was closed.
     case clientClosed
+    /// The nodes still reported different schema versions (by host) when the wait ended.
+    case schemaDisagreement(versions: [String: String])
 
     /// The server error, when this is one.
     public var serverError: ServerError? {

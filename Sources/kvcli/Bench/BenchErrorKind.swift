@@ -21,6 +21,7 @@ enum BenchErrorKind: Equatable {
         case .protocolError: self = .error("protocol-error")
         case .invalidArgument: self = .error("invalid-argument")
         case .clientClosed: self = .error("client-closed")
+        case .schemaDisagreement: self = .error("schema-disagreement")
         }
     }
 
