@@ -50,11 +50,8 @@ public struct LSMReplicaStorage: ReplicaStorage {
         return ReadResponse(partitions: result.partitions, isExhausted: result.isExhausted)
     }
 
-    public func readRow(_ command: ReadCommand) throws -> ReadResponse {
-        guard case let .partition(key, start, end) = command.selection, command.after == nil,
-              start.isInclusive, end.isInclusive, start.prefix == end.prefix else { return try read(command) }
-        let result = try table(command.table).readRowUnfiltered(partition: key, clustering: start.prefix)
-        return ReadResponse(partitions: result.partitions, isExhausted: result.isExhausted)
+    public func readRow(table id: TableID, partitionKey: [UInt8], clustering: [UInt8]) throws -> Row? {
+        try table(id).readMerged(partition: partitionKey, clustering: clustering)
     }
 
     public func scan(_ command: ScanCommand) throws -> ScanReply {

@@ -94,11 +94,7 @@ enum ReadReconciler {
     static func liveView(of partition: PartitionUpdate, nowSeconds: Int64) -> PartitionUpdate? {
         var live = PartitionUpdate(partitionKey: partition.partitionKey)
         for var row in partition.rows {
-            var outer = partition.partitionDeletion
-            for range in partition.rangeTombstones where range.covers(row.clustering) {
-                outer = DeletionTime.latest(outer, range.deletion)
-            }
-            row.removeShadowed(by: outer)
+            row.removeShadowed(by: partition.deletion(covering: row.clustering))
             row.cells.removeAll { !$0.isLive(nowSeconds: nowSeconds) }
             row.deletion = nil
             if !row.cells.isEmpty { live.rows.append(row) }

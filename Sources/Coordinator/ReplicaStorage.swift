@@ -13,10 +13,11 @@ public protocol ReplicaStorage: Sendable {
     func applyWithoutWaiting(_ mutation: Mutation) throws -> Bool
     /// Reads what this replica holds, tombstones included.
     func read(_ command: ReadCommand) throws -> ReadResponse
-    /// `read` of a command that selects one whole row: a partition slice from a full
-    /// clustering to itself (or a partition of a table without clustering columns), which
-    /// storage can look up rather than scan.
-    func readRow(_ command: ReadCommand) throws -> ReadResponse
+    /// One whole row, looked up rather than scanned: the row at `clustering` (a full
+    /// clustering, or the empty one of a table without clustering columns) with its
+    /// fragments reconciled, tombstone cells and its own deletion kept, and what the
+    /// partition's deletions shadow removed; nil if nothing is left of it.
+    func readRow(table: TableID, partitionKey: [UInt8], clustering: [UInt8]) throws -> Row?
     /// Scans a token range, keeping the rows the command's filter selects (DESIGN §8).
     func scan(_ command: ScanCommand) throws -> ScanReply
     /// About how many rows this replica holds of a table (0 if it has none), to size scans.
@@ -26,8 +27,16 @@ public protocol ReplicaStorage: Sendable {
 }
 
 extension ReplicaStorage {
-    /// Storage without a faster way reads the row as any slice.
-    public func readRow(_ command: ReadCommand) throws -> ReadResponse { try read(command) }
+    /// Storage without a faster way reads the row as a one-row slice.
+    public func readRow(table: TableID, partitionKey: [UInt8], clustering: [UInt8]) throws -> Row? {
+        let bound = ClusteringBound(prefix: clustering, isInclusive: true)
+        let command = ReadCommand(table: table, selection: .partition(key: partitionKey, start: bound, end: bound),
+                                  after: nil, maxLiveRows: 1)
+        guard let partition = try read(command).partitions.first,
+              var row = partition.rows.first(where: { $0.clustering == clustering }) else { return nil }
+        row.removeShadowed(by: partition.deletion(covering: clustering))
+        return row.cells.isEmpty && row.deletion == nil ? nil : row
+    }
 
     /// Storage whose `apply` never waits applies at once.
     public func applyWithoutWaiting(_ mutation: Mutation) throws -> Bool {

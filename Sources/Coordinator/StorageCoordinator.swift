@@ -320,25 +320,42 @@ public final class StorageCoordinator: Sendable {
         return liveResult(merged, after: command.after)
     }
 
-    /// A partition read answered by this node alone (ONE or LOCAL_ONE with this node a
-    /// replica), read in place without suspending: no tasks, no messages, and none of the
-    /// selection every other read builds. Nil when the read needs the replica round (which
-    /// also retries elsewhere after a local failure). `selectsOneRow` says the command reads
-    /// one whole row (`ReplicaStorage.readRow`).
-    public func readInPlace(_ command: ReadCommand, replication: KeyspaceReplication,
-                            consistency: ConsistencyLevel, selectsOneRow: Bool = false) -> ReadResult? {
-        guard case .partition(let key, _, _) = command.selection else { return nil }
-        let view = self.view()
-        let replicas = replicaMap(replication, view: view).replicas(for: StoragePartitionKey.token(of: key))
-        return readLocally(command, replicas: replicas, consistency: consistency, view: view, selectsOneRow: selectsOneRow)
+    /// One whole row (`ReplicaStorage.readRow`) answered by this node alone (ONE or LOCAL_ONE
+    /// with this node a replica), read in place without suspending: no tasks, no messages,
+    /// and none of the selection, partition and result objects other reads build (perf: the
+    /// point read's own path). `.needsReplicas` when the read needs the replica round (which
+    /// also retries elsewhere after a local failure).
+    public func readRowInPlace(table: TableID, partitionKey: [UInt8], clustering: [UInt8],
+                               replication: KeyspaceReplication, consistency: ConsistencyLevel) -> LocalRowRead {
+        guard servesAlone(partitionKey: partitionKey, replication: replication, consistency: consistency) else {
+            return .needsReplicas
+        }
+        let merged: Row?
+        do {
+            merged = try storage.readRow(table: table, partitionKey: partitionKey, clustering: clustering)
+        } catch {
+            return .needsReplicas
+        }
+        guard var row = merged else { return .absent }
+        let now = clock.nowSeconds()
+        row.cells.removeAll { !$0.isLive(nowSeconds: now) }
+        row.deletion = nil
+        return row.cells.isEmpty ? .absent : .live(row)
     }
 
-    /// `readInPlace` once the partition's replicas are known.
+    /// Whether this node alone answers a read of the partition at `consistency`.
+    private func servesAlone(partitionKey: [UInt8], replication: KeyspaceReplication,
+                             consistency: ConsistencyLevel) -> Bool {
+        let view = self.view()
+        let replicas = replicaMap(replication, view: view).replicas(for: StoragePartitionKey.token(of: partitionKey))
+        return ReplicaSelection.thisNodeSuffices(replicas: replicas, consistency: consistency, view: view)
+    }
+
+    /// The read answered by this node alone, when that suffices at `consistency`.
     private func readLocally(_ command: ReadCommand, replicas: [HostID], consistency: ConsistencyLevel,
-                             view: ClusterView, selectsOneRow: Bool = false) -> ReadResult? {
-        guard ReplicaSelection.thisNodeSuffices(replicas: replicas, consistency: consistency, view: view) else { return nil }
-        let command = command.digestOnly(false)
-        guard let local = try? (selectsOneRow ? storage.readRow(command) : storage.read(command)) else { return nil }
+                             view: ClusterView) -> ReadResult? {
+        guard ReplicaSelection.thisNodeSuffices(replicas: replicas, consistency: consistency, view: view),
+              let local = try? storage.read(command.digestOnly(false)) else { return nil }
         return liveResult(local, after: command.after)
     }
 

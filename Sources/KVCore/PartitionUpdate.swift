@@ -18,6 +18,15 @@ public struct PartitionUpdate: Sendable, Hashable {
         self.rangeTombstones = rangeTombstones
         self.rows = rows
     }
+
+    /// The newest of the partition deletion and the range tombstones covering `clustering`.
+    public func deletion(covering clustering: [UInt8]) -> DeletionTime? {
+        var outer = partitionDeletion
+        for range in rangeTombstones where range.covers(clustering) {
+            outer = DeletionTime.latest(outer, range.deletion)
+        }
+        return outer
+    }
 }
 
 /// Identifies a table for its whole life (a UUID, as Cassandra's table ids); a table

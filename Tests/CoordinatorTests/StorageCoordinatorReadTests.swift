@@ -24,6 +24,48 @@ import Testing
         #expect(missing == ReadResult(partitions: [], nextPosition: nil))
     }
 
+    /// The point read's own path answers as the partition read does, row by row: live
+    /// cells only, deletions applied; and only when this node alone may answer.
+    @Test func aRowReadInPlaceAnswersAsThePartitionRead() async throws {
+        let cluster = try Self.threeNodes()
+        let replication = try Fixtures.simple(3)
+        let now = cluster.clock.nowSeconds()
+        let covering = RangeTombstone(start: ClusteringBound(prefix: [4], isInclusive: true),
+                                      end: ClusteringBound(prefix: [4], isInclusive: true), deletion: Fixtures.deletion(at: 9))
+        let rows = [
+            Fixtures.row([1], "live", at: 5),
+            Row(clustering: [2], cells: [
+                .expiring(column: 1, timestamp: 5, value: Fixtures.value("gone"), ttlSeconds: 1, nowSeconds: now - 10),
+                .live(column: 2, timestamp: 5, value: [7]),
+            ]),
+            Row(clustering: [3], deletion: Fixtures.deletion(at: 8), cells: [.live(column: 1, timestamp: 7, value: [1])]),
+            Fixtures.row([4], "ranged", at: 8),
+        ]
+        try await cluster.write([Fixtures.partition(Self.key, rows: rows, ranges: [covering]),
+                                 Fixtures.partition(Fixtures.storageKey(2), rows: [Fixtures.row([1], "old", at: 1)],
+                                                    deletion: Fixtures.deletion(at: 3))],
+                                at: .all, replication)
+        for key in [Self.key, Fixtures.storageKey(2), Fixtures.storageKey(3)] {
+            let partition = try await cluster.read(key, at: .one, replication).partitions.first
+            for clustering in (1...5 as ClosedRange<UInt8>).map({ [$0] }) {
+                let expected = partition?.rows.first { $0.clustering == clustering }
+                switch cluster.nodes[0].coordinator.readRowInPlace(table: Fixtures.table, partitionKey: key, clustering: clustering,
+                                                                   replication: replication, consistency: .one) {
+                case .live(let row): #expect(row == expected, "\(key) \(clustering)")
+                case .absent: #expect(expected == nil, "\(key) \(clustering)")
+                case .needsReplicas: Issue.record("ONE on a replica is answered in place")
+                }
+            }
+        }
+        let found = try await cluster.read(Self.key, at: .one, replication).partitions.first?.rows.map(\.clustering)
+        #expect(found == [[1], [2]], "the history covers live, partly expired, deleted and range-deleted rows")
+        guard case .needsReplicas = cluster.nodes[0].coordinator.readRowInPlace(
+            table: Fixtures.table, partitionKey: Self.key, clustering: [1], replication: replication, consistency: .quorum) else {
+            Issue.record("QUORUM needs other replicas")
+            return
+        }
+    }
+
     @Test func aReadAsksOnlyAsManyReplicasAsTheLevelNeeds() async throws {
         let cluster = try TestCluster(datacenters: Array(repeating: "dc1", count: 5))
         let replication = try Fixtures.simple(5)

@@ -263,7 +263,8 @@ import Testing
     }
 
     /// `readRowUnfiltered` answers as the one-row slice does, when every row's clustering
-    /// has the same length (a full clustering; length 0: no clustering columns).
+    /// has the same length (a full clustering; length 0: no clustering columns); `readMerged`
+    /// answers with that slice's row.
     @Test(arguments: [(UInt64(21), 2), (22, 0), (23, 2), (24, 0)])
     func rowReadMatchesTheOneRowSliceOverRandomHistories(seed: UInt64, clusteringLength: Int) throws {
         let harness = try EngineTestHarness()
@@ -284,6 +285,8 @@ import Testing
                     let slice = try table.readUnfiltered(.slice(partition: partition, start: bound, end: bound))
                     let row = try table.readRowUnfiltered(partition: partition, clustering: clustering)
                     #expect(Self.normalized(row.partitions) == Self.normalized(slice.partitions) && row.isExhausted,
+                            "step \(step), partition \(partition), clustering \(clustering)")
+                    #expect(try table.readMerged(partition: partition, clustering: clustering) == slice.partitions.first?.rows.first,
                             "step \(step), partition \(partition), clustering \(clustering)")
                     rowsFound += slice.partitions.first?.rows.count ?? 0
                     tombstonesFound += slice.partitions.first.map { $0.partitionDeletion == nil && $0.rangeTombstones.isEmpty ? 0 : 1 } ?? 0

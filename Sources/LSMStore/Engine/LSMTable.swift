@@ -200,12 +200,6 @@ public final class LSMTable: @unchecked Sendable {
         return row.cells.isEmpty ? nil : row
     }
 
-    /// The reconciled row including tombstone cells, with what deletions shadow removed, or
-    /// nil if nothing is left of it (used by reads that must see deletions).
-    public func readMerged(partition: [UInt8], clustering: [UInt8]) throws -> Row? {
-        try readRowUnfiltered(partition: partition, clustering: clustering).partitions.first?.rows.first
-    }
-
     /// A cursor over the live rows in `range`, in storage order, as of the clock's time now.
     ///
     /// With `blocksMayMatch`, SSTable blocks whose statistics make it return false are

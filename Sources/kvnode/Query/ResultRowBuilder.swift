@@ -29,24 +29,46 @@ struct ResultRowBuilder {
     /// The result rows of `partition`'s regular rows (its static row, if among them, is not
     /// one), each with `staticRow`'s values.
     func rows(of partition: PartitionUpdate, staticRow: Row?) -> [Output] {
-        let keyValues = plan.layout.partitionValues(storageKey: partition.partitionKey)
-        let token = StoragePartitionKey.token(of: partition.partitionKey)
+        let keyValues = keyValues(partition.partitionKey)
+        let token = token(partition.partitionKey)
         let regular = plan.layout.hasStatics ? partition.rows.filter { !$0.clustering.isEmpty } : partition.rows
         return regular.compactMap { row in
-            let clusteringValues = plan.layout.clusteringValues(row.clustering)
+            let clusteringValues = clusteringValues(row.clustering)
             guard selects(row, staticRow: staticRow, keyValues: keyValues, clusteringValues: clusteringValues) else { return nil }
             return Output(clustering: row.clustering, values: values(for: row, staticRow: staticRow, keyValues: keyValues,
                                                                      clusteringValues: clusteringValues, token: token))
         }
     }
 
+    /// The values of one row that needs no filtering and has no static row to join (a point
+    /// read's).
+    func values(of row: Row, partitionKey: [UInt8]) -> [[UInt8]?] {
+        values(for: row, staticRow: nil, keyValues: keyValues(partitionKey), clusteringValues: clusteringValues(row.clustering),
+               token: token(partitionKey))
+    }
+
+    // The key columns' values and the token, derived only when the statement uses them
+    // (`SelectPlan.RowInputs`): a point read of a value column needs neither.
+
+    private func keyValues(_ partitionKey: [UInt8]) -> [[UInt8]] {
+        plan.rowInputs.contains(.partitionKeyValues) ? plan.layout.partitionValues(storageKey: partitionKey) : []
+    }
+
+    private func clusteringValues(_ clustering: [UInt8]) -> [[UInt8]?] {
+        plan.rowInputs.contains(.clusteringValues) ? plan.layout.clusteringValues(clustering) : []
+    }
+
+    private func token(_ partitionKey: [UInt8]) -> Token {
+        plan.rowInputs.contains(.token) ? StoragePartitionKey.token(of: partitionKey) : Token(0)
+    }
+
     /// The one row a partition with static data but no regular rows shows (clustering and
     /// regular columns null), unless the filter leaves it out.
     func staticOnlyRow(partitionKey: [UInt8], staticRow: Row) -> Output? {
-        let keyValues = plan.layout.partitionValues(storageKey: partitionKey)
+        let keyValues = keyValues(partitionKey)
         guard selects(nil, staticRow: staticRow, keyValues: keyValues, clusteringValues: []) else { return nil }
         return Output(clustering: [], values: values(for: nil, staticRow: staticRow, keyValues: keyValues, clusteringValues: [],
-                                                     token: StoragePartitionKey.token(of: partitionKey)))
+                                                     token: token(partitionKey)))
     }
 
     private func selects(_ row: Row?, staticRow: Row?, keyValues: [[UInt8]], clusteringValues: [[UInt8]?]) -> Bool {

@@ -37,24 +37,24 @@ struct SelectExecution {
 
     /// The row of a point read (one partition, one clustering, `plan.readsSingleRows`), read
     /// in place without suspending when this node alone serves it
-    /// (`StorageCoordinator.readInPlace`). Nil when it needs `page`: several keys, or replicas.
+    /// (`StorageCoordinator.readRowInPlace`). Nil when it needs `page`: several keys, or replicas.
     func pointRows() throws(ErrorResponse) -> [[[UInt8]?]]? {
         guard plan.readsSingleRows else { return nil }
         let keys = try plan.keys.partitionKeys(plan.layout, bindings)
         let slices = try clusteringSlices()
         guard keys.count == 1, slices.count == 1 else { return nil }
+        let (start, end) = slices[0]
+        // One whole row: a full clustering (or none), from itself to itself.
+        guard start.isInclusive, end.isInclusive, start.prefix == end.prefix else { return nil }
         // Checked as `page` checks them; any valid limit keeps the one row.
         _ = try limit()
         _ = try perPartitionLimit()
-        let command = ReadCommand(table: plan.layout.schema.id,
-                                  selection: .partition(key: keys[0], start: slices[0].0, end: slices[0].1),
-                                  after: nil, maxLiveRows: 1)
-        guard let result = coordinator.readInPlace(command, replication: replication, consistency: consistency,
-                                                    selectsOneRow: true) else {
-            return nil
+        switch coordinator.readRowInPlace(table: plan.layout.schema.id, partitionKey: keys[0], clustering: start.prefix,
+                                          replication: replication, consistency: consistency) {
+        case .needsReplicas: return nil
+        case .absent: return []
+        case .live(let row): return [ResultRowBuilder(plan: plan, nowSeconds: nowSeconds).values(of: row, partitionKey: keys[0])]
         }
-        let builder = try rowBuilder()
-        return result.partitions.flatMap { builder.rows(of: $0, staticRow: nil) }.prefix(1).map(\.values)
     }
 
     /// Up to `pageSize` raw rows from `state` on, and the state after them (nil when done).

@@ -43,6 +43,36 @@ final class SelectPlan: Sendable {
     /// fold or filter: every clustering column fixed by `=` or `IN` (or none), no statics, no
     /// aggregate, DISTINCT or ALLOW FILTERING. With one key and one clustering, a point read.
     let readsSingleRows: Bool
+    /// What result rows are built from beyond the row's cells.
+    let rowInputs: RowInputs
+
+    /// Values a result row may need besides the row's cells: derived per row only when the
+    /// selection or the filter uses them.
+    struct RowInputs: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let partitionKeyValues = RowInputs(rawValue: 1)
+        static let clusteringValues = RowInputs(rawValue: 2)
+        static let token = RowInputs(rawValue: 4)
+        static let all: RowInputs = [.partitionKeyValues, .clusteringValues, .token]
+
+        /// The inputs `selected` reads; all of them with a filter (it may test any column).
+        init(selected: [Selected], filtered: Bool) {
+            guard !filtered else { self = .all; return }
+            var inputs: RowInputs = []
+            for item in selected {
+                switch item {
+                case .column(let column), .field(let column, _), .cast(let column, _):
+                    if column.kind == .partitionKey { inputs.insert(.partitionKeyValues) }
+                    if column.kind == .clustering { inputs.insert(.clusteringValues) }
+                case .token: inputs.insert(.token)
+                case .writeTime, .timeToLive, .countAll: break
+                }
+            }
+            self = inputs
+        }
+
+        init(rawValue: UInt8) { self.rawValue = rawValue }
+    }
 
     // A class, for the same reason as `ModificationPlan`: one reference to copy per request.
     init(layout: TableLayout, selected: [Selected], specifications: [ColumnSpecification], aggregation: AggregationPlan?,
@@ -62,6 +92,7 @@ final class SelectPlan: Sendable {
         self.markers = markers
         readsSingleRows = aggregation == nil && !isDistinct && filter == nil && keys.restrictsPartition && !keys.hasToken
             && !keys.hasSlice && keys.clusteringEquals.count == layout.clustering.count && !layout.hasStatics
+        rowInputs = RowInputs(selected: selected, filtered: filter != nil)
     }
 
     /// The columns clients see: `specifications`, or the one `[json]` column.
