@@ -2,8 +2,11 @@ import Ring
 import Synchronization
 
 /// A keyspace's name and replication strategy, as the coordinator needs them.
-public struct KeyspaceReplication: Sendable {
-    public var keyspace: String
+///
+/// A class: every point request passes one along (from its prepared statement to the
+/// replica map), and a reference costs one count per copy where the struct counted three.
+public final class KeyspaceReplication: Sendable {
+    public let keyspace: String
     public let strategy: any ReplicationStrategy
     /// The replica map last built for this replication, shared by copies: callers that keep
     /// one replication value per schema version (prepared statements) find their map by the

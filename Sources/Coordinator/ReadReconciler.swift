@@ -95,7 +95,7 @@ enum ReadReconciler {
         var live = PartitionUpdate(partitionKey: partition.partitionKey)
         for var row in partition.rows {
             row.removeShadowed(by: partition.deletion(covering: row.clustering))
-            row.cells.removeAll { !$0.isLive(nowSeconds: nowSeconds) }
+            row.removeDeadCells(nowSeconds: nowSeconds)
             row.deletion = nil
             if !row.cells.isEmpty { live.rows.append(row) }
         }

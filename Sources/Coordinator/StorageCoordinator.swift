@@ -336,9 +336,8 @@ public final class StorageCoordinator: Sendable {
         } catch {
             return .needsReplicas
         }
-        guard var row = merged else { return .absent }
-        let now = clock.nowSeconds()
-        row.cells.removeAll { !$0.isLive(nowSeconds: now) }
+        guard var row = consume merged else { return .absent }
+        row.removeDeadCells(nowSeconds: clock.nowSeconds())
         row.deletion = nil
         return row.cells.isEmpty ? .absent : .live(row)
     }

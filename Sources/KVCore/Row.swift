@@ -84,16 +84,33 @@ public struct Row: Sendable, Hashable {
     /// path deletes every element of its column written at or before it (overwriting or
     /// deleting a non-frozen collection writes one).
     public mutating func removeShadowed(by outer: DeletionTime?) {
-        if let effective = DeletionTime.latest(deletion, outer) {
+        if let effective = DeletionTime.latest(deletion, outer), containsCell(where: { effective.shadows($0.timestamp) }) {
             cells.removeAll { effective.shadows($0.timestamp) }
         }
         removeElementsShadowedByColumnTombstones()
     }
 
+    /// Removes the cells not live at `nowSeconds`.
+    public mutating func removeDeadCells(nowSeconds: Int64) {
+        guard containsCell(where: { !$0.isLive(nowSeconds: nowSeconds) }) else { return }
+        cells.removeAll { !$0.isLive(nowSeconds: nowSeconds) }
+    }
+
+    /// Whether a cell satisfies `predicate`, looked at in place. Removing only after this
+    /// says yes keeps a row that shares its cells (a copy of a read fragment) from copying
+    /// them all for nothing; and a `contains(where:)` on the array copied each cell (two
+    /// reference counts) to test it.
+    private func containsCell(where predicate: (borrowing Cell) -> Bool) -> Bool {
+        cells.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices where predicate(buffer[index]) { return true }
+            return false
+        }
+    }
+
     /// Cells are sorted by column then path, so a column's tombstone (empty path) comes
     /// before its elements: one pass suffices.
     private mutating func removeElementsShadowedByColumnTombstones() {
-        guard cells.contains(where: { $0.kind == .tombstone && $0.path.isEmpty }) else { return }
+        guard containsCell(where: { $0.kind == .tombstone && $0.path.isEmpty }) else { return }
         var column: UInt32?
         var deletedAt = Int64.min
         cells.removeAll { cell in

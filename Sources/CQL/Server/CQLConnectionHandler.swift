@@ -205,8 +205,9 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
         if actions.close {
             log("closing CQL connection \(connectionInfo.connectionID) after a protocol error")
         }
-        for request in actions.dispatch {
-            run(request, context: context)
+        // By index: a for-in loop copied each request (counting every reference it holds).
+        for index in actions.dispatch.indices {
+            run(actions.dispatch[index], context: context)
         }
     }
 

@@ -195,7 +195,7 @@ public final class LSMTable: @unchecked Sendable {
         try checkOpen()
         guard var row = try readMerged(partition: partition, clustering: clustering) else { return nil }
         let nowSeconds = context.clock.nowSeconds()
-        row.cells.removeAll { !$0.isLive(nowSeconds: nowSeconds) }
+        row.removeDeadCells(nowSeconds: nowSeconds)
         row.deletion = nil
         return row.cells.isEmpty ? nil : row
     }

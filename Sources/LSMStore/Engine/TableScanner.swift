@@ -139,7 +139,7 @@ public final class TableScanner {
             throw StoreError.corruption(file: "(scan)", offset: 0, reason: "row does not decode: \(error)")
         }
         row.removeShadowed(by: outerDeletion)
-        row.cells.removeAll { !$0.isLive(nowSeconds: nowSeconds) }
+        row.removeDeadCells(nowSeconds: nowSeconds)
         row.deletion = nil
         return row
     }

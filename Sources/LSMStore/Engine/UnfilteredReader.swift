@@ -120,8 +120,7 @@ struct UnfilteredReader {
 
     /// A reconciled row with what the partition and range deletions shadow removed, and its
     /// own deletion dropped when an outer one covers it; nil if nothing is left.
-    static func shadowed(_ reconciled: Row, by tombstones: PartitionTombstones?) -> Row? {
-        var row = reconciled
+    static func shadowed(_ row: consuming Row, by tombstones: PartitionTombstones?) -> Row? {
         let outer = tombstones?.deletion(covering: row.clustering)
         row.removeShadowed(by: outer)
         if let deletion = row.deletion, let outer, !deletion.supersedes(outer) { row.deletion = nil }
