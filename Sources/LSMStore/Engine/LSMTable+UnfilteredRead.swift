@@ -27,54 +27,27 @@ extension LSMTable {
         return try reader.run()
     }
 
-    /// `readUnfiltered` of one row: the slice of `partition` from `clustering` to
+    /// The row `readUnfiltered` returns for the slice of `partition` from `clustering` to
     /// `clustering`, both inclusive, for a clustering that no other row key of the partition
     /// starts with (a full clustering, or the empty one of a table without clustering
-    /// columns). The same answer, found by looking the row up in each memtable and candidate
-    /// SSTable instead of merging iterators over them (perf: building and seeking the merge
-    /// was most of a point read's storage time).
-    public func readRowUnfiltered(partition: [UInt8], clustering: [UInt8]) throws -> UnfilteredReadResult {
-        try checkOpen()
-        let snapshot = version
-        return try Self.withRowKey(partition: partition, clustering: clustering) { key, prefix throws -> UnfilteredReadResult in
-            var update = PartitionUpdate(partitionKey: partition)
-            let tombstones = Self.tombstones(of: prefix, in: snapshot)
-            if let tombstones {
-                let window = ClusteringWindow(lower: clustering, upper: ScanRange.successor(ofPrefix: clustering))
-                UnfilteredReader.keep(tombstones, overlapping: window, in: &update)
-            }
-            if let row = try Self.row(at: key, prefixLength: prefix.count, clustering: clustering, in: snapshot),
-               let kept = UnfilteredReader.shadowed(row, by: tombstones) {
-                update.rows.append(kept)
-            }
-            let isEmpty = update.rows.isEmpty && update.partitionDeletion == nil && update.rangeTombstones.isEmpty
-            return UnfilteredReadResult(partitions: isEmpty ? [] : [update])
-        }
-    }
-
-    /// The row of `readRowUnfiltered` alone: every fragment reconciled, tombstone cells and
-    /// its own deletion kept, what the partition's deletions shadow removed; nil if nothing
-    /// is left of it. The partition's tombstones are only looked up when the row exists.
+    /// columns): every fragment reconciled, tombstone cells and its own deletion kept, what
+    /// the partition's deletions shadow removed; nil if nothing is left of it. Found by
+    /// looking the row up in each memtable and candidate SSTable instead of merging iterators
+    /// over them (perf: building and seeking the merge was most of a point read's storage
+    /// time); the partition's tombstones are only looked up when the row exists.
     public func readMerged(partition: [UInt8], clustering: [UInt8]) throws -> Row? {
         try checkOpen()
         let snapshot = version
-        return try Self.withRowKey(partition: partition, clustering: clustering) { key, prefix throws -> Row? in
-            guard let row = try Self.row(at: key, prefixLength: prefix.count, clustering: clustering, in: snapshot) else {
-                return nil
-            }
-            return UnfilteredReader.shadowed(row, by: Self.tombstones(of: prefix, in: snapshot))
-        }
-    }
-
-    /// Calls `body` with the row's storage key and its partition prefix.
-    private static func withRowKey<Result>(
-        partition: [UInt8], clustering: [UInt8],
-        _ body: (_ key: UnsafeRawBufferPointer, _ prefix: UnsafeRawBufferPointer) throws -> Result
-    ) throws -> Result {
         var key = RowKey.partitionPrefix(partition)
         let prefixLength = key.count
         key.append(contentsOf: clustering)
-        return try key.withUnsafeBytes { key in try body(key, UnsafeRawBufferPointer(rebasing: key[..<prefixLength])) }
+        return try key.withUnsafeBytes { key throws -> Row? in
+            guard let row = try Self.row(at: key, prefixLength: prefixLength, clustering: clustering, in: snapshot) else {
+                return nil
+            }
+            return UnfilteredReader.shadowed(row, by: Self.tombstones(of: UnsafeRawBufferPointer(rebasing: key[..<prefixLength]),
+                                                                    in: snapshot))
+        }
     }
 
     /// Every fragment of the row at `key` reconciled, deletions kept; nil if no source has one.
