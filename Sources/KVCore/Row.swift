@@ -84,22 +84,26 @@ public struct Row: Sendable, Hashable {
     /// path deletes every element of its column written at or before it (overwriting or
     /// deleting a non-frozen collection writes one).
     public mutating func removeShadowed(by outer: DeletionTime?) {
-        if let effective = DeletionTime.latest(deletion, outer), containsCell(where: { effective.shadows($0.timestamp) }) {
-            cells.removeAll { effective.shadows($0.timestamp) }
+        if let effective = DeletionTime.latest(deletion, outer) {
+            removeCells { effective.shadows($0.timestamp) }
         }
         removeElementsShadowedByColumnTombstones()
     }
 
     /// Removes the cells not live at `nowSeconds`.
     public mutating func removeDeadCells(nowSeconds: Int64) {
-        guard containsCell(where: { !$0.isLive(nowSeconds: nowSeconds) }) else { return }
-        cells.removeAll { !$0.isLive(nowSeconds: nowSeconds) }
+        removeCells { !$0.isLive(nowSeconds: nowSeconds) }
     }
 
-    /// Whether a cell satisfies `predicate`, looked at in place. Removing only after this
-    /// says yes keeps a row that shares its cells (a copy of a read fragment) from copying
-    /// them all for nothing; and a `contains(where:)` on the array copied each cell (two
-    /// reference counts) to test it.
+    /// Removes the cells `predicate` selects, once an in-place look found one: a row that
+    /// shares its cells (a copy of a read fragment) then does not copy them all for nothing,
+    /// and a `contains(where:)` on the array copied each cell (two reference counts) to test it.
+    private mutating func removeCells(where predicate: (borrowing Cell) -> Bool) {
+        guard containsCell(where: predicate) else { return }
+        cells.removeAll { predicate($0) }
+    }
+
+    /// Whether a cell satisfies `predicate`, looked at in place.
     private func containsCell(where predicate: (borrowing Cell) -> Bool) -> Bool {
         cells.withUnsafeBufferPointer { buffer in
             for index in buffer.indices where predicate(buffer[index]) { return true }
