@@ -46,8 +46,20 @@ public struct ByteWriter: Sendable {
         bytes.append(contentsOf: value)
     }
 
+    /// As the generic form, for an array: copied from its buffer, because
+    /// `append(contentsOf:)` takes its argument owned (a reference count per call).
+    @inlinable public mutating func writeLengthPrefixed(_ value: [UInt8]) {
+        writeVarint(UInt64(value.count))
+        writeBytes(value)
+    }
+
     @inlinable public mutating func writeBytes<Bytes: Sequence<UInt8>>(_ value: Bytes) {
         bytes.append(contentsOf: value)
+    }
+
+    /// As the generic form, for an array (see `writeLengthPrefixed(_: [UInt8])`).
+    @inlinable public mutating func writeBytes(_ value: [UInt8]) {
+        value.withUnsafeBufferPointer { bytes.append(contentsOf: $0) }
     }
 
     /// Overwrites 4 bytes at `offset` (for lengths and checksums written after the payload).

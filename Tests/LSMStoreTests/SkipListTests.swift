@@ -101,6 +101,54 @@ import Testing
         #expect([UInt8]([0xFF, 0xFF, 0xFF, 0xFF, 0xFF]).withUnsafeBytes { list.findGreaterOrEqual($0) } == nil)
     }
 
+    /// Every level's links in strictly increasing key order, and level 0 holding `count` nodes:
+    /// an insert that started from a wrong node would break one of them.
+    private static func levelsAreOrdered(_ list: SkipList) -> Bool {
+        for level in 0..<SkipList.maxHeight {
+            var previous: [UInt8]?
+            var visited = 0
+            var node = SkipList.next(list.head, level)
+            while let current = node {
+                let key = Array(SkipList.key(current))
+                if let previous, !previous.lexicographicallyPrecedes(key) { return false }
+                previous = key
+                visited += 1
+                node = SkipList.next(current, level)
+            }
+            if level == 0, visited != list.count { return false }
+        }
+        return true
+    }
+
+    /// Past `SkipListFingers.activationKeyCount` keys, inserts start from fingers. Keys as
+    /// the memtable's (a token's 8 bytes, then more) in one shard (top 3 bits shared), with
+    /// some from other shards, so some fingers are above the keys searched and must be
+    /// passed over, and duplicates, so inserts from a finger find existing keys.
+    @Test func bigListsInsertFromFingersAndStaySorted() {
+        let random = SeededRandomSource(seed: 33)
+        let list = SkipList()
+        var model: [[UInt8]: [UInt8]] = [:]
+        var keys: [[UInt8]] = []
+        for index in 0..<(3 * SkipListFingers.activationKeyCount) {
+            var token = random.nextUInt64()
+            if !random.chance(0.1) { token = token & ~(UInt64(7) << 61) | (UInt64(5) << 61) }
+            var key = withUnsafeBytes(of: token.bigEndian) { Array($0) } + (0..<random.next(in: 0..<4)).map { _ in UInt8(random.next(in: 0..<3)) }
+            if !keys.isEmpty, random.chance(0.2) { key = keys[random.next(in: 0..<keys.count)] }
+            keys.append(key)
+            let value = withUnsafeBytes(of: UInt32(index)) { Array($0) }
+            Self.insert(list, key, value) { _ in value }
+            model[key] = value
+        }
+        let sortedKeys = model.keys.sorted { $0.lexicographicallyPrecedes($1) }
+        // Compared whole, not per element: a failure would print thousands of keys.
+        let keysMatch = Self.entries(list).map(\.key) == sortedKeys
+        #expect(keysMatch, "the list's keys are not the model's in order")
+        #expect(list.count == model.count)
+        #expect(Self.levelsAreOrdered(list))
+        let misread = sortedKeys.filter { Self.get(list, $0) != model[$0] }
+        #expect(misread.isEmpty, "\(misread.count) keys read back wrong, first \(misread.first ?? [])")
+    }
+
     @Test func memoryGrowsWithInserts() {
         let list = SkipList()
         var last = list.memoryBytes

@@ -39,14 +39,17 @@ final class CommitLogWriter: @unchecked Sendable {
         let recordSizeBytes = CommitLogRecord.headerSizeBytes + payload.count
         return try lock.withLock {
             Result { () throws(StoreError) in
-                try state.checkUsable()
-                if state.needsNewSegment(forRecordOfSize: recordSizeBytes) {
+                // The state's fields read one by one: calling its methods copied it whole
+                // (a reference count on each of its objects, per record).
+                if state.isClosing { throw .closed }
+                if let failureReason = state.failureReason { throw .failed(reason: failureReason) }
+                if state.active.sizeBytes + recordSizeBytes > state.active.capacityBytes {
                     try startNewSegment(capacityBytes: max(options.segmentSizeBytes,
                                                            CommitLogSegmentHeader.sizeBytes + recordSizeBytes))
                     lock.broadcast()  // The old segment was synced whole: its waiters are done.
                 }
                 try storeRecord(payload, payloadChecksum: payloadChecksum)
-                return state.writtenPosition
+                return CommitLogPosition(segment: state.active.id, offset: state.active.sizeBytes)
             }
         }.get()
     }
@@ -59,17 +62,18 @@ final class CommitLogWriter: @unchecked Sendable {
         try waitUntilSynced(position, honoringGroupWindow: true)
     }
 
-    /// Copies the record into the active segment, where `needsNewSegment` made room. Lock held.
+    /// Copies the record into the active segment, where `write` made room. Lock held.
     private func storeRecord(_ payload: UnsafeRawBufferPointer, payloadChecksum: UInt32) throws(StoreError) {
-        let segment = state.active
         state.recordHeader.removeAll(keepingCapacity: true)
         CommitLogRecord.appendHeader(payloadChecksum: payloadChecksum, payloadSizeBytes: payload.count,
                                      sequence: state.nextSequence, to: &state.recordHeader)
+        // Not `let segment = state.active`: that copy counted a reference on each of its parts.
+        let offset = state.active.sizeBytes
         do {
-            try segment.file.store(state.recordHeader, at: segment.sizeBytes)
-            try segment.file.store(payload, at: segment.sizeBytes + CommitLogRecord.headerSizeBytes)
+            try state.active.file.store(state.recordHeader, at: offset)
+            try state.active.file.store(payload, at: offset + CommitLogRecord.headerSizeBytes)
         } catch {
-            throw failAndWake("store into \(segment.path) failed: \(error)")
+            throw failAndWake("store into \(state.active.path) failed: \(error)")
         }
         if state.recordWritten(sizeBytes: CommitLogRecord.headerSizeBytes + payload.count) {
             lock.broadcast()  // Wakes the prefaulter.

@@ -73,11 +73,6 @@ struct CommitLogWriterState {
         return .failed(reason: failureReason!)
     }
 
-    /// Whether a record of `recordSizeBytes` does not fit in what is left of the active segment.
-    func needsNewSegment(forRecordOfSize recordSizeBytes: Int) -> Bool {
-        active.sizeBytes + recordSizeBytes > active.capacityBytes
-    }
-
     /// Accounts for a record of `recordSizeBytes` written to the active segment. Returns
     /// whether it entered a new prefault chunk, so that the chunk after it is now requested.
     mutating func recordWritten(sizeBytes recordSizeBytes: Int) -> Bool {

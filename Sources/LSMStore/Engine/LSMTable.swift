@@ -78,7 +78,10 @@ public final class LSMTable: @unchecked Sendable {
     private func logPayload(_ update: PartitionUpdate) throws -> [UInt8] {
         try checkOpen()
         try Self.validate(update)
-        let rowBytes = update.rows.reduce(0) { $0 + $1.clustering.count + 10 + RowCodec.estimatedSizeBytes($1) }
+        var rowBytes = 0
+        for index in update.rows.indices {
+            rowBytes += update.rows[index].clustering.count + 10 + RowCodec.estimatedSizeBytes(update.rows[index])
+        }
         var writer = ByteWriter(capacity: 64 + update.partitionKey.count + rowBytes)
         PartitionUpdateCodec.encode(update, table: id, into: &writer)
         throttleForCompaction()

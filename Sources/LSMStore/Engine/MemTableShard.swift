@@ -35,7 +35,7 @@ final class MemTableShard: @unchecked Sendable {
     /// Inserts a row fragment, merging it into the fragment already under `key`. Writer only.
     func insert(_ row: Row, key: [UInt8], partitionPrefixLength: Int) {
         if let deletion = row.deletion { noteTimestamp(deletion.timestamp) }
-        for cell in row.cells { noteTimestamp(cell.timestamp) }
+        for index in row.cells.indices { noteTimestamp(row.cells[index].timestamp) }
         encodedRow.removeAll()
         RowCodec.encode(row, into: &encodedRow)
         key.withUnsafeBytes { keyBuffer in

@@ -27,9 +27,11 @@ final class SkipList: @unchecked Sendable {
     /// misses were most of a write's memtable insert).
     private let arena = Arena()
     private let valueArena = Arena()
-    private let head: UnsafeMutableRawPointer
+    /// The head node: no key, every level's first link.
+    let head: UnsafeMutableRawPointer
     private var randomState: UInt64 = 0x2545_F491_4F6C_DD1D
-    private var currentHeight = 1
+    /// Where inserts start searching once the list is big (writer-only).
+    private var fingers = SkipListFingers()
     /// Number of distinct keys: written by the one writer, read by any thread.
     private let keyCount = Atomic<Int>(0)
     var count: Int { keyCount.load(ordering: .relaxed) }
@@ -106,9 +108,18 @@ final class SkipList: @unchecked Sendable {
     /// The first node whose key is >= `key`, or nil. Fills `previous` when given.
     func findGreaterOrEqual(_ key: UnsafeRawBufferPointer,
                             previous: UnsafeMutablePointer<UnsafeMutableRawPointer>? = nil) -> UnsafeMutableRawPointer? {
-        let keyPrefix = Self.prefix(key)
-        var node = head
-        var level = Self.maxHeight - 1
+        findGreaterOrEqual(key, keyPrefix: Self.prefix(key), from: head, level: Self.maxHeight - 1, previous: previous)
+    }
+
+    /// As `findGreaterOrEqual(_:previous:)`, descending from `start` (the head, or a node
+    /// whose key is below `key`) at `level` (below the start's height); fills `previous`
+    /// from `level` down.
+    @inline(__always)
+    private func findGreaterOrEqual(_ key: UnsafeRawBufferPointer, keyPrefix: UInt64,
+                                    from start: UnsafeMutableRawPointer, level top: Int,
+                                    previous: UnsafeMutablePointer<UnsafeMutableRawPointer>?) -> UnsafeMutableRawPointer? {
+        var node = start
+        var level = top
         while true {
             let candidate = Self.next(node, level)
             if let candidate, Self.compare(candidate, key, keyPrefix: keyPrefix) < 0 {
@@ -139,7 +150,17 @@ final class SkipList: @unchecked Sendable {
                 merge: (UnsafeRawBufferPointer) -> [UInt8]?) -> UnsafeMutableRawPointer {
         withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer.self, capacity: Self.maxHeight) { previous in
             let previous = previous.baseAddress!
-            let found = findGreaterOrEqual(key, previous: previous)
+            let keyPrefix = Self.prefix(key)
+            // Drawn first: a search from a finger fills `previous` only up to the finger's height.
+            let height = randomHeight()
+            var start = head
+            var level = Self.maxHeight - 1
+            if let finger = fingers.start(forPrefix: keyPrefix), Self.height(finger) >= height,
+               Self.compare(finger, key, keyPrefix: keyPrefix) < 0 {
+                start = finger
+                level = Self.height(finger) - 1
+            }
+            let found = findGreaterOrEqual(key, keyPrefix: keyPrefix, from: start, level: level, previous: previous)
             if let found, compareBytes(Self.key(found), key) == 0 {
                 if let merged = merge(Self.value(found)) {
                     let blob = merged.withUnsafeBytes { storeValue($0) }
@@ -147,20 +168,22 @@ final class SkipList: @unchecked Sendable {
                 }
                 return found
             }
-            return insertNode(key, value: value, previous: previous)
+            let node = insertNode(key, keyPrefix: keyPrefix, height: height, value: value, previous: previous)
+            fingers.noteInserted(node, prefix: keyPrefix)
+            if !fingers.isActive, count >= SkipListFingers.activationKeyCount { fingers.activate(in: arena) }
+            return node
         }
     }
 
-    private func insertNode(_ key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer,
+    private func insertNode(_ key: UnsafeRawBufferPointer, keyPrefix: UInt64, height: Int,
+                            value: UnsafeRawBufferPointer,
                             previous: UnsafeMutablePointer<UnsafeMutableRawPointer>) -> UnsafeMutableRawPointer {
-        let height = randomHeight()
         let node = arena.allocate(Self.nextOffset + 8 * height + key.count)
         node.storeBytes(of: storeValue(value), as: UnsafeMutableRawPointer?.self)
         node.storeBytes(of: UInt32(key.count), toByteOffset: 8, as: UInt32.self)
         node.storeBytes(of: UInt32(height), toByteOffset: 12, as: UInt32.self)
-        node.storeBytes(of: Self.prefix(key), toByteOffset: 16, as: UInt64.self)
+        node.storeBytes(of: keyPrefix, toByteOffset: 16, as: UInt64.self)
         if key.count > 0 { (node + Self.nextOffset + 8 * height).copyMemory(from: key.baseAddress!, byteCount: key.count) }
-        if height > currentHeight { currentHeight = height }
         for level in 0..<height {
             setNext(node, level, Self.next(previous[level], level))
             setNext(previous[level], level, node)

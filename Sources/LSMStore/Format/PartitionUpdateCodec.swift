@@ -20,11 +20,14 @@ enum PartitionUpdateCodec {
             encode(range.deletion, into: &writer)
         }
         writer.writeVarint(UInt64(update.rows.count))
-        var rowWriter = ByteWriter(capacity: update.rows.reduce(0) { max($0, RowCodec.estimatedSizeBytes($1)) })
-        for row in update.rows {
-            writer.writeLengthPrefixed(row.clustering)
+        var largestRow = 0
+        for index in update.rows.indices { largestRow = max(largestRow, RowCodec.estimatedSizeBytes(update.rows[index])) }
+        var rowWriter = ByteWriter(capacity: largestRow)
+        // By index: `for row in` copied each row.
+        for index in update.rows.indices {
+            writer.writeLengthPrefixed(update.rows[index].clustering)
             rowWriter.removeAll()
-            RowCodec.encode(row, into: &rowWriter)
+            RowCodec.encode(update.rows[index], into: &rowWriter)
             writer.writeLengthPrefixed(rowWriter.bytes)
         }
     }
