@@ -85,28 +85,31 @@ public struct Row: Sendable, Hashable {
     /// deleting a non-frozen collection writes one).
     public mutating func removeShadowed(by outer: DeletionTime?) {
         if let effective = DeletionTime.latest(deletion, outer) {
-            removeCells { effective.shadows($0.timestamp) }
+            removeCells { effective.shadows($0.pointee.timestamp) }
         }
         removeElementsShadowedByColumnTombstones()
     }
 
     /// Removes the cells not live at `nowSeconds`.
     public mutating func removeDeadCells(nowSeconds: Int64) {
-        removeCells { !$0.isLive(nowSeconds: nowSeconds) }
+        removeCells { !$0.pointee.isLive(nowSeconds: nowSeconds) }
     }
 
     /// Removes the cells `predicate` selects, once an in-place look found one: a row that
     /// shares its cells (a copy of a read fragment) then does not copy them all for nothing,
     /// and a `contains(where:)` on the array copied each cell (two reference counts) to test it.
-    private mutating func removeCells(where predicate: (borrowing Cell) -> Bool) {
+    private mutating func removeCells(where predicate: (UnsafePointer<Cell>) -> Bool) {
         guard containsCell(where: predicate) else { return }
-        cells.removeAll { predicate($0) }
+        cells.removeAll { cell in withUnsafePointer(to: cell) { predicate($0) } }
     }
 
-    /// Whether a cell satisfies `predicate`, looked at in place.
-    private func containsCell(where predicate: (borrowing Cell) -> Bool) -> Bool {
+    /// Whether a cell satisfies `predicate`, looked at in place: through a pointer, as a
+    /// cell passed by value, even borrowed, was copied (a reference count on its path and
+    /// value each).
+    private func containsCell(where predicate: (UnsafePointer<Cell>) -> Bool) -> Bool {
         cells.withUnsafeBufferPointer { buffer in
-            for index in buffer.indices where predicate(buffer[index]) { return true }
+            guard let base = buffer.baseAddress else { return false }
+            for index in buffer.indices where predicate(base + index) { return true }
             return false
         }
     }
@@ -114,7 +117,7 @@ public struct Row: Sendable, Hashable {
     /// Cells are sorted by column then path, so a column's tombstone (empty path) comes
     /// before its elements: one pass suffices.
     private mutating func removeElementsShadowedByColumnTombstones() {
-        guard containsCell(where: { $0.kind == .tombstone && $0.path.isEmpty }) else { return }
+        guard containsCell(where: { $0.pointee.kind == .tombstone && $0.pointee.path.isEmpty }) else { return }
         var column: UInt32?
         var deletedAt = Int64.min
         cells.removeAll { cell in

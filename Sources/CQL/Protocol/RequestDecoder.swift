@@ -47,13 +47,10 @@ public struct RequestDecoder: Sendable {
             throw .unexpectedOpcode(frame.header.opcodeByte)
         }
         var reader = ProtocolReader(try plainBody(of: frame))
-        var request = DecodedRequest(streamID: frame.header.streamID, message: .options,
-                                     tracingRequested: frame.header.flags.contains(.tracing))
-        if frame.header.flags.contains(.customPayload) {
-            request.customPayload = try reader.readBytesMap()
-        }
-        request.message = try RequestMessage.readBody(opcode: opcode, from: &reader)
-        return request
+        let customPayload = frame.header.flags.contains(.customPayload) ? try reader.readBytesMap() : nil
+        let message = try RequestMessage.readBody(opcode: opcode, from: &reader)
+        return DecodedRequest(streamID: frame.header.streamID, message: message,
+                              tracingRequested: frame.header.flags.contains(.tracing), customPayload: customPayload)
     }
 
     private func plainBody(of frame: ProtocolFrame) throws(ProtocolError) -> ByteBuffer {

@@ -179,7 +179,7 @@ public struct ConnectionStateMachine: Sendable {
         return false
     }
 
-    private mutating func dispatch(_ request: DecodedRequest, actions: inout ConnectionActions) {
+    private mutating func dispatch(_ request: consuming DecodedRequest, actions: inout ConnectionActions) {
         guard inFlightCount < configuration.maxInFlightRequestsPerConnection else {
             let message = "Too many requests in flight on this connection "
                 + "(limit \(configuration.maxInFlightRequestsPerConnection))"
@@ -187,7 +187,8 @@ public struct ConnectionStateMachine: Sendable {
             return
         }
         inFlightCount += 1
-        actions.dispatch.append(DispatchedRequest(streamID: request.streamID, message: request.message))
+        let streamID = request.streamID
+        actions.dispatch.append(DispatchedRequest(streamID: streamID, message: (consume request).message))
     }
 
     // MARK: Output
