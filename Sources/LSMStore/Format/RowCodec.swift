@@ -18,11 +18,8 @@ public enum RowCodec {
             writer.writeSignedVarint(deletion.localSeconds)
         }
         writer.writeVarint(UInt64(row.cells.count))
-        // Through the buffer: `for cell in`, and the array's subscript, copied each cell (a
-        // reference count on its path and value).
-        row.cells.withUnsafeBufferPointer { cells in
-            for index in cells.indices { encode(cells[index], into: &writer) }
-        }
+        // By index, like the other loops of the write path (`for cell in` copies each cell).
+        for index in row.cells.indices { encode(row.cells[index], into: &writer) }
     }
 
     /// The encoding of `row`.
