@@ -107,6 +107,33 @@ import Testing
         #expect(decoded.message == .result(.void))
     }
 
+    /// `messageReader` skips the envelope's fields, and `readCounting` agrees with `read`
+    /// on every rows body, compressed or not, and fails where it fails on a cut one.
+    @Test(arguments: responses.filter { if case .result(.rows) = $0 { true } else { false } })
+    func rowsAreCountedAsTheyAreRead(message: ResponseMessage) throws {
+        guard case .result(.rows(let rows)) = message else { return }
+        for compression in [nil, FrameCompression.lz4] {
+            let frame = try protocolResponseFrame(message, compression: compression, tracingID: ProtocolUUID(high: 1, low: 2),
+                                                  warnings: ["w"], customPayload: ["k": [7]])
+            let decoder = ResponseDecoder(compression: compression)
+            var (opcode, reader) = try decoder.messageReader(of: frame)
+            #expect(opcode == .result)
+            #expect(try reader.readInt() == 2)
+            let (metadata, rowCount) = try RowsResult.readCounting(from: &reader)
+            #expect(metadata == rows.metadata)
+            #expect(rowCount == rows.rows.count)
+            #expect(reader.remainingBytes == 0)
+        }
+        var body = ByteBuffer()
+        rows.write(into: &body)
+        guard body.readableBytes > 1 else { return }
+        var cut = ProtocolReader(body.getSlice(at: 0, length: body.readableBytes - 1)!)
+        var cutAgain = cut
+        let readError = protocolErrorThrown { try RowsResult.read(from: &cut) }
+        #expect(readError != nil)
+        #expect(protocolErrorThrown { try RowsResult.readCounting(from: &cutAgain) } == readError)
+    }
+
     @Test func errorCodesMatchTheSpec() {
         let codes = Self.errors.map(\.code)
         #expect(codes == [0x0000, 0x000A, 0x0100, 0x1000, 0x1001, 0x1002, 0x1003, 0x1100, 0x1200, 0x1300,

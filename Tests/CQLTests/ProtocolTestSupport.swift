@@ -26,13 +26,22 @@ func protocolRequestRoundTrip(_ message: RequestMessage, streamID: Int16 = 7,
 func protocolResponseRoundTrip(_ message: ResponseMessage, streamID: Int16 = 3,
                                compression: FrameCompression? = nil,
                                tracingID: ProtocolUUID? = nil, warnings: [String] = []) throws -> DecodedResponse {
+    let frame = try protocolResponseFrame(message, streamID: streamID, compression: compression,
+                                          tracingID: tracingID, warnings: warnings)
+    return try ResponseDecoder(compression: compression).decode(frame)
+}
+
+/// `message` encoded as a response frame and split off the wire again.
+func protocolResponseFrame(_ message: ResponseMessage, streamID: Int16 = 3, compression: FrameCompression? = nil,
+                           tracingID: ProtocolUUID? = nil, warnings: [String] = [],
+                           customPayload: [String: [UInt8]] = [:]) throws -> ProtocolFrame {
     var wire = ByteBuffer()
     FrameEncoder(compression: compression).encodeResponse(message, streamID: streamID, tracingID: tracingID,
-                                                          warnings: warnings, into: &wire)
+                                                          warnings: warnings, customPayload: customPayload, into: &wire)
     var frameDecoder = FrameDecoder(direction: .responses)
     let frame = try #require(try frameDecoder.decodeFrame(from: &wire))
     #expect(wire.readableBytes == 0)
-    return try ResponseDecoder(compression: compression).decode(frame)
+    return frame
 }
 
 /// The error a throwing expression threw, as a `ProtocolError` (nil if it did not throw).

@@ -53,6 +53,14 @@ public struct FrameEncoder: Sendable {
         }
     }
 
+    /// Appends a request frame of `opcode` whose body `writeBody` writes: for a client that
+    /// encodes a request from its own state instead of building a `RequestMessage`.
+    public func encodeRequest(opcode: ProtocolOpcode, streamID: Int16, into output: inout ByteBuffer,
+                              writeBody: (inout ByteBuffer) -> Void) {
+        let header = FrameHeader(version: version, isResponse: false, flags: [], streamID: streamID, opcode: opcode)
+        write(header: header, into: &output, writeBody)
+    }
+
     /// Appends `header` and the body `writeBody` produces. Uncompressed, the body is written
     /// in place after the header and its length filled in afterwards (no second buffer, no
     /// copy: this runs once per request and response).

@@ -87,6 +87,14 @@ public struct ProtocolReader: Sendable {
         return try readRawBytes(count: Int(length))
     }
 
+    /// Skips a `[bytes]` (checked as `readBytes` checks it).
+    public mutating func skipBytes() throws(ProtocolError) {
+        let length = Int(try readInt())
+        guard length > 0 else { return }
+        try require(length)
+        buffer.moveReaderIndex(forwardBy: length)
+    }
+
     /// `[value]`: like `[bytes]`, with -1 null, -2 not set, below -2 an error.
     public mutating func readValue() throws(ProtocolError) -> ProtocolValue {
         let length = try readInt()

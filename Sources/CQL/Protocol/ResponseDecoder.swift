@@ -39,6 +39,25 @@ public struct ResponseDecoder: Sendable {
 
     /// Decodes one response frame.
     public func decode(_ frame: ProtocolFrame) throws(ProtocolError) -> DecodedResponse {
+        let (opcode, body, tracingID, warnings, payload) = try readPreamble(of: frame)
+        var reader = body
+        let message = try ResponseMessage.readBody(opcode: opcode, from: &reader, limits: limits)
+        return DecodedResponse(streamID: frame.header.streamID, message: message, tracingID: tracingID,
+                               warnings: warnings, customPayload: payload)
+    }
+
+    /// The opcode of a response frame and a reader at its message, past the tracing id,
+    /// warnings and custom payload: for callers that read only part of the message (`decode`
+    /// checks all of it).
+    public func messageReader(of frame: ProtocolFrame) throws(ProtocolError) -> (ProtocolOpcode, ProtocolReader) {
+        let (opcode, reader, _, _, _) = try readPreamble(of: frame)
+        return (opcode, reader)
+    }
+
+    /// The opcode, a reader at the message of the (decompressed) body, and the fields the
+    /// header's flags announce before it.
+    private func readPreamble(of frame: ProtocolFrame) throws(ProtocolError)
+        -> (ProtocolOpcode, ProtocolReader, ProtocolUUID?, [String], [String: [UInt8]?]?) {
         guard let opcode = frame.header.opcode, !opcode.isRequest else {
             throw .unexpectedOpcode(frame.header.opcodeByte)
         }
@@ -52,8 +71,6 @@ public struct ResponseDecoder: Sendable {
         let tracingID = flags.contains(.tracing) ? try reader.readUUID() : nil
         let warnings = flags.contains(.warning) ? try reader.readStringList() : []
         let payload = flags.contains(.customPayload) ? try reader.readBytesMap() : nil
-        let message = try ResponseMessage.readBody(opcode: opcode, from: &reader, limits: limits)
-        return DecodedResponse(streamID: frame.header.streamID, message: message, tracingID: tracingID,
-                               warnings: warnings, customPayload: payload)
+        return (opcode, reader, tracingID, warnings, payload)
     }
 }

@@ -26,6 +26,30 @@ public struct RowsResult: Sendable, Hashable {
     /// Reads metadata, count and rows; the counts are checked against the remaining bytes.
     public static func read(from reader: inout ProtocolReader, limits: ProtocolLimits = .default)
         throws(ProtocolError) -> RowsResult {
+        let (metadata, rowCount) = try readHeader(from: &reader, limits: limits)
+        var rows: [[[UInt8]?]] = []
+        rows.reserveCapacity(rowCount)
+        for _ in 0..<rowCount {
+            var row: [[UInt8]?] = []
+            row.reserveCapacity(metadata.columnCount)
+            for _ in 0..<metadata.columnCount { row.append(try reader.readBytes()) }
+            rows.append(row)
+        }
+        return RowsResult(metadata: metadata, rows: rows)
+    }
+
+    /// Reads the metadata and the row count, and checks the rows as `read` does without
+    /// copying their cells out: for callers that only count rows.
+    public static func readCounting(from reader: inout ProtocolReader, limits: ProtocolLimits = .default)
+        throws(ProtocolError) -> (metadata: RowsMetadata, rowCount: Int) {
+        let (metadata, rowCount) = try readHeader(from: &reader, limits: limits)
+        for _ in 0..<(rowCount * metadata.columnCount) { try reader.skipBytes() }
+        return (metadata, rowCount)
+    }
+
+    /// The metadata and row count, checked against the remaining bytes.
+    private static func readHeader(from reader: inout ProtocolReader, limits: ProtocolLimits)
+        throws(ProtocolError) -> (RowsMetadata, Int) {
         let metadata = try RowsMetadata.read(from: &reader, limits: limits)
         let rowCount = Int(try reader.readInt())
         if rowCount < 0 { throw .negativeLength(rowCount) }
@@ -37,14 +61,6 @@ public struct RowsResult: Sendable, Hashable {
         if metadata.columnCount == 0 && rowCount > limits.maxRowsWithoutColumns {
             throw .invalidField("\(rowCount) rows without columns")
         }
-        var rows: [[[UInt8]?]] = []
-        rows.reserveCapacity(rowCount)
-        for _ in 0..<rowCount {
-            var row: [[UInt8]?] = []
-            row.reserveCapacity(metadata.columnCount)
-            for _ in 0..<metadata.columnCount { row.append(try reader.readBytes()) }
-            rows.append(row)
-        }
-        return RowsResult(metadata: metadata, rows: rows)
+        return (metadata, rowCount)
     }
 }

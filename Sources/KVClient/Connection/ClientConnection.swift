@@ -45,8 +45,13 @@ final class ClientConnection: Sendable {
 
     /// Sends `message` and returns the future of its response (failed with a `KVClientError`).
     func request(_ message: RequestMessage, timeoutMs: Int64? = nil) -> EventLoopFuture<DecodedResponse> {
+        request(.message(message), timeoutMs: timeoutMs)
+    }
+
+    /// Sends `body` and returns the future of its response (failed with a `KVClientError`).
+    func request(_ body: ClientRequest.Body, timeoutMs: Int64? = nil) -> EventLoopFuture<DecodedResponse> {
         let promise = eventLoop.makePromise(of: DecodedResponse.self)
-        submit(ClientRequest(message: message, completion: .promise(promise), timeoutMs: timeoutMs ?? requestTimeoutMs))
+        submit(ClientRequest(body: body, completion: .promise(promise), timeoutMs: timeoutMs ?? requestTimeoutMs))
         return promise.futureResult
     }
 
@@ -60,24 +65,22 @@ final class ClientConnection: Sendable {
             if eventLoop.inEventLoop {
                 handler.value.submit(message, completion: .continuation(continuation), timeoutMs: timeoutMs)
             } else {
-                submit(ClientRequest(message: message, completion: .continuation(continuation), timeoutMs: timeoutMs))
+                submit(ClientRequest(body: .message(message), completion: .continuation(continuation), timeoutMs: timeoutMs))
             }
         }.get()
     }
 
-    /// Sends `message` from the connection's event loop (required), its outcome going to
-    /// `completion` on this loop. The message is encoded where it lies (no copy).
-    func submitOnLoop(_ message: RequestMessage, completion: ResponseCompletion) {
-        handler.value.submit(message, completion: completion, timeoutMs: requestTimeoutMs)
+    /// Sends `body` from the connection's event loop (required), its outcome going to
+    /// `completion` on this loop.
+    func submitOnLoop(_ body: ClientRequest.Body, completion: ResponseCompletion) {
+        handler.value.submit(ClientRequest(body: body, completion: completion, timeoutMs: requestTimeoutMs))
     }
 
     private func submit(_ request: ClientRequest) {
         if eventLoop.inEventLoop {
-            handler.value.submit(request.message, completion: request.completion, timeoutMs: request.timeoutMs)
+            handler.value.submit(request)
         } else {
-            eventLoop.execute { [handler] in
-                handler.value.submit(request.message, completion: request.completion, timeoutMs: request.timeoutMs)
-            }
+            eventLoop.execute { [handler] in handler.value.submit(request) }
         }
     }
 

@@ -82,17 +82,46 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     /// Sends `message`, whose outcome goes to `completion`, or queues it (a copy) while every
     /// stream id is in use. `timeoutMs` as in `ClientRequest`.
     func submit(_ message: RequestMessage, completion: ResponseCompletion, timeoutMs: Int64) {
+        switch admit(completion) {
+        case .refused: return
+        case .wait: enqueue(ClientRequest(body: .message(message), completion: completion, timeoutMs: timeoutMs))
+        case .send(let streamID, let context):
+            send(message, completion: completion, timeoutMs: timeoutMs, streamID: streamID)
+            scheduleFlush(context: context)
+        }
+    }
+
+    /// Sends `request`, or queues it while every stream id is in use.
+    func submit(_ request: ClientRequest) {
+        switch admit(request.completion) {
+        case .refused: return
+        case .wait: enqueue(request)
+        case .send(let streamID, let context):
+            send(request, streamID: streamID)
+            scheduleFlush(context: context)
+        }
+    }
+
+    /// What becomes of a request handed to `submit`.
+    private enum Admission {
+        /// Sent now, under this id.
+        case send(streamID: Int16, context: ChannelHandlerContext)
+        /// Queued until an id is free.
+        case wait
+        /// Failed: the connection is closed.
+        case refused
+    }
+
+    /// Counts a request in, with its stream id when one is free; fails it when the
+    /// connection is closed.
+    private func admit(_ completion: ResponseCompletion) -> Admission {
         guard closedReason == nil, let context else {
             completion.fail(.connectionClosed(host: hostDescription, reason: closedReason ?? "not open"))
-            return
+            return .refused
         }
         load.increment()
-        guard let id = streams.acquire() else {
-            enqueue(ClientRequest(message: message, completion: completion, timeoutMs: timeoutMs))
-            return
-        }
-        send(message, completion: completion, timeoutMs: timeoutMs, streamID: id)
-        scheduleFlush(context: context)
+        guard let id = streams.acquire() else { return .wait }
+        return .send(streamID: id, context: context)
     }
 
     /// Flushes once the loop has run the tasks already queued, so requests that many tasks
@@ -124,6 +153,18 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             return
         }
         waiting.append(request)
+    }
+
+    private func send(_ request: ClientRequest, streamID: Int16) {
+        switch request.body {
+        case .message(let message):
+            send(message, completion: request.completion, timeoutMs: request.timeoutMs, streamID: streamID)
+        case .execute(let body):
+            encoder.encodeRequest(opcode: .execute, streamID: streamID, into: &outbound) { $0.writeImmutableBuffer(body) }
+            inFlight.insert(InFlightTable.Entry(completion: request.completion, deadlineNs: deadline(request.timeoutMs),
+                                                timeoutMs: request.timeoutMs, compressionOnReady: nil),
+                            streamID: streamID)
+        }
     }
 
     private func send(_ message: RequestMessage, completion: ResponseCompletion, timeoutMs: Int64,
@@ -208,6 +249,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         }
         streams.release(streamID)
         load.decrement()
+        // A lane's EXECUTE reads what it needs straight from the frame.
+        if case .lane(let execution) = entry.completion { return execution.receive(frame, decoder: responseDecoder) }
         do {
             let response = try responseDecoder.decode(frame)
             if case .ready = response.message, let compression = entry.compressionOnReady {
@@ -222,8 +265,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     private func drainWaiting() {
         while closedReason == nil, !waiting.isEmpty, let id = streams.acquire() {
-            let request = waiting.removeFirst()
-            send(request.message, completion: request.completion, timeoutMs: request.timeoutMs, streamID: id)
+            send(waiting.removeFirst(), streamID: id)
         }
     }
 

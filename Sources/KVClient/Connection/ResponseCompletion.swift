@@ -15,7 +15,7 @@ enum ResponseCompletion: Sendable {
         switch self {
         case .promise(let promise): promise.succeed(response)
         case .continuation(let continuation): continuation.resume(returning: .success(response))
-        case .lane(let execution): execution.receive(.success(response))
+        case .lane(let execution): execution.receive(response)
         }
     }
 
@@ -24,7 +24,7 @@ enum ResponseCompletion: Sendable {
         switch self {
         case .promise(let promise): promise.fail(error)
         case .continuation(let continuation): continuation.resume(returning: .failure(error))
-        case .lane(let execution): execution.receive(.failure(error))
+        case .lane(let execution): execution.fail(error)
         }
     }
 }

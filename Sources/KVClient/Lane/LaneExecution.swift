@@ -17,7 +17,8 @@ final class LaneExecution: @unchecked Sendable {
     private unowned(unsafe) let lane: ClientLane
     private var keepAlive: ClientLane?
     private var statement: PreparedStatement?
-    private var message: RequestMessage = .options
+    /// The EXECUTE's body, encoded once per request (sent again as it is by a retry).
+    private var requestBody = ByteBuffer()
     private var plan = QueryPlan(hostCount: 0, preferred: nil, rotation: 0)
     private var hint: Int?
     /// The connection's position among the lane's connections of the host (-1: not one of them).
@@ -44,13 +45,15 @@ final class LaneExecution: @unchecked Sendable {
             return finish(.failure(.invalidArgument(
                 "the statement has \(statement.bindCount) bind markers, \(bound.count) values given")))
         }
-        let parameters = QueryParameters(
+        requestBody.clear()
+        requestBody.writeProtocolShortBytes(statement.id)
+        QueryParameters(
             consistency: options.consistency ?? lane.defaultConsistency,
             values: bound.isEmpty ? .none : .positional(bound), skipMetadata: statement.resultColumns != nil,
             pageSize: options.pageSize, pagingState: options.pagingState,
-            serialConsistency: options.serialConsistency, defaultTimestamp: options.timestamp)
+            serialConsistency: options.serialConsistency, defaultTimestamp: options.timestamp
+        ).write(into: &requestBody)
         self.statement = statement
-        self.message = .execute(id: statement.id, parameters)
         self.hint = hint
         self.hasReprepared = false
         plan = lane.plan(routingKey: lane.pools.count > 1 ? statement.routingKey(bound) : nil)
@@ -87,10 +90,13 @@ final class LaneExecution: @unchecked Sendable {
     private func send(on connection: ClientConnection) {
         self.connection = connection
         if connection.loopID == lane.loopID {
-            connection.submitOnLoop(message, completion: .lane(self))
+            connection.submitOnLoop(.execute(body: requestBody), completion: .lane(self))
         } else {
-            connection.request(message).hop(to: lane.eventLoop).whenComplete { result in
-                self.receive(result.mapError { Self.clientError($0, host: connection.address.description) })
+            connection.request(.execute(body: requestBody)).hop(to: lane.eventLoop).whenComplete { result in
+                switch result {
+                case .success(let response): self.receive(response)
+                case .failure(let error): self.fail(Self.clientError(error, host: connection.address.description))
+                }
             }
         }
     }
@@ -136,32 +142,58 @@ final class LaneExecution: @unchecked Sendable {
 
     // MARK: Outcomes
 
-    /// The response (or failure) of the request sent on `connection`.
-    func receive(_ result: Result<DecodedResponse, KVClientError>) {
-        if connectionPosition >= 0 { lane.noteAnswered(host: hostIndex, position: connectionPosition) }
-        let response: DecodedResponse
-        switch result {
-        case .failure(let error): return failHost(error)
-        case .success(let answer): response = answer
-        }
-        if case .error(let error) = response.message {
-            switch error.detail {
-            case .unprepared where !hasReprepared:
-                if let connection { return reprepare(on: connection) }
-            case .overloaded, .isBootstrapping:
-                let failure = ServerError(host: hostDescription, detail: error.detail, message: error.message)
-                causes.append(HostFailure(host: hostDescription, error: .server(failure)))
-                return tryNextHost()
-            default: break
-            }
-        }
-        let host = connection?.address ?? lane.pools[hostIndex].address
+    /// The response to the EXECUTE sent on this loop, read straight from its frame.
+    func receive(_ frame: ProtocolFrame, decoder: ResponseDecoder) {
+        answered()
         do throws(KVClientError) {
-            finish(.success(try ResultSummary.of(response, host: host, knownColumns: statement?.resultColumns)))
+            handle(try ResultSummary.of(frame, decoder: decoder, host: host, knownColumns: statement?.resultColumns))
         } catch {
             finish(.failure(error))
         }
     }
+
+    /// The response to the EXECUTE, decoded (sent through another loop's connection).
+    func receive(_ response: DecodedResponse) {
+        answered()
+        do throws(KVClientError) {
+            handle(try ResultSummary.of(response, host: host, knownColumns: statement?.resultColumns))
+        } catch {
+            finish(.failure(error))
+        }
+    }
+
+    /// The EXECUTE failed without a response.
+    func fail(_ error: KVClientError) {
+        answered()
+        failHost(error)
+    }
+
+    private func answered() {
+        if connectionPosition >= 0 { lane.noteAnswered(host: hostIndex, position: connectionPosition) }
+    }
+
+    /// A summary is the outcome; so is an ERROR, unless another try may succeed: Unprepared
+    /// re-prepares (once), Overloaded and Is_bootstrapping move on to the next node.
+    private func handle(_ answer: Result<ResultSummary, ErrorResponse>) {
+        let error: ErrorResponse
+        switch answer {
+        case .success(let summary): return finish(.success(summary))
+        case .failure(let failure): error = failure
+        }
+        switch error.detail {
+        case .unprepared where !hasReprepared:
+            if let connection { return reprepare(on: connection) }
+        case .overloaded, .isBootstrapping:
+            let failure = ServerError(host: hostDescription, detail: error.detail, message: error.message)
+            causes.append(HostFailure(host: hostDescription, error: .server(failure)))
+            return tryNextHost()
+        default: break
+        }
+        finish(.failure(.server(ServerError(host: host.description, detail: error.detail, message: error.message))))
+    }
+
+    /// The node answering.
+    private var host: HostAddress { connection?.address ?? lane.pools[hostIndex].address }
 
     /// A closed connection moves on to the next node; any other failure is the outcome.
     private func failHost(_ error: KVClientError) {
@@ -175,7 +207,6 @@ final class LaneExecution: @unchecked Sendable {
         let deferred = isStarting
         self.completion = nil
         statement = nil
-        message = .options
         connection = nil
         if !causes.isEmpty { causes = [] }
         let lane = keepAlive!

@@ -2,8 +2,9 @@ import CQL
 
 /// What a statement executed through a `ClientLane` returned, without its cells decoded
 /// into `CQLValue`s: the kind of result, how many rows it carried and whether more pages
-/// follow. The response frame itself is fully decoded and checked (an ERROR becomes a
-/// `KVClientError`, a malformed frame a protocol error).
+/// follow. The whole response is still checked: every cell's length against the body, the
+/// column count, no trailing bytes (an ERROR becomes a `KVClientError`, a malformed frame
+/// a protocol error).
 public struct ResultSummary: Sendable, Equatable {
     /// The kind of RESULT.
     public enum Kind: Sendable, Equatable {
@@ -28,34 +29,67 @@ public struct ResultSummary: Sendable, Equatable {
         self.pagingState = pagingState
     }
 
-    /// The summary of `response` from `host`; an ERROR throws `.server`, rows whose column
-    /// count disagrees with `knownColumns` (or that carry no columns when none are known)
-    /// throw a protocol error, as `execute` does when it decodes them.
+    /// The summary of `response`, or the ERROR it is; rows whose column count disagrees with
+    /// `knownColumns` (or that carry no columns when none are known) throw a protocol error,
+    /// as `execute` does when it decodes them.
     static func of(_ response: DecodedResponse, host: HostAddress, knownColumns: ResultColumns?)
-        throws(KVClientError) -> ResultSummary {
+        throws(KVClientError) -> Result<ResultSummary, ErrorResponse> {
         switch response.message {
         case .result(let result):
-            return try of(result, knownColumns: knownColumns)
+            switch result {
+            case .void: return .success(ResultSummary(kind: .void))
+            case .setKeyspace: return .success(ResultSummary(kind: .setKeyspace))
+            case .schemaChange: return .success(ResultSummary(kind: .schemaChange))
+            case .prepared: return .success(ResultSummary(kind: .prepared))
+            case .rows(let rows):
+                try checkColumns(rows.metadata, knownColumns: knownColumns)
+                return .success(ResultSummary(kind: .rows, rowCount: rows.rows.count, pagingState: rows.metadata.pagingState))
+            }
         case .error(let error):
-            throw .server(ServerError(host: host.description, detail: error.detail, message: error.message))
+            return .failure(error)
         default:
             throw .protocolError("\(host): a statement was answered with opcode \(response.message.opcode)")
         }
     }
 
-    private static func of(_ result: ResultMessage, knownColumns: ResultColumns?) throws(KVClientError) -> ResultSummary {
-        switch result {
-        case .void: return ResultSummary(kind: .void)
-        case .setKeyspace: return ResultSummary(kind: .setKeyspace)
-        case .schemaChange: return ResultSummary(kind: .schemaChange)
-        case .prepared: return ResultSummary(kind: .prepared)
-        case .rows(let rows):
-            let describedCount = rows.metadata.columns?.count ?? knownColumns?.count
-            guard let describedCount else { throw .protocolError("rows without column metadata") }
-            guard describedCount == rows.metadata.columnCount else {
-                throw .protocolError("rows of \(rows.metadata.columnCount) columns, described with \(describedCount)")
-            }
-            return ResultSummary(kind: .rows, rowCount: rows.rows.count, pagingState: rows.metadata.pagingState)
+    /// As `of(_:host:knownColumns:)`, read straight from the response frame: the cells of
+    /// rows are checked but not copied out, and no message values are built (the load
+    /// generators' path, where decoding every response cost more than its request).
+    static func of(_ frame: ProtocolFrame, decoder: ResponseDecoder, host: HostAddress,
+                   knownColumns: ResultColumns?) throws(KVClientError) -> Result<ResultSummary, ErrorResponse> {
+        let rows: (metadata: RowsMetadata, rowCount: Int)?
+        let response: DecodedResponse?
+        do throws(ProtocolError) {
+            rows = try countedRows(of: frame, decoder: decoder)
+            // Any other answer (rare here) is decoded whole.
+            response = rows == nil ? try decoder.decode(frame) : nil
+        } catch {
+            throw .protocolError("\(host): \(error.clientMessage)")
+        }
+        if let response { return try of(response, host: host, knownColumns: knownColumns) }
+        try checkColumns(rows!.metadata, knownColumns: knownColumns)
+        return .success(ResultSummary(kind: .rows, rowCount: rows!.rowCount, pagingState: rows!.metadata.pagingState))
+    }
+
+    /// The metadata and row count of a ROWS response, nil for any other response.
+    private static func countedRows(of frame: ProtocolFrame, decoder: ResponseDecoder)
+        throws(ProtocolError) -> (metadata: RowsMetadata, rowCount: Int)? {
+        let (opcode, body) = try decoder.messageReader(of: frame)
+        var reader = body
+        guard opcode == .result, try reader.readInt() == rowsKind else { return nil }
+        let counted = try RowsResult.readCounting(from: &reader, limits: decoder.limits)
+        try reader.expectEnd()
+        return counted
+    }
+
+    /// The RESULT kind of rows.
+    private static let rowsKind: Int32 = 2
+
+    private static func checkColumns(_ metadata: RowsMetadata, knownColumns: ResultColumns?) throws(KVClientError) {
+        let describedCount = metadata.columns?.count ?? knownColumns?.count
+        guard let describedCount else { throw .protocolError("rows without column metadata") }
+        guard describedCount == metadata.columnCount else {
+            throw .protocolError("rows of \(metadata.columnCount) columns, described with \(describedCount)")
         }
     }
 }
