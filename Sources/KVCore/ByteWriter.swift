@@ -62,6 +62,25 @@ public struct ByteWriter: Sendable {
         value.withUnsafeBufferPointer { bytes.append(contentsOf: $0) }
     }
 
+    /// Prefixes the bytes written since `start` with their length, as `writeLengthPrefixed`
+    /// writes it: a value encoded in place and then moved up behind its length, so it needs
+    /// no buffer of its own.
+    @inlinable public mutating func insertLengthPrefix(at start: Int) {
+        let length = count - start
+        var lengthBytes = 1
+        while length >> (7 * lengthBytes) != 0 { lengthBytes += 1 }
+        bytes.append(contentsOf: repeatElement(0, count: lengthBytes))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress! + start
+            (base + lengthBytes).update(from: base, count: length)
+        }
+        var remaining = UInt64(length)
+        for index in 0..<lengthBytes {
+            bytes[start + index] = UInt8(truncatingIfNeeded: remaining) | (index + 1 < lengthBytes ? 0x80 : 0)
+            remaining >>= 7
+        }
+    }
+
     /// Overwrites 4 bytes at `offset` (for lengths and checksums written after the payload).
     public mutating func patchUInt32(_ value: UInt32, at offset: Int) {
         withUnsafeBytes(of: value.littleEndian) { raw in

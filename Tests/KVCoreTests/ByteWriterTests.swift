@@ -164,4 +164,19 @@ import Testing
             }
         }
     }
+
+    /// Bytes written in place and then prefixed give the bytes a prefixed array gives, at
+    /// every varint length boundary, after bytes already written.
+    @Test(arguments: [0, 1, 127, 128, 16_383, 16_384, 300_000])
+    func lengthPrefixedBodyMatchesPrefixedArray(length: Int) {
+        let payload = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        var expected = ByteWriter()
+        expected.writeUInt8(0xEE)
+        expected.writeLengthPrefixed(payload)
+        var written = ByteWriter()
+        written.writeUInt8(0xEE)
+        written.writeBytes(payload)
+        written.insertLengthPrefix(at: 1)
+        #expect(written.bytes == expected.bytes)
+    }
 }

@@ -38,7 +38,7 @@ extension LSMTable {
     public func readMerged(partition: [UInt8], clustering: [UInt8]) throws -> Row? {
         try checkOpen()
         let snapshot = version
-        var key = RowKey.partitionPrefix(partition)
+        var key = RowKey.partitionPrefix(partition, extraCapacity: clustering.count)
         let prefixLength = key.count
         key.append(contentsOf: clustering)
         return try key.withUnsafeBytes { key throws -> Row? in

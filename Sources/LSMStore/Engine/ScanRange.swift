@@ -24,12 +24,12 @@ public struct ScanRange: Sendable, Equatable {
 
     /// Partitions from `first` (inclusive) up to `last` (exclusive), by partition key order.
     public static func partitions(from first: [UInt8]?, to last: [UInt8]?) -> ScanRange {
-        ScanRange(start: first.map(RowKey.partitionPrefix), end: last.map(RowKey.partitionPrefix))
+        ScanRange(start: first.map { RowKey.partitionPrefix($0) }, end: last.map { RowKey.partitionPrefix($0) })
     }
 
     /// Partitions strictly after `key` up to `last` (exclusive; nil is open).
     public static func partitions(after key: [UInt8], to last: [UInt8]?) -> ScanRange {
-        ScanRange(start: endOfPartition(prefix: RowKey.partitionPrefix(key)), end: last.map(RowKey.partitionPrefix))
+        ScanRange(start: endOfPartition(prefix: RowKey.partitionPrefix(key)), end: last.map { RowKey.partitionPrefix($0) })
     }
 
     /// The rows of `partition` whose clustering lies between `start` and `end`, with

@@ -20,15 +20,12 @@ enum PartitionUpdateCodec {
             encode(range.deletion, into: &writer)
         }
         writer.writeVarint(UInt64(update.rows.count))
-        var largestRow = 0
-        for index in update.rows.indices { largestRow = max(largestRow, RowCodec.estimatedSizeBytes(update.rows[index])) }
-        var rowWriter = ByteWriter(capacity: largestRow)
         // By index: `for row in` copied each row.
         for index in update.rows.indices {
             writer.writeLengthPrefixed(update.rows[index].clustering)
-            rowWriter.removeAll()
-            RowCodec.encode(update.rows[index], into: &rowWriter)
-            writer.writeLengthPrefixed(rowWriter.bytes)
+            let rowStart = writer.count
+            RowCodec.encode(update.rows[index], into: &writer)
+            writer.insertLengthPrefix(at: rowStart)
         }
     }
 

@@ -28,17 +28,20 @@ public enum RowKey {
         key.append(contentsOf: clustering)
     }
 
-    /// The packed prefix shared by every row of `partition` (escaped key and terminator).
-    public static func partitionPrefix(_ partition: [UInt8]) -> [UInt8] {
+    /// The packed prefix shared by every row of `partition` (escaped key and terminator),
+    /// with room for `extraCapacity` more bytes (a clustering appended without growing it).
+    public static func partitionPrefix(_ partition: [UInt8], extraCapacity: Int = 0) -> [UInt8] {
         var key: [UInt8] = []
-        key.reserveCapacity(partition.count + 4)
+        key.reserveCapacity(partitionPrefixSizeBytes(partition) + extraCapacity)
         appendPartitionPrefix(partition, to: &key)
         return key
     }
 
     /// The length of `partitionPrefix(partition)`, without building it.
     static func partitionPrefixSizeBytes(_ partition: [UInt8]) -> Int {
-        partition.count + partition.reduce(0) { $0 + ($1 == 0 ? 1 : 0) } + 2
+        var zeros = 0
+        for index in partition.indices where partition[index] == 0 { zeros += 1 }
+        return partition.count + zeros + 2
     }
 
     static func appendPartitionPrefix(_ partition: [UInt8], to key: inout [UInt8]) {
