@@ -67,17 +67,14 @@ public struct ByteWriter: Sendable {
     /// no buffer of its own.
     @inlinable public mutating func insertLengthPrefix(at start: Int) {
         let length = count - start
-        var lengthBytes = 1
-        while length >> (7 * lengthBytes) != 0 { lengthBytes += 1 }
-        bytes.append(contentsOf: repeatElement(0, count: lengthBytes))
-        bytes.withUnsafeMutableBufferPointer { buffer in
+        writeVarint(UInt64(length))  // after the bytes; moved in front of them below
+        let lengthBytes = count - start - length  // at most 8: an array's length is below 2^56
+        bytes.withUnsafeMutableBytes { buffer in
             let base = buffer.baseAddress! + start
-            (base + lengthBytes).update(from: base, count: length)
-        }
-        var remaining = UInt64(length)
-        for index in 0..<lengthBytes {
-            bytes[start + index] = UInt8(truncatingIfNeeded: remaining) | (index + 1 < lengthBytes ? 0x80 : 0)
-            remaining >>= 7
+            var prefix: UInt64 = 0
+            withUnsafeMutableBytes(of: &prefix) { $0.baseAddress!.copyMemory(from: base + length, byteCount: lengthBytes) }
+            (base + lengthBytes).copyMemory(from: base, byteCount: length)  // memmove: the ranges overlap
+            withUnsafeBytes(of: prefix) { base.copyMemory(from: $0.baseAddress!, byteCount: lengthBytes) }
         }
     }
 

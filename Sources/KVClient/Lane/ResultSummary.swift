@@ -57,18 +57,23 @@ public struct ResultSummary: Sendable, Equatable {
     /// generators' path, where decoding every response cost more than its request).
     static func of(_ frame: ProtocolFrame, decoder: ResponseDecoder, host: HostAddress,
                    knownColumns: ResultColumns?) throws(KVClientError) -> Result<ResultSummary, ErrorResponse> {
-        let rows: (metadata: RowsMetadata, rowCount: Int)?
-        let response: DecodedResponse?
-        do throws(ProtocolError) {
-            rows = try countedRows(of: frame, decoder: decoder)
+        let rows = try read(from: host) { () throws(ProtocolError) in try countedRows(of: frame, decoder: decoder) }
+        guard let rows else {
             // Any other answer (rare here) is decoded whole.
-            response = rows == nil ? try decoder.decode(frame) : nil
+            let response = try read(from: host) { () throws(ProtocolError) in try decoder.decode(frame) }
+            return try of(response, host: host, knownColumns: knownColumns)
+        }
+        try checkColumns(rows.metadata, knownColumns: knownColumns)
+        return .success(ResultSummary(kind: .rows, rowCount: rows.rowCount, pagingState: rows.metadata.pagingState))
+    }
+
+    /// What `body` reads from `host`'s response, a malformed one a protocol error.
+    private static func read<T>(from host: HostAddress, _ body: () throws(ProtocolError) -> T) throws(KVClientError) -> T {
+        do throws(ProtocolError) {
+            return try body()
         } catch {
             throw .protocolError("\(host): \(error.clientMessage)")
         }
-        if let response { return try of(response, host: host, knownColumns: knownColumns) }
-        try checkColumns(rows!.metadata, knownColumns: knownColumns)
-        return .success(ResultSummary(kind: .rows, rowCount: rows!.rowCount, pagingState: rows!.metadata.pagingState))
     }
 
     /// The metadata and row count of a ROWS response, nil for any other response.
