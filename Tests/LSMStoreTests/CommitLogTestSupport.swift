@@ -41,6 +41,16 @@ func recordStart(_ positions: [CommitLogPosition], _ index: Int) -> Int {
     return CommitLogSegmentHeader.sizeBytes
 }
 
+/// Waits (up to 30 s) until a background sync has happened since `syncsBefore` and says whether
+/// one did, then simulates a power loss: what no sync covered is gone.
+func syncedThenLostPower(_ fileSystem: SimulatedFileSystem, syncsBefore: Int) -> Bool {
+    let deadline = Date().addingTimeInterval(30)
+    while fileSystem.syncCount == syncsBefore && Date() < deadline { usleep(1000) }
+    let synced = fileSystem.syncCount > syncsBefore
+    fileSystem.crash(unsynced: .dropAll)
+    return synced
+}
+
 /// Runs `body(threadIndex)` on `count` real threads at once and waits for all of them, so that
 /// concurrency does not depend on how many cores the test machine has.
 func runOnThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {

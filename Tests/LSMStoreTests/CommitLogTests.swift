@@ -136,13 +136,30 @@ struct CommitLogTests {
         let (log, _) = try openCommitLog(fileSystem, options)
         let syncsBefore = fileSystem.syncCount
         _ = try log.append(testPayload(3))
-        let deadline = Date().addingTimeInterval(30)
-        while fileSystem.syncCount == syncsBefore && Date() < deadline { usleep(1000) }
-        #expect(fileSystem.syncCount > syncsBefore)
-        fileSystem.crash(unsynced: .dropAll)
+        #expect(syncedThenLostPower(fileSystem, syncsBefore: syncsBefore))
         try? log.close()
         let (reopened, replayed) = try openCommitLog(fileSystem, options)
         #expect(replayed.payloads == [testPayload(3)])
+        try reopened.close()
+    }
+
+    @Test("the periodic syncer fsyncs before its window once the backlog reaches its bound")
+    func periodicSyncerBoundsTheBacklog() throws {
+        let fileSystem = SimulatedFileSystem()
+        // An hour's window, and less than one 32 MiB segment written: no other sync is due.
+        let options = CommitLogOptions(syncMode: .periodic(windowMs: 3_600_000))
+        let (log, _) = try openCommitLog(fileSystem, options)
+        let payload = [UInt8](repeating: 7, count: 64 << 10)
+        let recordBytes = payload.count + CommitLogRecord.headerSizeBytes
+        let boundRecords = CommitLogLimits.periodicSyncBacklogBytes / recordBytes
+        let syncsBefore = fileSystem.syncCount
+        // Past the bound by more than one prefault chunk: writers wake the syncer at each.
+        for _ in 0..<(boundRecords + 8) { _ = try log.append(payload) }
+        #expect(syncedThenLostPower(fileSystem, syncsBefore: syncsBefore))
+        try? log.close()
+        let (reopened, replayed) = try openCommitLog(fileSystem, options)
+        #expect(replayed.payloads.count >= boundRecords)
+        #expect(replayed.payloads.allSatisfy { $0 == payload })
         try reopened.close()
     }
 

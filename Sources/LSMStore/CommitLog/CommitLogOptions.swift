@@ -1,7 +1,8 @@
 /// When `CommitLog.append` is acknowledged relative to fsync, and how fsyncs are batched.
 public enum CommitLogSyncMode: Sendable, Equatable {
     /// `append` returns once the record is copied into the mapped segment; a background thread
-    /// fsyncs every `windowMs` when anything is unsynced. A power failure can lose up to about
+    /// fsyncs every `windowMs` when anything is unsynced, and as soon as
+    /// `CommitLogLimits.periodicSyncBacklogBytes` are. A power failure can lose up to about
     /// one window of acknowledged appends (a process crash loses nothing: a shared mapping is
     /// the page cache). Cassandra's default.
     case periodic(windowMs: Int)
@@ -76,6 +77,10 @@ public enum CommitLogLimits {
     /// The largest payload the format accepts at all. Replay treats a record header claiming
     /// more as damaged, so a corrupt length never makes it allocate gigabytes.
     public static let recordSizeBytesCeiling = 256 << 20
+    /// In `.periodic` mode, the background thread also fsyncs once this much of the active
+    /// segment is unsynced, so that no fsync under the log's lock (sealing a full segment)
+    /// has more to flush: the I/O is spread out instead of arriving as one stall.
+    static let periodicSyncBacklogBytes = 4 << 20
     /// The longest sync window accepted (an hour).
     public static let windowMsMax = 3_600_000
     /// The smallest segment size accepted: a segment header and one empty record fit.

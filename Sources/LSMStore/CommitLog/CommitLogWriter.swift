@@ -167,14 +167,18 @@ final class CommitLogWriter: @unchecked Sendable {
     // MARK: Lifecycle
 
     /// The periodic syncer's loop (runs on its own thread): every `windowMs`, fsync if anything
-    /// is unsynced. Returns when the log is closing or has failed.
+    /// is unsynced, and sooner once the backlog reaches `periodicSyncBacklogBytes` (writers
+    /// wake it at every prefault chunk). Sealing a full segment then flushes at most that
+    /// backlog under the lock rather than the whole segment (a 21 ms stall of both event
+    /// loops per 32 MiB at the default 10 s window). Returns when the log is closing or has failed.
     func runPeriodicSyncs(windowMs: Int) {
         let windowNanos = UInt64(windowMs) * 1_000_000
         while true {
             let deadlineNanos = clock.monotonicNanos() + windowNanos
             let decision: Bool? = lock.withLock {
                 // Other events broadcast on the same condition; keep sleeping until the deadline.
-                while !state.isClosing, state.failureReason == nil, clock.monotonicNanos() < deadlineNanos {
+                while !state.isClosing, state.failureReason == nil, !state.shouldSyncEarly,
+                      clock.monotonicNanos() < deadlineNanos {
                     lock.wait(timeoutMs: max(1, Int((deadlineNanos - clock.monotonicNanos()) / 1_000_000)))
                 }
                 if state.isClosing || state.failureReason != nil { return nil }

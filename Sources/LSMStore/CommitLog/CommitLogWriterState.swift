@@ -125,6 +125,18 @@ struct CommitLogWriterState {
         return .lead
     }
 
+    /// Bytes of the active segment written since the last sync that covered them (its
+    /// header counted when no sync has covered it yet).
+    var unsyncedBytes: Int {
+        syncedPosition.segment == active.id ? active.sizeBytes - syncedPosition.offset : active.sizeBytes
+    }
+
+    /// For the periodic syncer: whether to sync before its window ends, because the backlog
+    /// reached `CommitLogLimits.periodicSyncBacklogBytes` and no sync is running.
+    var shouldSyncEarly: Bool {
+        !isSyncInProgress && unsyncedBytes >= CommitLogLimits.periodicSyncBacklogBytes
+    }
+
     /// For the periodic syncer: starts a sync if data is unsynced and none is running.
     mutating func beginSyncIfBehind() -> Bool {
         guard failureReason == nil, !isSyncInProgress, syncedPosition < writtenPosition else { return false }
