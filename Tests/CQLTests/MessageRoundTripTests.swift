@@ -1,4 +1,4 @@
-import CQL
+@testable import CQL
 import NIOCore
 import Testing
 

@@ -7,18 +7,13 @@ public struct DecodedRequest: Sendable, Equatable {
     /// The message.
     public var message: RequestMessage
     /// Whether the client asked for tracing (flag 0x02).
-    public var tracingRequested: Bool
+    public var tracingRequested = false
     /// The custom payload (flag 0x04), if any.
     public var customPayload: [String: [UInt8]?]?
 
-    /// Creates a decoded request.
-    public init(streamID: Int16, message: RequestMessage, tracingRequested: Bool = false,
-                customPayload: [String: [UInt8]?]? = nil) {
-        self.streamID = streamID
-        self.message = message
-        self.tracingRequested = tracingRequested
-        self.customPayload = customPayload
-    }
+    // No written initializer: with one, Swift 6.3 builds the value twice when `decode`
+    // returns it (an outlined copy and destroy, 4 retains and releases per request, perf);
+    // the synthesized memberwise one is built in place.
 }
 
 /// Turns request frames into `DecodedRequest`s: decompression, custom payload, body.

@@ -7,12 +7,7 @@ public struct DispatchedRequest: Sendable, Equatable {
     public var streamID: Int16
     /// The request (QUERY, PREPARE, EXECUTE or BATCH).
     public var message: RequestMessage
-
-    /// Creates a dispatched request.
-    public init(streamID: Int16, message: RequestMessage) {
-        self.streamID = streamID
-        self.message = message
-    }
+    // No written initializer, as `DecodedRequest`: the memberwise one is built in place.
 }
 
 /// What the channel handler must do after an event of `ConnectionStateMachine`, in this
