@@ -101,12 +101,12 @@ PY
 }
 
 run_ours() { # run number
-  local run=$1 p ratio name
+  local run=$1 p ratio name seed
   "$KVCLI" cluster start --nodes 1 --dir "$work/cluster" >&2
   for p in $IN_FLIGHT; do
     for ratio in 0 1; do
       [[ $ratio == 0 ]] && name=write || name=read
-      local seed=$((ratio + 1))
+      seed=$((ratio + 1))  # the reads draw other keys than the writes
       echo "== run $run: kvcli bench $name, --in-flight $p" >&2
       "$KVCLI" bench --workload kv --hosts 127.0.0.1 --keyspace "bench_redis_$run" --replication-factor 1 \
         --consistency ONE --connections "$CONNECTIONS" --in-flight "$p" --value-size "$VALUE_SIZE" \
