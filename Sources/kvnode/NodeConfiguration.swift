@@ -28,7 +28,8 @@ struct NodeConfiguration: Sendable, Equatable {
     var commitLogSyncPeriodMs = 10_000
     var commitLogSyncGroupWindowMs = 15
     var phiConvictThreshold = 8.0
-    var memtableSizeMB = 64
+    var memtableSizeMB = 256
+    var memtableSpaceMB = 1024
     var logLevel = "info"
     /// How long a coordinator waits for replicas: writes (and hints), single-partition
     /// reads, range reads.
@@ -59,12 +60,15 @@ struct NodeConfiguration: Sendable, Equatable {
     /// the batchlog write and then exits the process at once (as if killed). -1: off.
     var failpointBatchExitAfterMutations = -1
 
+    /// The largest memtable settings, in MiB (1 TiB).
+    static let memtableMBMax = 1 << 20
+
     /// Every key the YAML file may hold.
     static let keys: Set<String> = [
         "cluster_name", "listen_address", "storage_port", "native_address", "native_port", "admin_port",
         "seeds", "num_tokens", "datacenter", "rack", "data_directory", "commitlog_directory",
         "commitlog_sync", "commitlog_sync_period_ms", "commitlog_sync_group_window_ms",
-        "phi_convict_threshold", "memtable_size_mb", "log_level",
+        "phi_convict_threshold", "memtable_size_mb", "memtable_space_mb", "log_level",
         "write_request_timeout_ms", "read_request_timeout_ms", "range_request_timeout_ms",
         "hinted_handoff_enabled", "max_hint_window_ms", "speculative_retry", "speculative_retry_ms",
         "batch_size_warn_threshold_in_kb", "batch_size_fail_threshold_in_kb", "unlogged_batch_across_partitions_warn_threshold",
@@ -120,6 +124,7 @@ extension NodeConfiguration {
         case "commitlog_sync_group_window_ms": commitLogSyncGroupWindowMs = try reader.integer()
         case "phi_convict_threshold": phiConvictThreshold = try reader.double()
         case "memtable_size_mb": memtableSizeMB = try reader.integer()
+        case "memtable_space_mb": memtableSpaceMB = try reader.integer()
         case "log_level": logLevel = try reader.string()
         case "write_request_timeout_ms": writeRequestTimeoutMs = try reader.integer()
         case "read_request_timeout_ms": readRequestTimeoutMs = try reader.integer()
@@ -160,7 +165,10 @@ extension NodeConfiguration {
             throw ConfigurationError(description: "commitlog_sync_period_ms and commitlog_sync_group_window_ms must be positive")
         }
         guard phiConvictThreshold >= 1 else { throw ConfigurationError(description: "phi_convict_threshold must be >= 1") }
-        guard memtableSizeMB >= 1 else { throw ConfigurationError(description: "memtable_size_mb must be >= 1") }
+        for (key, value) in [("memtable_size_mb", memtableSizeMB), ("memtable_space_mb", memtableSpaceMB)]
+        where !(1...Self.memtableMBMax).contains(value) {
+            throw ConfigurationError(description: "\(key): \(value) is outside 1-\(Self.memtableMBMax)")
+        }
         for (key, value) in [("write_request_timeout_ms", writeRequestTimeoutMs), ("read_request_timeout_ms", readRequestTimeoutMs),
                              ("range_request_timeout_ms", rangeRequestTimeoutMs)] where !(1...600_000).contains(value) {
             throw ConfigurationError(description: "\(key): \(value) is outside 1-600000")
@@ -228,6 +236,7 @@ extension NodeConfiguration {
         var options = StoreOptions()
         options.commitLogDirectory = commitLogDirectory
         options.memtableSizeBytes = memtableSizeMB << 20
+        options.memtableSpaceBytes = memtableSpaceMB << 20
         switch commitLogSync {
         case "batch": options.commitLog.syncMode = .batch
         case "group": options.commitLog.syncMode = .group(windowMs: commitLogSyncGroupWindowMs)

@@ -373,6 +373,33 @@ extension StoreError {
         #expect(afterB.count == 150 && afterB.allSatisfy { $0.row.clustering == [0xB] })
     }
 
+    /// The memtables of all tables share `memtableSpaceBytes`: past it the largest is
+    /// flushed, though it is far below its own limit, and the small one is left alone.
+    @Test(arguments: [true, false])
+    func theLargestMemtableIsFlushedWhenTheStoreRunsOutOfMemtableSpace(spaceIsShort: Bool) throws {
+        var options = EngineTestHarness.options(memtableSizeBytes: 4 << 20)
+        options.memtableSpaceBytes = spaceIsShort ? 256 << 10 : 1 << 30
+        let harness = try EngineTestHarness(options: options)
+        let small = try harness.store.createTable(Self.tableA)
+        let large = try harness.store.createTable(Self.tableB)
+        try small.apply(EngineRows.update(0))
+        for number in 0..<3000 { try large.apply(EngineRows.update(number, valueBytes: 200)) }
+        let flushed = EngineTestHarness.eventually(timeoutSeconds: spaceIsShort ? 10 : 0.5) {
+            !harness.sstableNames(of: Self.tableB).isEmpty
+        }
+        #expect(flushed == spaceIsShort, "the large table flushed only when memtable space ran short")
+        #expect(harness.sstableNames(of: Self.tableA).isEmpty, "the small table keeps its memtable")
+        #expect(large.mutableMemTableBytes < 4 << 20, "the large table never reached its own limit")
+        if spaceIsShort {
+            // Within a 64th of the table limit (a shard's growth between two checks) once checked.
+            #expect(EngineTestHarness.eventually {
+                small.mutableMemTableBytes + large.mutableMemTableBytes <= options.memtableSpaceBytes + (64 << 10)
+            })
+        }
+        #expect(try EngineRows.scan(large).count == 3000)
+        #expect(try EngineRows.scan(small).count == 1)
+    }
+
     @Test func commitLogSegmentsAreDeletedAfterFlushes() throws {
         let harness = try EngineTestHarness(options: EngineTestHarness.options(segmentSizeBytes: 4 << 10))
         let a = try harness.store.createTable(Self.tableA)

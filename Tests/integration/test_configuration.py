@@ -32,6 +32,14 @@ def test_bad_request_timeout_is_named():
     assert "read_request_timeout_ms" in result.stderr
 
 
+def test_memtable_sizes_out_of_range_are_named():
+    for line in ("memtable_size_mb: 0\n", "memtable_space_mb: 0\n", "memtable_space_mb: 9999999999999\n"):
+        result = run_kvnode(BASE + line)
+        key = line.split(":")[0]
+        assert result.returncode != 0, line
+        assert key in result.stderr and "outside" in result.stderr, result.stderr
+
+
 def test_bad_speculative_retry_is_named():
     result = run_kvnode(BASE + "speculative_retry: 150p\n")
     assert result.returncode != 0

@@ -5,6 +5,7 @@ final class BackgroundWork: @unchecked Sendable {
     private let lock = ConditionLock()
     private var flushQueue: [LSMTable] = []
     private var compactionRequested = false
+    private var memtableSpaceCheckRequested = false
     private var stopping = false
     private var threads: [BackgroundThread] = []
     /// How often the compaction worker looks for work even when not asked (ms).
@@ -12,14 +13,25 @@ final class BackgroundWork: @unchecked Sendable {
 
     /// Starts the workers. `tables` lists the store's open tables when called.
     /// `afterFlush` runs on the flush thread after each flush (to free commit-log segments).
-    func start(tables: @escaping @Sendable () -> [LSMTable], afterFlush: @escaping @Sendable () -> Void) {
-        threads.append(BackgroundThread(name: "lsm-flush") { [self] in runFlushes(afterFlush: afterFlush) })
+    /// The flush thread also keeps the mutable memtables of all tables within
+    /// `memtableSpaceBytes` when asked (`requestMemtableSpaceCheck`).
+    func start(tables: @escaping @Sendable () -> [LSMTable], memtableSpaceBytes: Int,
+               afterFlush: @escaping @Sendable () -> Void) {
+        threads.append(BackgroundThread(name: "lsm-flush") { [self] in
+            runFlushes(tables: tables, memtableSpaceBytes: memtableSpaceBytes, afterFlush: afterFlush)
+        })
         threads.append(BackgroundThread(name: "lsm-compact") { [self] in runCompactions(tables: tables) })
     }
 
     /// Queues a flush of `table`'s oldest immutable memtable.
     func requestFlush(_ table: LSMTable) {
         lock.withLock { flushQueue.append(table) }
+        lock.broadcast()
+    }
+
+    /// Asks the flush worker to check the memtable space of the store (a table's memtable grew).
+    func requestMemtableSpaceCheck() {
+        lock.withLock { memtableSpaceCheckRequested = true }
         lock.broadcast()
     }
 
@@ -40,17 +52,46 @@ final class BackgroundWork: @unchecked Sendable {
         threads = []
     }
 
-    private func runFlushes(afterFlush: () -> Void) {
-        while let table = nextFlush() {
-            table.flushOldestImmutable()
-            afterFlush()
+    private func runFlushes(tables: () -> [LSMTable], memtableSpaceBytes: Int, afterFlush: () -> Void) {
+        while let work = nextFlushWork() {
+            switch work {
+            case .flush(let table):
+                table.flushOldestImmutable()
+                afterFlush()
+            case .checkMemtableSpace:
+                Self.switchLargestMemTables(of: tables(), toFit: memtableSpaceBytes)
+            }
         }
     }
 
-    private func nextFlush() -> LSMTable? {
+    /// What the flush thread does next.
+    private enum FlushWork {
+        case flush(LSMTable)
+        case checkMemtableSpace
+    }
+
+    private func nextFlushWork() -> FlushWork? {
         lock.withLock {
-            while flushQueue.isEmpty && !stopping { lock.wait() }
-            return flushQueue.isEmpty ? nil : flushQueue.removeFirst()
+            while flushQueue.isEmpty && !memtableSpaceCheckRequested && !stopping { lock.wait() }
+            if !flushQueue.isEmpty { return .flush(flushQueue.removeFirst()) }
+            if memtableSpaceCheckRequested && !stopping {
+                memtableSpaceCheckRequested = false
+                return .checkMemtableSpace
+            }
+            return nil
+        }
+    }
+
+    /// Switches out the largest mutable memtables, largest first, until those left hold at
+    /// most `spaceBytes` together (Cassandra's memtable cleanup: one busy table may grow to
+    /// its own limit, many cannot together).
+    static func switchLargestMemTables(of tables: [LSMTable], toFit spaceBytes: Int) {
+        var sizes = tables.map { (table: $0, bytes: $0.mutableMemTableBytes) }
+        var total = sizes.reduce(0) { $0 + $1.bytes }
+        sizes.sort { $0.bytes > $1.bytes }
+        for entry in sizes where total > spaceBytes && entry.bytes > 0 {
+            entry.table.switchMemTable()
+            total -= entry.bytes
         }
     }
 

@@ -43,6 +43,7 @@ public final class LSMStore: Sendable {
         }
         let store = LSMStore(context: context, tables: tables)
         context.background.start(tables: { [weak store] in store?.openTables ?? [] },
+                                 memtableSpaceBytes: options.memtableSpaceBytes,
                                  afterFlush: { [weak store] in try? store?.discardObsoleteCommitLogSegments() })
         for table in tables.values { table.switchMemTable() }
         return store

@@ -99,9 +99,7 @@ public final class LSMTable: @unchecked Sendable {
                 return memTable
             }
         }.get()
-        if memTable.hasReached(context.options.memtableSizeBytes, afterWritingTo: update.partitionKey) {
-            switchMemTable(ifCurrent: memTable)
-        }
+        noteGrowth(of: memTable, afterWritingTo: update.partitionKey)
     }
 
     /// Waits out the flush backlog, then appends the payload to the commit log: a copy into its
@@ -146,11 +144,25 @@ public final class LSMTable: @unchecked Sendable {
 
     private func finishWrite(_ memTable: MemTable, partitionKey: [UInt8]) {
         memTable.pendingWriters.subtract(1, ordering: .releasing)
-        if memTable.hasReached(context.options.memtableSizeBytes, afterWritingTo: partitionKey) {
-            switchMemTable(ifCurrent: memTable)
-        }
+        noteGrowth(of: memTable, afterWritingTo: partitionKey)
         if memTable.switchPosition != nil { context.background.wakeAll() }
     }
+
+    /// After a write to `memTable`: switches it out once it holds the table's limit; else,
+    /// whenever its size was summed, asks the flush worker to check the memtable space of
+    /// the whole store (`StoreOptions.memtableSpaceBytes`).
+    private func noteGrowth(of memTable: MemTable, afterWritingTo partitionKey: [UInt8]) {
+        let limit = context.options.memtableSizeBytes
+        guard let size = memTable.summedSize(towards: limit, afterWritingTo: partitionKey) else { return }
+        if size >= limit {
+            switchMemTable(ifCurrent: memTable)
+        } else if size > 0 {
+            context.background.requestMemtableSpaceCheck()
+        }
+    }
+
+    /// Bytes held by the mutable memtable.
+    var mutableMemTableBytes: Int { version.memTable.memoryBytes }
 
     /// Makes the mutable memtable immutable and queues its flush. No-op if it is empty, or
     /// when `expected` is given and is no longer the mutable memtable (two writers that

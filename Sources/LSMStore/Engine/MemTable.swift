@@ -43,18 +43,23 @@ final class MemTable: @unchecked Sendable {
     /// Approximate memory in use, in bytes.
     var memoryBytes: Int { shards.reduce(bytes.load(ordering: .relaxed)) { $0 + $1.memoryBytes } }
 
-    /// Whether the memtable holds `limit` bytes or more, asked after a write to the shard
-    /// of `partitionKey`. Summing the shards reads counters the other writer threads keep
-    /// writing: per write that was 2.5% of a node's CPU on writes (perf). So the shards are
-    /// summed only once the written shard, with the partition tombstones, has grown by a
-    /// 64th of `limit` since it last summed them; a memtable can pass `limit` by at most
-    /// that much per shard (an eighth of `limit` in all).
+    /// Whether the memtable holds `limit` bytes or more, asked after a write to the shard of
+    /// `partitionKey` (see `summedSize`).
     func hasReached(_ limit: Int, afterWritingTo partitionKey: [UInt8]) -> Bool {
+        (summedSize(towards: limit, afterWritingTo: partitionKey) ?? 0) >= limit
+    }
+
+    /// The memtable's size, asked after a write to the shard of `partitionKey`; nil while
+    /// that shard, with the partition tombstones, has grown by less than a 64th of `limit`
+    /// since it last summed the shards. Summing reads counters the other writer threads keep
+    /// writing: per write that was 2.5% of a node's CPU on writes (perf). A memtable can so
+    /// pass `limit` by at most a 64th of it per shard (an eighth of `limit` in all).
+    func summedSize(towards limit: Int, afterWritingTo partitionKey: [UInt8]) -> Int? {
         let shard = shards[Self.shardIndex(partitionKey: partitionKey)]
         let seen = shard.memoryBytes + bytes.load(ordering: .relaxed)
-        guard seen - shard.bytesWhenLastSummed.load(ordering: .relaxed) >= max(1, limit / 64) else { return false }
+        guard seen - shard.bytesWhenLastSummed.load(ordering: .relaxed) >= max(1, limit / 64) else { return nil }
         shard.bytesWhenLastSummed.store(seen, ordering: .relaxed)
-        return memoryBytes >= limit
+        return memoryBytes
     }
 
     /// Number of distinct row keys.

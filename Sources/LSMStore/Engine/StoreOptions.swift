@@ -8,8 +8,13 @@ public struct StoreOptions: Sendable {
     /// disk for the log keeps its sequential fsyncs away from flush and compaction I/O.
     public var commitLogDirectory: String?
     /// A table's mutable memtable is switched out and flushed when it holds this much (seen
-    /// within an eighth more, `MemTable.hasReached`). Default 64 MiB.
+    /// within an eighth more, `MemTable.summedSize`). Default 64 MiB.
     public var memtableSizeBytes = 64 << 20
+    /// The mutable memtables of all tables together: past this, the largest are switched out
+    /// and flushed until the rest fit (checked by the flush thread each time a memtable grew by
+    /// a 64th of `memtableSizeBytes` in one shard). Immutable memtables waiting for flush are
+    /// apart (at most `maxFlushBacklog` per table). Default 1 GiB.
+    public var memtableSpaceBytes = 1 << 30
     /// Immutable memtables waiting for flush, per table, before writers are slowed down. Default 2.
     public var maxFlushBacklog = 2
     /// The LRU cache of decompressed SSTable blocks, shared by all tables. Default 256 MiB.
