@@ -92,7 +92,7 @@ import Testing
         #expect(last >= 40 * 100)
     }
 
-    /// `hasReached` sums the shards only after the written shard grew by a 64th of the limit
+    /// `summedSize` sums the shards only after the written shard grew by a 64th of the limit
     /// since it last did, so it sees a full memtable within that much more writing, and
     /// partition tombstones, which live outside the shards, count as growth too.
     @Test func fullnessIsSeenOnceTheWrittenShardGrewByAStep() {
@@ -220,5 +220,12 @@ import Testing
             iterator.next()
         }
         #expect(count == 4 * perWriter)
+    }
+}
+
+extension MemTable {
+    /// Whether `summedSize` saw the memtable holding `limit` bytes or more.
+    func hasReached(_ limit: Int, afterWritingTo partitionKey: [UInt8]) -> Bool {
+        (summedSize(towards: limit, afterWritingTo: partitionKey) ?? 0) >= limit
     }
 }

@@ -156,7 +156,7 @@ public final class LSMTable: @unchecked Sendable {
         guard let size = memTable.summedSize(towards: limit, afterWritingTo: partitionKey) else { return }
         if size >= limit {
             switchMemTable(ifCurrent: memTable)
-        } else if size > 0 {
+        } else {
             context.background.requestMemtableSpaceCheck()
         }
     }

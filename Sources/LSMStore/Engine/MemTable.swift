@@ -43,12 +43,6 @@ final class MemTable: @unchecked Sendable {
     /// Approximate memory in use, in bytes.
     var memoryBytes: Int { shards.reduce(bytes.load(ordering: .relaxed)) { $0 + $1.memoryBytes } }
 
-    /// Whether the memtable holds `limit` bytes or more, asked after a write to the shard of
-    /// `partitionKey` (see `summedSize`).
-    func hasReached(_ limit: Int, afterWritingTo partitionKey: [UInt8]) -> Bool {
-        (summedSize(towards: limit, afterWritingTo: partitionKey) ?? 0) >= limit
-    }
-
     /// The memtable's size, asked after a write to the shard of `partitionKey`; nil while
     /// that shard, with the partition tombstones, has grown by less than a 64th of `limit`
     /// since it last summed the shards. Summing reads counters the other writer threads keep

@@ -25,7 +25,7 @@ final class MemTableShard: @unchecked Sendable {
     var maxTimestamp: Int64 { largestTimestamp.load(ordering: .relaxed) }
 
     /// This shard's bytes plus the memtable's tombstone bytes when a write to this shard
-    /// last summed the memtable's shards (`MemTable.hasReached`).
+    /// last summed the memtable's shards (`MemTable.summedSize`).
     let bytesWhenLastSummed = Atomic<Int>(0)
 
     /// Bytes held for rows; nothing while the shard is empty (its empty index is fixed
