@@ -13,7 +13,7 @@ public struct StoreOptions: Sendable {
     /// The mutable memtables of all tables together: past this, the largest are switched out
     /// and flushed until the rest fit (checked by the flush thread each time a memtable grew by
     /// a 64th of `memtableSizeBytes` in one shard). Immutable memtables waiting for flush are
-    /// apart (at most `maxFlushBacklog` per table). Default 1 GiB.
+    /// not counted (at most `maxFlushBacklog` per table). Default 1 GiB.
     public var memtableSpaceBytes = 1 << 30
     /// Immutable memtables waiting for flush, per table, before writers are slowed down. Default 2.
     public var maxFlushBacklog = 2
