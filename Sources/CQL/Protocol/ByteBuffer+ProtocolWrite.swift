@@ -43,8 +43,22 @@ extension ByteBuffer {
     /// `[bytes]`; nil is written as length -1.
     public mutating func writeProtocolBytes(_ bytes: [UInt8]?) {
         guard let bytes else { writeInteger(Int32(-1)); return }
-        writeInteger(Int32(bytes.count))
-        writeBytes(bytes)
+        bytes.withUnsafeBytes { writeLengthPrefixed($0, length: Int32(truncatingIfNeeded: $0.count)) }
+    }
+
+    /// Appends `length` (big-endian) and `bytes` in one pass: one capacity and uniqueness
+    /// check instead of one per write (separate writes were a visible share of encoding a
+    /// request or a row, perf). Every value of a request and a response is written so.
+    @inline(__always)
+    mutating func writeLengthPrefixed<Length: FixedWidthInteger>(_ bytes: UnsafeRawBufferPointer, length: Length) {
+        let prefixBytes = MemoryLayout<Length>.size
+        writeWithUnsafeMutableBytes(minimumWritableBytes: prefixBytes + bytes.count) { target in
+            target.storeBytes(of: length.bigEndian, as: Length.self)
+            if let source = bytes.baseAddress, bytes.count > 0 {
+                (target.baseAddress! + prefixBytes).copyMemory(from: source, byteCount: bytes.count)
+            }
+            return prefixBytes + bytes.count
+        }
     }
 
     /// `[value]`: null is -1, not set is -2.
@@ -59,8 +73,7 @@ extension ByteBuffer {
     /// `[short bytes]`. Requires at most 65535 bytes.
     public mutating func writeProtocolShortBytes(_ bytes: [UInt8]) {
         precondition(bytes.count <= Int(UInt16.max), "[short bytes] longer than 65535 bytes")
-        writeInteger(UInt16(bytes.count))
-        writeBytes(bytes)
+        bytes.withUnsafeBytes { writeLengthPrefixed($0, length: UInt16(truncatingIfNeeded: $0.count)) }
     }
 
     /// `[string list]`.

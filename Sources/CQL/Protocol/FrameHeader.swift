@@ -43,8 +43,17 @@ public struct FrameHeader: Sendable, Equatable {
 
     /// Appends the 9 header bytes to `buffer`.
     public func write(into buffer: inout ByteBuffer) {
-        // One capacity check for the five fields (each write checked it: 2% of a node's CPU).
-        buffer.writeMultipleIntegers(versionByte, flags.rawValue, streamID, opcodeByte, bodyLengthBytes)
+        // Stored straight into the buffer under one capacity check: one write per field cost
+        // 2% of a node's CPU, and NIO's `writeMultipleIntegers` (a copy through a tuple)
+        // still 3% of a node's and 4% of a client's (perf, point reads).
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: ProtocolLimits.headerBytes) { target in
+            target.storeBytes(of: versionByte, toByteOffset: 0, as: UInt8.self)
+            target.storeBytes(of: flags.rawValue, toByteOffset: 1, as: UInt8.self)
+            target.storeBytes(of: streamID.bigEndian, toByteOffset: 2, as: Int16.self)
+            target.storeBytes(of: opcodeByte, toByteOffset: 4, as: UInt8.self)
+            target.storeBytes(of: bodyLengthBytes.bigEndian, toByteOffset: 5, as: Int32.self)
+            return ProtocolLimits.headerBytes
+        }
     }
 
     /// Reads 9 header bytes at `index` without moving the reader index; nil if fewer remain.
