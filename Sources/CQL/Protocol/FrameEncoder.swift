@@ -61,6 +61,24 @@ public struct FrameEncoder: Sendable {
         write(header: header, into: &output, writeBody)
     }
 
+    /// Appends a request frame of `opcode` whose body is `body`, already encoded: header and
+    /// body in one pass when uncompressed (a client's requests, sent at its highest rates).
+    public func encodeRequest(opcode: ProtocolOpcode, streamID: Int16, body: ByteBuffer, into output: inout ByteBuffer) {
+        let header = FrameHeader(version: version, isResponse: false, flags: [], streamID: streamID, opcode: opcode,
+                                 bodyLengthBytes: Int32(body.readableBytes))
+        guard compression == nil else { return write(header: header, into: &output) { $0.writeImmutableBuffer(body) } }
+        let frameBytes = ProtocolLimits.headerBytes + body.readableBytes
+        output.writeWithUnsafeMutableBytes(minimumWritableBytes: frameBytes) { target in
+            header.store(into: target)
+            body.withUnsafeReadableBytes { source in
+                if let base = source.baseAddress, source.count > 0 {
+                    (target.baseAddress! + ProtocolLimits.headerBytes).copyMemory(from: base, byteCount: source.count)
+                }
+            }
+            return frameBytes
+        }
+    }
+
     /// Appends `header` and the body `writeBody` produces. Uncompressed, the body is written
     /// in place after the header and its length filled in afterwards (no second buffer, no
     /// copy: this runs once per request and response).

@@ -71,15 +71,26 @@ public struct QueryParameters: Sendable, Hashable {
 
     /// Appends the encoded parameters.
     public func write(into buffer: inout ByteBuffer) {
-        buffer.writeProtocolConsistency(consistency)
-        buffer.writeInteger(flags)
+        let valueCount: Int
+        switch values {
+        case .none: valueCount = 0
+        case .positional(let list): valueCount = list.count
+        case .named(let list): valueCount = list.count
+        }
+        // Consistency, flags and value count under one capacity check (this runs per request).
+        let flags = self.flags
+        let leadBytes = flags & 0x01 != 0 ? 5 : 3
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: leadBytes) { target in
+            target.storeBytes(of: consistency.rawValue.bigEndian, as: UInt16.self)
+            target.storeBytes(of: flags, toByteOffset: 2, as: UInt8.self)
+            if leadBytes == 5 { target.storeBytes(of: UInt16(valueCount).bigEndian, toByteOffset: 3, as: UInt16.self) }
+            return leadBytes
+        }
         switch values {
         case .none: break
         case .positional(let list):
-            buffer.writeProtocolShort(UInt16(list.count))
             for index in list.indices { buffer.writeProtocolValue(list[index]) }
         case .named(let list):
-            buffer.writeProtocolShort(UInt16(list.count))
             for item in list {
                 buffer.writeProtocolString(item.name)
                 buffer.writeProtocolValue(item.value)

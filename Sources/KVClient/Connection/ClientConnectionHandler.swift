@@ -160,7 +160,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         case .message(let message):
             send(message, completion: request.completion, timeoutMs: request.timeoutMs, streamID: streamID)
         case .execute(let body):
-            encoder.encodeRequest(opcode: .execute, streamID: streamID, into: &outbound) { $0.writeImmutableBuffer(body) }
+            encoder.encodeRequest(opcode: .execute, streamID: streamID, body: body, into: &outbound)
             inFlight.insert(InFlightTable.Entry(completion: request.completion, deadlineNs: deadline(request.timeoutMs),
                                                 timeoutMs: request.timeoutMs, compressionOnReady: nil),
                             streamID: streamID)
