@@ -62,19 +62,28 @@ struct ReplicaSelection {
     /// `replicas`: what a full selection would conclude for ONE and LOCAL_ONE (blocking for
     /// one answer, this node first among candidates), without building it on every request.
     static func thisNodeSuffices(replicas: [HostID], consistency: ConsistencyLevel, view: ClusterView) -> Bool {
+        thisNodeSuffices(asReplica: consistency, view: view) && replicas.contains(view.localHost)
+    }
+
+    /// Whether `consistency` is met by this node's answer alone, were this node a replica.
+    static func thisNodeSuffices(asReplica consistency: ConsistencyLevel, view: ClusterView) -> Bool {
         switch consistency {
-        case .one: break
-        case .localOne: guard view.datacenter(of: view.localHost) == view.localDatacenter else { return false }
-        default: return false
+        case .one: true
+        case .localOne: view.datacenter(of: view.localHost) == view.localDatacenter
+        default: false
         }
-        return replicas.contains(view.localHost)
     }
 
     /// Whether a write of `replicas` at `consistency` goes to this node alone and needs only
     /// its acknowledgement (as `isThisNodeAlone` of a full selection).
     static func thisNodeAloneSuffices(replicas: [HostID], consistency: ConsistencyLevel, view: ClusterView) -> Bool {
-        guard replicas.count == 1, replicas[0] == view.localHost else { return false }
-        return consistency == .any || thisNodeSuffices(replicas: replicas, consistency: consistency, view: view)
+        thisNodeAloneSuffices(isSoleReplica: replicas == [view.localHost], consistency: consistency, view: view)
+    }
+
+    /// As `thisNodeAloneSuffices(replicas:consistency:view:)`, told whether this node is the
+    /// partition's only replica.
+    static func thisNodeAloneSuffices(isSoleReplica: Bool, consistency: ConsistencyLevel, view: ClusterView) -> Bool {
+        isSoleReplica && (consistency == .any || thisNodeSuffices(asReplica: consistency, view: view))
     }
 
     /// Whether this node's answer alone meets the level and this node is the first candidate.

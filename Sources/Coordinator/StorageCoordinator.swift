@@ -208,8 +208,8 @@ public final class StorageCoordinator: Sendable {
     public func writeInPlace(_ mutation: Mutation, replication: KeyspaceReplication,
                              consistency: ConsistencyLevel) throws(CoordinatorError) -> Bool {
         let view = self.view()
-        let replicas = replicaMap(replication, view: view).replicas(for: mutation.token)
-        guard ReplicaSelection.thisNodeAloneSuffices(replicas: replicas, consistency: consistency, view: view) else {
+        let isSoleReplica = replicaMap(replication, view: view).isSoleReplica(view.localHost, forToken: mutation.token)
+        guard ReplicaSelection.thisNodeAloneSuffices(isSoleReplica: isSoleReplica, consistency: consistency, view: view) else {
             return false
         }
         do {
@@ -346,8 +346,10 @@ public final class StorageCoordinator: Sendable {
     private func servesAlone(partitionKey: [UInt8], replication: KeyspaceReplication,
                              consistency: ConsistencyLevel) -> Bool {
         let view = self.view()
-        let replicas = replicaMap(replication, view: view).replicas(for: StoragePartitionKey.token(of: partitionKey))
-        return ReplicaSelection.thisNodeSuffices(replicas: replicas, consistency: consistency, view: view)
+        guard ReplicaSelection.thisNodeSuffices(asReplica: consistency, view: view) else { return false }
+        // Asked of the map, not of a replica list: handing out the shared list counted its
+        // references from every event loop, per request.
+        return replicaMap(replication, view: view).contains(view.localHost, forToken: StoragePartitionKey.token(of: partitionKey))
     }
 
     /// The read answered by this node alone, when that suffices at `consistency`.

@@ -23,6 +23,18 @@ public final class ReplicaMap: Sendable {
         ring.isEmpty ? [] : replicasByPosition[ring.index(owning: token)]
     }
 
+    /// Whether `host` is a replica of the partitions with `token`.
+    public func contains(_ host: HostID, forToken token: Token) -> Bool {
+        !ring.isEmpty && replicasByPosition[ring.index(owning: token)].contains(host)
+    }
+
+    /// Whether `host` is the only replica of the partitions with `token`.
+    public func isSoleReplica(_ host: HostID, forToken token: Token) -> Bool {
+        guard !ring.isEmpty else { return false }
+        let replicas = replicasByPosition[ring.index(owning: token)]
+        return replicas.count == 1 && replicas[0] == host
+    }
+
     /// The ranges for which node `id` is a replica, in ring order (adjacent ranges are not
     /// merged). O(n · replication factor).
     public func ranges(replicatedBy id: HostID) -> [TokenRange] {

@@ -35,6 +35,8 @@ import Testing
             #expect(key.starts(with: prefix))
             #expect(key.withUnsafeBytes { RowKey.partitionPrefixLength($0) } == prefix.count)
             #expect(prefix.withUnsafeBytes { RowKey.partitionPrefixLength($0) } == prefix.count)
+            let packed = RowKey.withPacked(partition: partition, clustering: clustering) { (Array($0), $1) }
+            #expect(packed.0 == key && packed.1 == prefix.count, "\(partition) / \(clustering)")
         }
     }
 

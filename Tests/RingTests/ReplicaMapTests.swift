@@ -22,4 +22,23 @@ import Testing
         ])
         #expect(ReplicaMap(ring: .empty, strategy: try SimpleStrategy(replicationFactor: 1)).replicas(for: Token(1)).isEmpty)
     }
+
+    @Test func membershipQuestionsAgreeWithTheReplicaList() throws {
+        let ring = try RingFixtures.ring([[0], [100], [200]])
+        for factor in [1, 2] {
+            let map = ReplicaMap(ring: ring, strategy: try SimpleStrategy(replicationFactor: factor))
+            for raw: Int64 in [-50, 0, 50, 150, 250] {
+                let token = Token(raw)
+                let replicas = map.replicas(for: token)
+                for node in 0..<3 {
+                    let host = RingFixtures.id(node)
+                    #expect(map.contains(host, forToken: token) == replicas.contains(host))
+                    #expect(map.isSoleReplica(host, forToken: token) == (replicas == [host]))
+                }
+            }
+        }
+        let empty = ReplicaMap(ring: .empty, strategy: try SimpleStrategy(replicationFactor: 1))
+        #expect(!empty.contains(RingFixtures.id(1), forToken: Token(1)))
+        #expect(!empty.isSoleReplica(RingFixtures.id(1), forToken: Token(1)))
+    }
 }

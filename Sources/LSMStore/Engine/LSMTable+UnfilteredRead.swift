@@ -38,10 +38,7 @@ extension LSMTable {
     public func readMerged(partition: [UInt8], clustering: [UInt8]) throws -> Row? {
         try checkOpen()
         let snapshot = version
-        var key = RowKey.partitionPrefix(partition, extraCapacity: clustering.count)
-        let prefixLength = key.count
-        key.append(contentsOf: clustering)
-        return try key.withUnsafeBytes { key throws -> Row? in
+        return try RowKey.withPacked(partition: partition, clustering: clustering) { key, prefixLength throws -> Row? in
             guard let row = try Self.row(at: key, prefixLength: prefixLength, clustering: clustering, in: snapshot) else {
                 return nil
             }

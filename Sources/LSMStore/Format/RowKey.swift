@@ -28,17 +28,46 @@ public enum RowKey {
         key.append(contentsOf: clustering)
     }
 
-    /// The packed prefix shared by every row of `partition` (escaped key and terminator),
-    /// with room for `extraCapacity` more bytes (a clustering appended without growing it).
-    public static func partitionPrefix(_ partition: [UInt8], extraCapacity: Int = 0) -> [UInt8] {
+    /// The packed prefix shared by every row of `partition` (escaped key and terminator).
+    public static func partitionPrefix(_ partition: [UInt8]) -> [UInt8] {
         var key: [UInt8] = []
-        key.reserveCapacity(partitionPrefixSizeBytes(partition) + extraCapacity)
+        key.reserveCapacity(partitionPrefixSizeBytes(partition))
         appendPartitionPrefix(partition, to: &key)
         return key
     }
 
+    /// Calls `body` with the packed key of `partition` and `clustering` and the length of its
+    /// partition prefix, packed in temporary memory (on the stack when small): a point read
+    /// allocates no key.
+    @inline(__always)
+    public static func withPacked<Result>(partition: [UInt8], clustering: [UInt8],
+                                          _ body: (_ key: UnsafeRawBufferPointer, _ prefixLength: Int) throws -> Result)
+        rethrows -> Result {
+        // Through buffer pointers: iterating the arrays counted their references.
+        try partition.withUnsafeBufferPointer { partition in
+            try clustering.withUnsafeBytes { clustering in
+                let prefixLength = partitionPrefixSizeBytes(partition)
+                return try withUnsafeTemporaryAllocation(byteCount: prefixLength + clustering.count, alignment: 1) { key in
+                    var index = 0
+                    for byte in partition {
+                        key[index] = byte
+                        index += 1
+                        if byte == 0 {
+                            key[index] = escapedZero
+                            index += 1
+                        }
+                    }
+                    key[index] = terminator.0
+                    key[index + 1] = terminator.1
+                    UnsafeMutableRawBufferPointer(rebasing: key[prefixLength...]).copyMemory(from: clustering)
+                    return try body(UnsafeRawBufferPointer(key), prefixLength)
+                }
+            }
+        }
+    }
+
     /// The length of `partitionPrefix(partition)`, without building it.
-    static func partitionPrefixSizeBytes(_ partition: [UInt8]) -> Int {
+    static func partitionPrefixSizeBytes(_ partition: some Collection<UInt8>) -> Int {
         var zeros = 0
         for index in partition.indices where partition[index] == 0 { zeros += 1 }
         return partition.count + zeros + 2
