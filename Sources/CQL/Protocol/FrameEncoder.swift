@@ -32,12 +32,26 @@ public struct FrameEncoder: Sendable {
         if !customPayload.isEmpty { flags.insert(.customPayload) }
         let header = FrameHeader(version: version, isResponse: true, flags: flags, streamID: streamID,
                                  opcode: message.opcode)
-        write(header: header, into: &output) { body in
-            if let tracingID { body.writeProtocolUUID(tracingID) }
-            if !warnings.isEmpty { body.writeProtocolStringList(warnings) }
-            if !customPayload.isEmpty { body.writeProtocolBytesMap(customPayload.mapValues { Optional($0) }) }
-            message.writeBody(into: &body)
+        // No closure writes the body: one capturing the message copied it (counting its
+        // references) for every response.
+        guard compression == .lz4 else {
+            let frameStart = Self.beginUncompressed(header, into: &output)
+            Self.writeResponseBody(message, tracingID: tracingID, warnings: warnings, customPayload: customPayload,
+                                   into: &output)
+            return Self.endUncompressed(frameStart: frameStart, in: &output)
         }
+        var body = ByteBuffer()
+        Self.writeResponseBody(message, tracingID: tracingID, warnings: warnings, customPayload: customPayload,
+                               into: &body)
+        Self.appendCompressed(header, body: body, into: &output)
+    }
+
+    private static func writeResponseBody(_ message: ResponseMessage, tracingID: ProtocolUUID?, warnings: [String],
+                                          customPayload: [String: [UInt8]], into body: inout ByteBuffer) {
+        if let tracingID { body.writeProtocolUUID(tracingID) }
+        if !warnings.isEmpty { body.writeProtocolStringList(warnings) }
+        if !customPayload.isEmpty { body.writeProtocolBytesMap(customPayload.mapValues { Optional($0) }) }
+        message.writeBody(into: &body)
     }
 
     /// Appends a request frame to `output` (the client side; used by tests and tools).
@@ -47,18 +61,16 @@ public struct FrameEncoder: Sendable {
         if customPayload != nil { flags.insert(.customPayload) }
         let header = FrameHeader(version: version, isResponse: false, flags: flags, streamID: streamID,
                                  opcode: message.opcode)
-        write(header: header, into: &output) { body in
-            if let customPayload { body.writeProtocolBytesMap(customPayload) }
-            message.writeBody(into: &body)
+        guard compression == .lz4 else {
+            let frameStart = Self.beginUncompressed(header, into: &output)
+            if let customPayload { output.writeProtocolBytesMap(customPayload) }
+            message.writeBody(into: &output)
+            return Self.endUncompressed(frameStart: frameStart, in: &output)
         }
-    }
-
-    /// Appends a request frame of `opcode` whose body `writeBody` writes: for a client that
-    /// encodes a request from its own state instead of building a `RequestMessage`.
-    public func encodeRequest(opcode: ProtocolOpcode, streamID: Int16, into output: inout ByteBuffer,
-                              writeBody: (inout ByteBuffer) -> Void) {
-        let header = FrameHeader(version: version, isResponse: false, flags: [], streamID: streamID, opcode: opcode)
-        write(header: header, into: &output, writeBody)
+        var body = ByteBuffer()
+        if let customPayload { body.writeProtocolBytesMap(customPayload) }
+        message.writeBody(into: &body)
+        Self.appendCompressed(header, body: body, into: &output)
     }
 
     /// Appends a request frame of `opcode` whose body is `body`, already encoded: header and
@@ -66,7 +78,7 @@ public struct FrameEncoder: Sendable {
     public func encodeRequest(opcode: ProtocolOpcode, streamID: Int16, body: ByteBuffer, into output: inout ByteBuffer) {
         let header = FrameHeader(version: version, isResponse: false, flags: [], streamID: streamID, opcode: opcode,
                                  bodyLengthBytes: Int32(body.readableBytes))
-        guard compression == nil else { return write(header: header, into: &output) { $0.writeImmutableBuffer(body) } }
+        if compression == .lz4 { return Self.appendCompressed(header, body: body, into: &output) }
         let frameBytes = ProtocolLimits.headerBytes + body.readableBytes
         output.writeWithUnsafeMutableBytes(minimumWritableBytes: frameBytes) { target in
             header.store(into: target)
@@ -79,21 +91,24 @@ public struct FrameEncoder: Sendable {
         }
     }
 
-    /// Appends `header` and the body `writeBody` produces. Uncompressed, the body is written
-    /// in place after the header and its length filled in afterwards (no second buffer, no
-    /// copy: this runs once per request and response).
-    private func write(header: FrameHeader, into output: inout ByteBuffer, _ writeBody: (inout ByteBuffer) -> Void) {
+    /// Appends `header` (its length still to fill in) for a body written in place after it,
+    /// and returns where the frame starts: no second buffer and no copy of the body.
+    private static func beginUncompressed(_ header: FrameHeader, into output: inout ByteBuffer) -> Int {
+        let frameStart = output.writerIndex
+        header.write(into: &output)
+        return frameStart
+    }
+
+    /// Fills in the body length of the frame at `frameStart`, whose body ends the buffer.
+    private static func endUncompressed(frameStart: Int, in output: inout ByteBuffer) {
+        let bodyBytes = output.writerIndex - frameStart - ProtocolLimits.headerBytes
+        output.setInteger(Int32(bodyBytes), at: frameStart + ProtocolLimits.headerBytes - 4)
+    }
+
+    /// Appends `header` and `body`, LZ4-compressed unless empty.
+    private static func appendCompressed(_ header: FrameHeader, body: ByteBuffer, into output: inout ByteBuffer) {
         var header = header
-        guard compression == .lz4 else {
-            let headerStart = output.writerIndex
-            header.write(into: &output)
-            let bodyStart = output.writerIndex
-            writeBody(&output)
-            output.setInteger(Int32(output.writerIndex - bodyStart), at: headerStart + ProtocolLimits.headerBytes - 4)
-            return
-        }
-        var body = ByteBuffer()
-        writeBody(&body)
+        var body = body
         if body.readableBytes > 0 {
             body = LZ4BodyCodec.compress(body)
             header.flags.insert(.compression)
