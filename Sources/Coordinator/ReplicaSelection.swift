@@ -77,7 +77,8 @@ struct ReplicaSelection {
     /// Whether a write of `replicas` at `consistency` goes to this node alone and needs only
     /// its acknowledgement (as `isThisNodeAlone` of a full selection).
     static func thisNodeAloneSuffices(replicas: [HostID], consistency: ConsistencyLevel, view: ClusterView) -> Bool {
-        thisNodeAloneSuffices(isSoleReplica: replicas == [view.localHost], consistency: consistency, view: view)
+        thisNodeAloneSuffices(isSoleReplica: replicas.count == 1 && replicas[0] == view.localHost,
+                              consistency: consistency, view: view)
     }
 
     /// As `thisNodeAloneSuffices(replicas:consistency:view:)`, told whether this node is the

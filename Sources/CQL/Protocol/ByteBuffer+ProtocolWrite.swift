@@ -43,7 +43,7 @@ extension ByteBuffer {
     /// `[bytes]`; nil is written as length -1.
     public mutating func writeProtocolBytes(_ bytes: [UInt8]?) {
         guard let bytes else { writeInteger(Int32(-1)); return }
-        bytes.withUnsafeBytes { writeLengthPrefixed($0, length: Int32(truncatingIfNeeded: $0.count)) }
+        bytes.withUnsafeBytes { writeLengthPrefixed($0, length: Int32($0.count)) }
     }
 
     /// Appends `length` (big-endian) and `bytes` in one pass: one capacity and uniqueness
@@ -73,7 +73,7 @@ extension ByteBuffer {
     /// `[short bytes]`. Requires at most 65535 bytes.
     public mutating func writeProtocolShortBytes(_ bytes: [UInt8]) {
         precondition(bytes.count <= Int(UInt16.max), "[short bytes] longer than 65535 bytes")
-        bytes.withUnsafeBytes { writeLengthPrefixed($0, length: UInt16(truncatingIfNeeded: $0.count)) }
+        bytes.withUnsafeBytes { writeLengthPrefixed($0, length: UInt16($0.count)) }
     }
 
     /// `[string list]`.

@@ -262,7 +262,7 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func answer(_ streamID: Int16, _ response: consuming CQLResponse, context: ChannelHandlerContext) {
+    private func answer(_ streamID: Int16, _ response: CQLResponse, context: ChannelHandlerContext) {
         if pendingAnswers == nil { pendingAnswers = context.channel.allocator.buffer(capacity: Self.answerBufferBytes) }
         machine.responseReady(streamID: streamID, response: response.message, warnings: response.warnings,
                               customPayload: response.customPayload, appendingTo: &pendingAnswers!)
