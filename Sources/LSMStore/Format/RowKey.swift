@@ -74,16 +74,7 @@ public enum RowKey {
     }
 
     static func appendPartitionPrefix(_ partition: [UInt8], to key: inout [UInt8]) {
-        if partition.contains(0) {
-            for byte in partition {
-                key.append(byte)
-                if byte == 0 { key.append(escapedZero) }
-            }
-        } else {
-            key.append(contentsOf: partition)
-        }
-        key.append(terminator.0)
-        key.append(terminator.1)
+        withPacked(partition: partition, clustering: []) { prefix, _ in key.append(contentsOf: prefix) }
     }
 
     /// The length of the partition prefix (including the terminator) of a packed key,
