@@ -95,10 +95,15 @@ final class SkipList: @unchecked Sendable {
         return value
     }
 
+    /// `node`'s key prefix (`prefix(_:)` of its key).
+    @inline(__always) static func keyPrefix(_ node: UnsafeMutableRawPointer) -> UInt64 {
+        node.load(fromByteOffset: 16, as: UInt64.self)
+    }
+
     /// Orders `node`'s key against `key` (whose prefix is `keyPrefix`), like `compareBytes`.
     @inline(__always) static func compare(_ node: UnsafeMutableRawPointer, _ key: UnsafeRawBufferPointer,
                                           keyPrefix: UInt64) -> Int {
-        let nodePrefix = node.load(fromByteOffset: 16, as: UInt64.self)
+        let nodePrefix = Self.keyPrefix(node)
         if nodePrefix != keyPrefix { return nodePrefix < keyPrefix ? -1 : 1 }
         return compareBytes(Self.key(node), key)
     }
@@ -151,16 +156,11 @@ final class SkipList: @unchecked Sendable {
         withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer.self, capacity: Self.maxHeight) { previous in
             let previous = previous.baseAddress!
             let keyPrefix = Self.prefix(key)
-            // Drawn first: a search from a finger fills `previous` only up to the finger's height.
+            // Drawn first: the search fills `previous` only from its start level down, and a
+            // finger start must be at least this high.
             let height = randomHeight()
-            var start = head
-            var level = Self.maxHeight - 1
-            if let finger = fingers.start(forPrefix: keyPrefix), Self.height(finger) >= height,
-               Self.compare(finger, key, keyPrefix: keyPrefix) < 0 {
-                start = finger
-                level = Self.height(finger) - 1
-            }
-            let found = findGreaterOrEqual(key, keyPrefix: keyPrefix, from: start, level: level, previous: previous)
+            let start = fingers.start(for: key, prefix: keyPrefix, height: height) ?? (head, Self.maxHeight - 1)
+            let found = findGreaterOrEqual(key, keyPrefix: keyPrefix, from: start.node, level: start.level, previous: previous)
             if let found, compareBytes(Self.key(found), key) == 0 {
                 if let merged = merge(Self.value(found)) {
                     let blob = merged.withUnsafeBytes { storeValue($0) }
@@ -170,7 +170,7 @@ final class SkipList: @unchecked Sendable {
             }
             let node = insertNode(key, keyPrefix: keyPrefix, height: height, value: value, previous: previous)
             fingers.noteInserted(node, prefix: keyPrefix)
-            if !fingers.isActive, count >= SkipListFingers.activationKeyCount { fingers.activate(in: arena) }
+            if !fingers.isActive, count >= SkipListFingers.activationKeyCount { fingers.activate(in: arena, first: first) }
             return node
         }
     }
