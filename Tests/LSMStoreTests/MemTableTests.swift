@@ -224,6 +224,14 @@ import Testing
 }
 
 extension MemTable {
+    /// `apply(_:payload:scratch:)` with the update's payload encoded here, as the table
+    /// would log it.
+    func apply(_ update: PartitionUpdate, scratch: inout [UInt8]) {
+        var payload = ByteWriter()
+        PartitionUpdateCodec.encode(update, table: TableID(high: 0, low: 1), into: &payload)
+        payload.bytes.withUnsafeBytes { apply(update, payload: $0, scratch: &scratch) }
+    }
+
     /// Whether `summedSize` saw the memtable holding `limit` bytes or more.
     func hasReached(_ limit: Int, afterWritingTo partitionKey: [UInt8]) -> Bool {
         (summedSize(towards: limit, afterWritingTo: partitionKey) ?? 0) >= limit

@@ -55,6 +55,26 @@ import Testing
         #expect(try Self.decode(Self.encode(empty, table: TableID(high: 0, low: 0))).1 == empty)
     }
 
+    /// The memtable stores the rows as the payload holds them: each must be the row's own
+    /// encoding, with its clustering key, in the update's order.
+    @Test func encodedRowsAreEachRowsEncodingInOrder() throws {
+        let random = SeededRandomSource(seed: 72)
+        for _ in 0..<500 {
+            let update = Self.randomUpdate(random)
+            let payload = Self.encode(update)
+            let found = try payload.withUnsafeBytes { buffer in
+                try Result { () throws(DecodeError) -> [([UInt8], [UInt8])] in
+                    var rows = try PartitionUpdateCodec.encodedRows(in: buffer)
+                    var found: [([UInt8], [UInt8])] = []
+                    while let (clustering, row) = try rows.next() { found.append((Array(clustering), Array(row))) }
+                    return found
+                }.get()
+            }
+            #expect(found.map(\.0) == update.rows.map(\.clustering))
+            #expect(found.map(\.1) == update.rows.map { RowCodec.encode($0) })
+        }
+    }
+
     @Test func layoutStartsWithVersionAndTableID() {
         let bytes = Self.encode(PartitionUpdate(partitionKey: [0xAA]))
         #expect(bytes[0] == 1)

@@ -249,6 +249,6 @@ struct CommitLogReplayTarget {
         guard let after = replayAfter[table], position > after else { return }
         let memTable = memTables[table] ?? MemTable()
         memTables[table] = memTable
-        memTable.apply(update, scratch: &scratch)
+        memTable.apply(update, payload: payload, scratch: &scratch)
     }
 }

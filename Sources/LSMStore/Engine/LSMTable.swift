@@ -57,7 +57,7 @@ public final class LSMTable: @unchecked Sendable {
         let (position, memTable) = try register(payload: payload, partitionKey: update.partitionKey)
         defer { finishWrite(memTable, partitionKey: update.partitionKey) }
         try context.commitLog.waitUntilDurable(position)
-        writeLocks.withShard(of: update.partitionKey) { memTable.apply(update, scratch: &$0.scratch) }
+        insert(update, payload: payload, into: memTable)
     }
 
     /// `apply` for tasks: in `group` and `batch` sync modes the wait for the fsync suspends
@@ -68,10 +68,18 @@ public final class LSMTable: @unchecked Sendable {
             try apply(update)
             return
         }
-        let (position, memTable) = try register(payload: try logPayload(update), partitionKey: update.partitionKey)
+        let payload = try logPayload(update)
+        let (position, memTable) = try register(payload: payload, partitionKey: update.partitionKey)
         defer { finishWrite(memTable, partitionKey: update.partitionKey) }
         try await context.commitLog.waitUntilDurable(position)
-        writeLocks.withShard(of: update.partitionKey) { memTable.apply(update, scratch: &$0.scratch) }
+        insert(update, payload: payload, into: memTable)
+    }
+
+    /// Inserts a logged update into `memTable`, under the write lock of its shard.
+    private func insert(_ update: PartitionUpdate, payload: [UInt8], into memTable: MemTable) {
+        writeLocks.withShard(of: update.partitionKey) { shard in
+            payload.withUnsafeBytes { memTable.apply(update, payload: $0, scratch: &shard.scratch) }
+        }
     }
 
     /// Checks an update and encodes its commit-log record, after any compaction throttle.
@@ -95,7 +103,7 @@ public final class LSMTable: @unchecked Sendable {
         let memTable = try writeLocks.withShard(of: update.partitionKey) { shard -> Result<MemTable, StoreError> in
             logHoldingLock(payload, shard: shard).map { _ in
                 let memTable = version.memTable
-                memTable.apply(update, scratch: &shard.scratch)
+                payload.withUnsafeBytes { memTable.apply(update, payload: $0, scratch: &shard.scratch) }
                 return memTable
             }
         }.get()

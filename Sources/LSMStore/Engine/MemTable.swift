@@ -65,19 +65,26 @@ final class MemTable: @unchecked Sendable {
 
     var isEmpty: Bool { rowCount == 0 && tombstonePartitions.load(ordering: .relaxed) == 0 }
 
-    /// Applies one partition update. Caller holds the table's write lock for the update's
-    /// shard (`shardIndex(partitionKey:)`).
-    func apply(_ update: PartitionUpdate, scratch: inout [UInt8]) {
+    /// Applies one partition update, `payload` being its commit-log encoding
+    /// (`PartitionUpdateCodec`), whose encoded rows are what the skiplist stores. Caller holds
+    /// the table's write lock for the update's shard (`shardIndex(partitionKey:)`).
+    func apply(_ update: PartitionUpdate, payload: UnsafeRawBufferPointer, scratch: inout [UInt8]) {
         let shard = shards[Self.shardIndex(partitionKey: update.partitionKey)]
+        guard var encodedRows = try? PartitionUpdateCodec.encodedRows(in: payload) else {
+            preconditionFailure("a memtable update's payload does not decode")
+        }
         // The partition prefix is packed once into the scratch key; each row's key replaces
         // what follows it.
         scratch.removeAll(keepingCapacity: true)
         RowKey.appendPartitionPrefix(update.partitionKey, to: &scratch)
         let prefixLength = scratch.count
-        for row in update.rows {
+        for index in update.rows.indices {
+            guard let encoded = try? encodedRows.next() else {
+                preconditionFailure("a memtable update's payload has fewer rows than the update")
+            }
             scratch.removeSubrange(prefixLength...)
-            scratch.append(contentsOf: row.clustering)
-            shard.insert(row, key: scratch, partitionPrefixLength: prefixLength)
+            scratch.append(contentsOf: encoded.clustering)
+            shard.insert(update.rows[index], encoded: encoded.row, key: scratch, partitionPrefixLength: prefixLength)
         }
         if update.partitionDeletion != nil || !update.rangeTombstones.isEmpty {
             addTombstones(update, prefix: Array(scratch[..<prefixLength]), shard: shard)

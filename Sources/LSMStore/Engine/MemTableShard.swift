@@ -8,14 +8,11 @@ import Synchronization
 /// a time (under the table's lock for that shard, `MemTableWriteLocks`), and writers of
 /// different shards never share a lock or a cache line. Readers never lock.
 final class MemTableShard: @unchecked Sendable {
-    // Writer-side fields (`rows`, `partitions`, `encodedRow`) are only mutated under the
-    // table's write lock for this shard.
+    // Writer-side fields (`rows`, `partitions`) are only mutated under the table's write
+    // lock for this shard.
     let rows = SkipList()
     /// Each partition's first row in `rows`, for point reads.
     private let partitions = PartitionIndex()
-    /// Where a row is encoded before its bytes are copied into the skiplist: reused, so an
-    /// insert allocates nothing of its own.
-    private var encodedRow = ByteWriter(capacity: 256)
     /// Smallest and largest timestamps written (for purge safety): set by the writer, read
     /// by any thread.
     private let smallestTimestamp = Atomic<Int64>(.max)
@@ -32,22 +29,22 @@ final class MemTableShard: @unchecked Sendable {
     /// overhead, not data, and must not make a small memtable look full).
     var memoryBytes: Int { rows.count == 0 ? 0 : rows.memoryBytes + partitions.memoryBytes }
 
-    /// Inserts a row fragment, merging it into the fragment already under `key`. Writer only.
-    func insert(_ row: Row, key: [UInt8], partitionPrefixLength: Int) {
+    /// Inserts a row fragment, `encoded` being its `RowCodec` encoding, merging it into the
+    /// fragment already under `key`. Writer only.
+    func insert(_ row: Row, encoded: UnsafeRawBufferPointer, key: [UInt8], partitionPrefixLength: Int) {
         if let deletion = row.deletion { noteTimestamp(deletion.timestamp) }
         for index in row.cells.indices { noteTimestamp(row.cells[index].timestamp) }
-        encodedRow.removeAll()
-        RowCodec.encode(row, into: &encodedRow)
+        let keysBefore = rows.count
         key.withUnsafeBytes { keyBuffer in
-            let node = encodedRow.bytes.withUnsafeBytes { valueBuffer in
-                rows.upsert(keyBuffer, value: valueBuffer) { existing in
-                    guard var merged = try? RowCodec.decode(existing, clustering: row.clustering) else {
-                        preconditionFailure("memtable holds a row it encoded itself")
-                    }
-                    merged.merge(row)
-                    return RowCodec.encode(merged)
+            let node = rows.upsert(keyBuffer, value: encoded) { existing in
+                guard var merged = try? RowCodec.decode(existing, clustering: row.clustering) else {
+                    preconditionFailure("memtable holds a row it encoded itself")
                 }
+                merged.merge(row)
+                return RowCodec.encode(merged)
             }
+            // A key already present has its partition's entry, at or before it.
+            guard rows.count > keysBefore else { return }
             partitions.noteRow(node, partitionPrefix: UnsafeRawBufferPointer(rebasing: keyBuffer[..<partitionPrefixLength]))
         }
     }

@@ -42,25 +42,60 @@ enum PartitionUpdateCodec {
     /// Decodes a payload into its table and update.
     static func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> (TableID, PartitionUpdate) {
         var reader = ByteReader(bytes)
+        let header = try readHeader(&reader)
+        var update = PartitionUpdate(partitionKey: Array(header.partitionKey), partitionDeletion: header.partitionDeletion,
+                                     rangeTombstones: header.rangeTombstones)
+        var rows = try EncodedRows(&reader)
+        while let (clustering, rowBytes) = try rows.next() {
+            update.rows.append(try RowCodec.decode(rowBytes, clustering: Array(clustering)))
+        }
+        guard rows.reader.isAtEnd else { throw .malformed(offset: rows.reader.offset, reason: "trailing bytes") }
+        return (header.table, update)
+    }
+
+    /// The rows of a payload, each as the bytes `RowCodec` encoded: the memtable copies
+    /// these rather than encode each row a second time.
+    static func encodedRows(in bytes: UnsafeRawBufferPointer) throws(DecodeError) -> EncodedRows {
+        var reader = ByteReader(bytes)
+        _ = try readHeader(&reader)
+        return try EncodedRows(&reader)
+    }
+
+    /// What precedes the rows. The partition key points into the payload.
+    private static func readHeader(_ reader: inout ByteReader) throws(DecodeError)
+        -> (table: TableID, partitionKey: UnsafeRawBufferPointer, partitionDeletion: DeletionTime?, rangeTombstones: [RangeTombstone]) {
         let version = try reader.readUInt8()
         guard version == Self.version else { throw .malformed(offset: 0, reason: "unknown payload version \(version)") }
         let table = TableID(high: try reader.readUInt64(), low: try reader.readUInt64())
-        var update = PartitionUpdate(partitionKey: try reader.readLengthPrefixed())
+        let partitionKey = try reader.readSlice(try reader.readLength(limit: reader.remaining))
         let flags = try reader.readUInt8()
-        if flags & hasPartitionDeletion != 0 { update.partitionDeletion = try decodeDeletion(&reader) }
+        let deletion = flags & hasPartitionDeletion != 0 ? try decodeDeletion(&reader) : nil
+        var ranges: [RangeTombstone] = []
         let rangeCount = try reader.readLength(limit: reader.remaining)
         for _ in 0..<rangeCount {
             let start = try decodeBound(&reader), end = try decodeBound(&reader)
-            update.rangeTombstones.append(RangeTombstone(start: start, end: end, deletion: try decodeDeletion(&reader)))
+            ranges.append(RangeTombstone(start: start, end: end, deletion: try decodeDeletion(&reader)))
         }
-        let rowCount = try reader.readLength(limit: reader.remaining)
-        for _ in 0..<rowCount {
-            let clustering = try reader.readLengthPrefixed()
-            let rowBytes = try reader.readSlice(try reader.readLength(limit: reader.remaining))
-            update.rows.append(try RowCodec.decode(rowBytes, clustering: clustering))
+        return (table, partitionKey, deletion, ranges)
+    }
+
+    /// Reads a payload's rows in order, in place.
+    struct EncodedRows {
+        fileprivate var reader: ByteReader
+        private var remainingRows: Int
+
+        fileprivate init(_ reader: inout ByteReader) throws(DecodeError) {
+            remainingRows = try reader.readLength(limit: reader.remaining)
+            self.reader = reader
         }
-        guard reader.isAtEnd else { throw .malformed(offset: reader.offset, reason: "trailing bytes") }
-        return (table, update)
+
+        /// The next row's clustering key and encoded row, or nil after the last.
+        mutating func next() throws(DecodeError) -> (clustering: UnsafeRawBufferPointer, row: UnsafeRawBufferPointer)? {
+            guard remainingRows > 0 else { return nil }
+            remainingRows -= 1
+            let clustering = try reader.readSlice(try reader.readLength(limit: reader.remaining))
+            return (clustering, try reader.readSlice(try reader.readLength(limit: reader.remaining)))
+        }
     }
 
     static func decodeDeletion(_ reader: inout ByteReader) throws(DecodeError) -> DeletionTime {
