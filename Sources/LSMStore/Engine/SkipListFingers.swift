@@ -22,6 +22,9 @@ struct SkipListFingers {
     static let bucketBits = 14
     /// Levels with fingers; taller inserts (one in 4^7) search from the head.
     static let levelCount = bucketBits / 2
+    /// How many buckets a search looks in for a finger, the key's own and those before it:
+    /// the slots of one cache line.
+    static let bucketsSearched = 8
     /// A list reaching this many keys gets its fingers; smaller lists are searched from the
     /// head (their nodes stay in cache, and small tables do not pay for the table).
     static let activationKeyCount = 4096
@@ -66,12 +69,16 @@ struct SkipListFingers {
     @inline(__always)
     func start(for key: UnsafeRawBufferPointer, prefix: UInt64, height: Int) -> (node: UnsafeMutableRawPointer, level: Int)? {
         guard let table else { return nil }
-        // A level whose bucket has no finger below the key falls back to the next one up,
-        // with wider buckets.
         for level in (height - 1)..<Self.levelCount {
-            if let finger = table[Self.tableOffset(level: level) + Self.bucket(prefix, level: level)],
-               SkipList.compare(finger, key, keyPrefix: prefix) < 0 {
-                return (finger, level)
+            let fingers = table + Self.tableOffset(level: level)
+            let bucket = Self.bucket(prefix, level: level)
+            // An empty bucket has no finger for the next; the nearest one before it is the
+            // greatest node below the key's bucket. Past a few, the next level up, with
+            // wider buckets, is closer.
+            for candidate in stride(from: bucket, to: max(bucket - Self.bucketsSearched, -1), by: -1) {
+                guard let finger = fingers[candidate] else { continue }
+                if SkipList.compare(finger, key, keyPrefix: prefix) < 0 { return (finger, level) }
+                break
             }
         }
         return nil
