@@ -60,8 +60,9 @@ struct KVWorkload: BenchWorkload {
         if isRead { return BoundOperation(name: "read", statement: read) }
         let size = valueSize.next(using: &random)
         let start = Int(random.next() % UInt64(valuePool.count - size))
-        bound.rewriteBytes(at: 1, byteCount: size) { bytes in
-            valuePool.withUnsafeBufferPointer { pool in
+        // The pool borrowed outside the closure: capturing it inside copied the whole workload.
+        valuePool.withUnsafeBufferPointer { pool in
+            bound.rewriteBytes(at: 1, byteCount: size) { bytes in
                 guard size > 0 else { return }
                 bytes.baseAddress!.update(from: pool.baseAddress! + start, count: size)
             }
