@@ -101,8 +101,7 @@ public final class LSMTable: @unchecked Sendable {
     /// waiting path contended between event loops).
     private func applyWithoutWaitingForSync(_ update: PartitionUpdate, payload: [UInt8]) throws {
         let memTable = try writeLocks.withShard(of: update.partitionKey) { shard -> Result<MemTable, StoreError> in
-            logHoldingLock(payload, shard: shard).map { _ in
-                let memTable = version.memTable
+            logHoldingLock(payload, shard: shard).map { _, memTable in
                 payload.withUnsafeBytes { memTable.apply(update, payload: $0, scratch: &shard.scratch) }
                 return memTable
             }
@@ -111,20 +110,26 @@ public final class LSMTable: @unchecked Sendable {
     }
 
     /// Waits out the flush backlog, then appends the payload to the commit log: a copy into its
-    /// mapped segment, so no system call runs under the write lock. `shard`'s lock held.
-    private func logHoldingLock(_ payload: [UInt8], shard: MemTableWriteLocks.Shard) -> Result<CommitLogPosition, StoreError> {
-        waitForFlushBacklog(shard)
+    /// mapped segment, so no system call runs under the write lock. Returns the record's
+    /// position and the mutable memtable, which stays so while `shard`'s lock is held.
+    private func logHoldingLock(_ payload: [UInt8], shard: MemTableWriteLocks.Shard)
+        -> Result<(CommitLogPosition, MemTable), StoreError> {
+        let memTable = waitForFlushBacklog(shard)
         if isDropped.load(ordering: .acquiring) { return .failure(.closed) }
-        return Result { () throws(StoreError) in try context.commitLog.write(payload) }
+        return Result { () throws(StoreError) in (try context.commitLog.write(payload), memTable) }
     }
 
-    /// Holds a writer while the table has as many memtables waiting for flush as allowed.
-    /// `shard`'s lock held.
-    private func waitForFlushBacklog(_ shard: MemTableWriteLocks.Shard) {
-        while version.immutables.count >= context.options.maxFlushBacklog && !context.hasFailed
-                && !isDropped.load(ordering: .acquiring) {
+    /// Holds a writer while the table has as many memtables waiting for flush as allowed,
+    /// then returns the mutable memtable. `shard`'s lock held.
+    private func waitForFlushBacklog(_ shard: MemTableWriteLocks.Shard) -> MemTable {
+        // The two fields, not the whole version: copying it counted a reference on each of
+        // its parts, on every write.
+        var (backlog, memTable) = current.withLock { ($0.immutables.count, $0.memTable) }
+        while backlog >= context.options.maxFlushBacklog && !context.hasFailed && !isDropped.load(ordering: .acquiring) {
             shard.lock.wait(timeoutMs: 100)
+            (backlog, memTable) = current.withLock { ($0.immutables.count, $0.memTable) }
         }
+        return memTable
     }
 
     /// Refuses updates whose keys no SSTable could hold, before they reach the commit log.
@@ -142,8 +147,7 @@ public final class LSMTable: @unchecked Sendable {
     /// Logs the payload and registers the write against the mutable memtable.
     private func register(payload: [UInt8], partitionKey: [UInt8]) throws -> (CommitLogPosition, MemTable) {
         try writeLocks.withShard(of: partitionKey) { shard -> Result<(CommitLogPosition, MemTable), StoreError> in
-            logHoldingLock(payload, shard: shard).map { position in
-                let memTable = version.memTable
+            logHoldingLock(payload, shard: shard).map { position, memTable in
                 memTable.pendingWriters.add(1, ordering: .relaxed)
                 return (position, memTable)
             }
@@ -203,10 +207,12 @@ public final class LSMTable: @unchecked Sendable {
     }
 
     private var sstableCountForThrottling: Int {
-        let levels = version.levels
-        switch options.compaction {
-        case .leveled: return levels.first?.count ?? 0
-        case .sizeTiered: return levels.reduce(0) { $0 + $1.count }
+        // Counted under the lock rather than on a copy of the levels (a reference count per write).
+        current.withLock { version in
+            switch options.compaction {
+            case .leveled: return version.levels.first?.count ?? 0
+            case .sizeTiered: return version.levels.reduce(0) { $0 + $1.count }
+            }
         }
     }
 

@@ -18,8 +18,11 @@ public enum RowCodec {
             writer.writeSignedVarint(deletion.localSeconds)
         }
         writer.writeVarint(UInt64(row.cells.count))
-        // By index, like the other loops of the write path (`for cell in` copies each cell).
-        for index in row.cells.indices { encode(row.cells[index], into: &writer) }
+        // Each cell's fields read in place: passing a cell, even by index, copied it (a
+        // reference count on its path and value).
+        row.cells.withUnsafeBufferPointer { cells in
+            for index in cells.indices { encodeCell(at: index, of: cells, into: &writer) }
+        }
     }
 
     /// The encoding of `row`.
@@ -37,20 +40,22 @@ public enum RowCodec {
         return size
     }
 
-    static func encode(_ cell: Cell, into writer: inout ByteWriter) {
-        writer.writeVarint(UInt64(cell.column))
-        writer.writeUInt8(cell.kind.rawValue | (cell.path.isEmpty ? 0 : hasPathFlag))
-        writer.writeSignedVarint(cell.timestamp)
-        switch cell.kind {
+    @inline(__always)
+    private static func encodeCell(at index: Int, of cells: UnsafeBufferPointer<Cell>, into writer: inout ByteWriter) {
+        let kind = cells[index].kind
+        writer.writeVarint(UInt64(cells[index].column))
+        writer.writeUInt8(kind.rawValue | (cells[index].path.isEmpty ? 0 : hasPathFlag))
+        writer.writeSignedVarint(cells[index].timestamp)
+        switch kind {
         case .live: break
         case .expiring:
-            writer.writeVarint(UInt64(UInt32(bitPattern: cell.ttlSeconds)))
-            writer.writeSignedVarint(cell.localSeconds)
+            writer.writeVarint(UInt64(UInt32(bitPattern: cells[index].ttlSeconds)))
+            writer.writeSignedVarint(cells[index].localSeconds)
         case .tombstone:
-            writer.writeSignedVarint(cell.localSeconds)
+            writer.writeSignedVarint(cells[index].localSeconds)
         }
-        if !cell.path.isEmpty { writer.writeLengthPrefixed(cell.path) }
-        if cell.kind != .tombstone { writer.writeLengthPrefixed(cell.value) }
+        if !cells[index].path.isEmpty { writer.writeLengthPrefixed(cells[index].path) }
+        if kind != .tombstone { writer.writeLengthPrefixed(cells[index].value) }
     }
 
     /// Decodes a row whose clustering key is `clustering`.

@@ -234,12 +234,14 @@ final class ModificationPlan: Sendable {
     /// columns in the partition's static row, the others in each named row.
     private func writeColumns(into update: inout PartitionUpdate, prefixes: [[[UInt8]]], bindings: Bindings,
                               writer: CellWriter, currentRows: [RowAddress: Row]) throws(ErrorResponse) {
-        func cells(_ selected: [ColumnWrite], clustering: [UInt8]) throws(ErrorResponse) -> [Cell] {
-            guard !selected.isEmpty else { return [] }
+        /// `first`: a cell to lead the others (the row marker).
+        func cells(_ selected: [ColumnWrite], clustering: [UInt8], first: Cell? = nil) throws(ErrorResponse) -> [Cell] {
+            guard !selected.isEmpty || first != nil else { return [] }
             let current = currentRows.isEmpty
                 ? nil : currentRows[RowAddress(partitionKey: update.partitionKey, clustering: clustering)]
             var cells: [Cell] = []
             cells.reserveCapacity(selected.count + 1)
+            if let first { cells.append(first) }
             for write in selected {
                 let list = write.readsCurrentList
                     ? (current?.cells.filter { $0.column == write.column.id && !$0.path.isEmpty } ?? []) : []
@@ -255,10 +257,10 @@ final class ModificationPlan: Sendable {
         guard writesRow else { return }
         for prefix in prefixes {
             let clustering = try layout.clusteringKey(prefix)
-            var regular = try cells(regularWrites, clustering: clustering)
             // The row marker keeps an inserted row alive with every other column null. It
             // goes first, where its column (0) sorts, so the row needs no sorting.
-            if kind == .insert { regular.insert(writer.cell(Cell.rowMarkerColumn, value: []), at: 0) }
+            let marker = kind == .insert ? writer.cell(Cell.rowMarkerColumn, value: []) : nil
+            let regular = try cells(regularWrites, clustering: clustering, first: marker)
             if !regular.isEmpty { update.rows.append(Row(clustering: clustering, unsortedCells: regular)) }
         }
     }

@@ -300,11 +300,12 @@ final class StatementExecutor: Sendable {
                                 context: termContext())
         guard try plan.rowsToRead(bindings).isEmpty else { return false }
         let consistency = try Self.consistency(parameters.consistency, forWrite: true)
-        let mutations = try plan.mutations(bindings, writeTimestamp: parameters.defaultTimestamp ?? coordinator.nextTimestamp(),
+        var mutations = try plan.mutations(bindings, writeTimestamp: parameters.defaultTimestamp ?? coordinator.nextTimestamp(),
                                            nowSeconds: clock.nowSeconds(), uniquifier: nextUniquifier())
-        guard mutations.count == 1 else { return false }
+        // Moved out of the array: `mutations[0]` copied it (a reference count on each part).
+        guard mutations.count == 1, let mutation = mutations.popLast() else { return false }
         do {
-            return try coordinator.writeInPlace(mutations[0], replication: replication, consistency: consistency)
+            return try coordinator.writeInPlace(mutation, replication: replication, consistency: consistency)
         } catch {
             throw ErrorResponse(coordinatorError: error)
         }
