@@ -149,6 +149,22 @@ import Testing
         #expect(misread.isEmpty, "\(misread.count) keys read back wrong, first \(misread.first ?? [])")
     }
 
+    /// Inserts taller than the fingers' levels search from the head. A list draws the same
+    /// heights every time; its first such node comes at the 84,342nd insert.
+    @Test func insertsTallerThanTheFingerLevelsSearchFromTheHead() {
+        let list = SkipList()
+        let random = SeededRandomSource(seed: 34)
+        let keyCount = 100_000
+        for _ in 0..<keyCount {
+            // Token-like keys of one memtable shard (top 3 bits shared), all distinct.
+            let token = random.nextUInt64() & ~(UInt64(7) << 61) | (UInt64(5) << 61)
+            Self.insert(list, withUnsafeBytes(of: token.bigEndian) { Array($0) }, [1])
+        }
+        #expect(list.count == keyCount)
+        #expect(Self.levelsAreOrdered(list))
+        #expect(SkipList.next(list.head, SkipListFingers.levelCount + 1) != nil, "no node was taller than the finger levels")
+    }
+
     @Test func memoryGrowsWithInserts() {
         let list = SkipList()
         var last = list.memoryBytes

@@ -68,7 +68,7 @@ struct SkipListFingers {
     /// start on: below `key` and at least `height` high. Nil: search from the head.
     @inline(__always)
     func start(for key: UnsafeRawBufferPointer, prefix: UInt64, height: Int) -> (node: UnsafeMutableRawPointer, level: Int)? {
-        guard let table else { return nil }
+        guard let table, height <= Self.levelCount else { return nil }
         for level in (height - 1)..<Self.levelCount {
             let fingers = table + Self.tableOffset(level: level)
             let bucket = Self.bucket(prefix, level: level)
