@@ -122,14 +122,15 @@ public final class LSMTable: @unchecked Sendable {
     /// Holds a writer while the table has as many memtables waiting for flush as allowed,
     /// then returns the mutable memtable. `shard`'s lock held.
     private func waitForFlushBacklog(_ shard: MemTableWriteLocks.Shard) -> MemTable {
-        // The two fields, not the whole version: copying it counted a reference on each of
-        // its parts, on every write.
-        var (backlog, memTable) = current.withLock { ($0.immutables.count, $0.memTable) }
-        while backlog >= context.options.maxFlushBacklog && !context.hasFailed && !isDropped.load(ordering: .acquiring) {
+        while true {
+            // The two fields, not the whole version: copying it counted a reference on each
+            // of its parts, on every write.
+            let (backlog, memTable) = current.withLock { ($0.immutables.count, $0.memTable) }
+            if backlog < context.options.maxFlushBacklog || context.hasFailed || isDropped.load(ordering: .acquiring) {
+                return memTable
+            }
             shard.lock.wait(timeoutMs: 100)
-            (backlog, memTable) = current.withLock { ($0.immutables.count, $0.memTable) }
         }
-        return memTable
     }
 
     /// Refuses updates whose keys no SSTable could hold, before they reach the commit log.
