@@ -42,7 +42,7 @@ import Testing
         #expect(try Self.summary(.result(.rows(described)), knownColumns: nil).get().rowCount == 1)
     }
 
-    @Test func otherAnswersAreSummarizedWhole() throws {
+    @Test func voidAndOtherAnswersAreSummarized() throws {
         #expect(try Self.summary(.result(.void)).get() == ResultSummary(kind: .void))
         #expect(try Self.summary(.result(.setKeyspace("ks"))).get() == ResultSummary(kind: .setKeyspace))
         let error = ErrorResponse(.unprepared(id: [1, 2]), message: "gone")
@@ -56,7 +56,7 @@ import Testing
         #expect(throws: KVClientError.self) { try Self.summary(.result(.rows(undescribed)), knownColumns: nil) }
         #expect(throws: KVClientError.self) { try Self.summary(.ready) }
 
-        // A cell longer than the body, and a byte after the last row.
+        // A cell longer than the body, a byte after the last row, and one after a VOID.
         var body = ByteBuffer()
         body.writeInteger(Int32(2))
         RowsMetadata(noMetadataColumnCount: 1).write(into: &body)
@@ -68,7 +68,10 @@ import Testing
         RowsMetadata(noMetadataColumnCount: 1).write(into: &trailing)
         trailing.writeInteger(Int32(0))
         trailing.writeInteger(UInt8(9))
-        for bad in [body, trailing] {
+        var trailingVoid = ByteBuffer()
+        trailingVoid.writeInteger(Int32(1))
+        trailingVoid.writeInteger(UInt8(9))
+        for bad in [body, trailing, trailingVoid] {
             let header = FrameHeader(version: 4, isResponse: true, flags: [], streamID: 1, opcode: .result,
                                      bodyLengthBytes: Int32(bad.readableBytes))
             let frame = ProtocolFrame(header: header, body: bad)

@@ -57,14 +57,18 @@ public struct ResultSummary: Sendable, Equatable {
     /// generators' path, where decoding every response cost more than its request).
     static func of(_ frame: ProtocolFrame, decoder: ResponseDecoder, host: HostAddress,
                    knownColumns: ResultColumns?) throws(KVClientError) -> Result<ResultSummary, ErrorResponse> {
-        let rows = try read(from: host) { () throws(ProtocolError) in try countedRows(of: frame, decoder: decoder) }
-        guard let rows else {
-            // Any other answer (rare here) is decoded whole.
+        let counted = try read(from: host) { () throws(ProtocolError) in try countedResult(of: frame, decoder: decoder) }
+        switch counted {
+        case .void:
+            return .success(ResultSummary(kind: .void))
+        case .rows(let metadata, let rowCount):
+            try checkColumns(metadata, knownColumns: knownColumns)
+            return .success(ResultSummary(kind: .rows, rowCount: rowCount, pagingState: metadata.pagingState))
+        case .other:
+            // Any other answer (an ERROR, a schema change: rare here) is decoded whole.
             let response = try read(from: host) { () throws(ProtocolError) in try decoder.decode(frame) }
             return try of(response, host: host, knownColumns: knownColumns)
         }
-        try checkColumns(rows.metadata, knownColumns: knownColumns)
-        return .success(ResultSummary(kind: .rows, rowCount: rows.rowCount, pagingState: rows.metadata.pagingState))
     }
 
     /// What `body` reads from `host`'s response, a malformed one a protocol error.
@@ -76,18 +80,35 @@ public struct ResultSummary: Sendable, Equatable {
         }
     }
 
-    /// The metadata and row count of a ROWS response, nil for any other response.
-    private static func countedRows(of frame: ProtocolFrame, decoder: ResponseDecoder)
-        throws(ProtocolError) -> (metadata: RowsMetadata, rowCount: Int)? {
-        let (opcode, body) = try decoder.messageReader(of: frame)
-        var reader = body
-        guard opcode == .result, try reader.readInt() == rowsKind else { return nil }
-        let counted = try RowsResult.readCounting(from: &reader, limits: decoder.limits)
-        try reader.expectEnd()
-        return counted
+    /// A RESULT read straight from its frame: the two kinds the load generators meet at
+    /// every request (a write's VOID, a read's ROWS), or another answer to decode whole.
+    private enum CountedResult {
+        case void
+        case rows(metadata: RowsMetadata, rowCount: Int)
+        case other
     }
 
-    /// The RESULT kind of rows.
+    /// Reads a VOID or ROWS response in place, checked to its last byte.
+    private static func countedResult(of frame: ProtocolFrame, decoder: ResponseDecoder)
+        throws(ProtocolError) -> CountedResult {
+        let (opcode, body) = try decoder.messageReader(of: frame)
+        var reader = body
+        guard opcode == .result else { return .other }
+        switch try reader.readInt() {
+        case voidKind:
+            try reader.expectEnd()
+            return .void
+        case rowsKind:
+            let counted = try RowsResult.readCounting(from: &reader, limits: decoder.limits)
+            try reader.expectEnd()
+            return .rows(metadata: counted.metadata, rowCount: counted.rowCount)
+        default:
+            return .other
+        }
+    }
+
+    /// The RESULT kinds read in place (native protocol v4, section 4.2.5).
+    private static let voidKind: Int32 = 1
     private static let rowsKind: Int32 = 2
 
     private static func checkColumns(_ metadata: RowsMetadata, knownColumns: ResultColumns?) throws(KVClientError) {
