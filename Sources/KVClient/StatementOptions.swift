@@ -29,6 +29,11 @@ public struct StatementOptions: Sendable, Hashable {
         self.keyspace = keyspace
     }
 
+    /// Whether no option but the consistency is set (what `DirectExecution` sends).
+    public var hasOnlyConsistency: Bool {
+        pageSize == nil && pagingState == nil && serialConsistency == nil && timestamp == nil && keyspace == nil
+    }
+
     /// No option set.
     public static let `default` = StatementOptions()
 }

@@ -44,6 +44,28 @@ import Testing
                                           customPayload: ["k": [1, 2]]))
     }
 
+    /// The in-place EXECUTE of load generators writes the same frame as the message would.
+    @Test func executeEncodedInPlaceMatchesTheMessage() throws {
+        let id: [UInt8] = Array(repeating: 0x5A, count: 16)
+        let valueLists: [[ProtocolValue]] = [[], [.bytes([0, 0, 0, 1])], [.bytes(Array(repeating: 7, count: 100)), .null, .notSet]]
+        for compression in [nil, FrameCompression.lz4] {
+            for values in valueLists {
+                for skipMetadata in [false, true] {
+                    let encoder = FrameEncoder(compression: compression)
+                    var inPlace = ByteBuffer(bytes: [0xEE])
+                    encoder.encodeExecute(streamID: 300, id: id, consistency: .localQuorum, values: values,
+                                          skipMetadata: skipMetadata, into: &inPlace)
+                    var message = ByteBuffer(bytes: [0xEE])
+                    let parameters = QueryParameters(consistency: .localQuorum,
+                                                     values: values.isEmpty ? .none : .positional(values),
+                                                     skipMetadata: skipMetadata)
+                    encoder.encodeRequest(.execute(id: id, parameters), streamID: 300, into: &message)
+                    #expect(inPlace == message, "\(values.count) values, skip \(skipMetadata), \(String(describing: compression))")
+                }
+            }
+        }
+    }
+
     static let column = ColumnSpecification(keyspace: "ks", table: "t", name: "k", type: .int)
     static let otherColumn = ColumnSpecification(keyspace: "ks", table: "u", name: "m",
                                                  type: .map(key: .varchar, value: .set(.uuid)))

@@ -91,6 +91,25 @@ public struct FrameEncoder: Sendable {
         }
     }
 
+    /// Appends an EXECUTE frame whose body is prepared statement `id` then `values` bound by
+    /// position (with `skipMetadata`, and no other parameter), written in place after the
+    /// header when uncompressed: a load generator's request, encoded with no body buffer.
+    public func encodeExecute(streamID: Int16, id: [UInt8], consistency: ProtocolConsistency, values: [ProtocolValue],
+                              skipMetadata: Bool, into output: inout ByteBuffer) {
+        let header = FrameHeader(version: version, isResponse: false, flags: [], streamID: streamID, opcode: .execute)
+        guard compression == .lz4 else {
+            let frameStart = Self.beginUncompressed(header, into: &output)
+            output.writeProtocolShortBytes(id)
+            QueryParameters.writePositional(consistency: consistency, values: values, skipMetadata: skipMetadata,
+                                            into: &output)
+            return Self.endUncompressed(frameStart: frameStart, in: &output)
+        }
+        var body = ByteBuffer()
+        body.writeProtocolShortBytes(id)
+        QueryParameters.writePositional(consistency: consistency, values: values, skipMetadata: skipMetadata, into: &body)
+        Self.appendCompressed(header, body: body, into: &output)
+    }
+
     /// Appends `header` (its length still to fill in) for a body written in place after it,
     /// and returns where the frame starts: no second buffer and no copy of the body.
     private static func beginUncompressed(_ header: FrameHeader, into output: inout ByteBuffer) -> Int {

@@ -77,15 +77,7 @@ public struct QueryParameters: Sendable, Hashable {
         case .positional(let list): valueCount = list.count
         case .named(let list): valueCount = list.count
         }
-        // Consistency, flags and value count under one capacity check (this runs per request).
-        let flags = self.flags
-        let leadBytes = flags & 0x01 != 0 ? 5 : 3
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: leadBytes) { target in
-            target.storeBytes(of: consistency.rawValue.bigEndian, as: UInt16.self)
-            target.storeBytes(of: flags, toByteOffset: 2, as: UInt8.self)
-            if leadBytes == 5 { target.storeBytes(of: UInt16(valueCount).bigEndian, toByteOffset: 3, as: UInt16.self) }
-            return leadBytes
-        }
+        Self.writeLead(consistency: consistency, flags: flags, valueCount: valueCount, into: &buffer)
         switch values {
         case .none: break
         case .positional(let list):
@@ -100,6 +92,28 @@ public struct QueryParameters: Sendable, Hashable {
         if let pagingState { buffer.writeProtocolBytes(pagingState) }
         if let serialConsistency { buffer.writeProtocolConsistency(serialConsistency) }
         if let defaultTimestamp { buffer.writeProtocolLong(defaultTimestamp) }
+    }
+
+    /// Appends the same bytes as `QueryParameters(consistency:values: .positional(values),
+    /// skipMetadata:)`, without making that value (a load generator's every request).
+    public static func writePositional(consistency: ProtocolConsistency, values: [ProtocolValue], skipMetadata: Bool,
+                                       into buffer: inout ByteBuffer) {
+        let flags: UInt8 = (values.isEmpty ? 0 : 0x01) | (skipMetadata ? 0x02 : 0)
+        writeLead(consistency: consistency, flags: flags, valueCount: values.count, into: &buffer)
+        for index in values.indices { buffer.writeProtocolValue(values[index]) }
+    }
+
+    /// Consistency, flags and (with values) their count, under one capacity check: this runs
+    /// per request.
+    private static func writeLead(consistency: ProtocolConsistency, flags: UInt8, valueCount: Int,
+                                  into buffer: inout ByteBuffer) {
+        let leadBytes = flags & 0x01 != 0 ? 5 : 3
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: leadBytes) { target in
+            target.storeBytes(of: consistency.rawValue.bigEndian, as: UInt16.self)
+            target.storeBytes(of: flags, toByteOffset: 2, as: UInt8.self)
+            if leadBytes == 5 { target.storeBytes(of: UInt16(valueCount).bigEndian, toByteOffset: 3, as: UInt16.self) }
+            return leadBytes
+        }
     }
 
     /// Reads parameters. Flags beyond 0x7F are refused (v4 has no others).

@@ -76,6 +76,15 @@ final class ClientConnection: Sendable {
         handler.value.submit(ClientRequest(body: body, completion: completion, timeoutMs: requestTimeoutMs))
     }
 
+    /// Sends an EXECUTE encoded in place from the connection's event loop (required), its
+    /// outcome going to `completion` on this loop; false, sending nothing, when no stream id
+    /// is free or the connection is closed (see `ClientConnectionHandler.submitExecute`).
+    func submitExecuteOnLoop(id: [UInt8], consistency: ProtocolConsistency, values: [ProtocolValue], skipMetadata: Bool,
+                             completion: ResponseCompletion) -> Bool {
+        handler.value.submitExecute(id: id, consistency: consistency, values: values, skipMetadata: skipMetadata,
+                                    completion: completion, timeoutMs: requestTimeoutMs)
+    }
+
     private func submit(_ request: ClientRequest) {
         if eventLoop.inEventLoop {
             handler.value.submit(request)

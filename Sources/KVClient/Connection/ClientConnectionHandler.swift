@@ -102,6 +102,23 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// Sends an EXECUTE of prepared statement `id` with `values` by position, encoded
+    /// straight into the outbound buffer, when a stream id is free now. Returns false,
+    /// sending nothing and leaving `completion` uncalled, when none is or the connection is
+    /// closed: the caller then takes the general path. `timeoutMs` as in `ClientRequest`.
+    func submitExecute(id: [UInt8], consistency: ProtocolConsistency, values: [ProtocolValue], skipMetadata: Bool,
+                       completion: ResponseCompletion, timeoutMs: Int64) -> Bool {
+        guard closedReason == nil, let context, let streamID = streams.acquire() else { return false }
+        load.increment()
+        encoder.encodeExecute(streamID: streamID, id: id, consistency: consistency, values: values,
+                              skipMetadata: skipMetadata, into: &outbound)
+        inFlight.insert(InFlightTable.Entry(completion: completion, deadlineNs: deadline(timeoutMs), timeoutMs: timeoutMs,
+                                            compressionOnReady: nil),
+                        streamID: streamID)
+        scheduleFlush(context: context)
+        return true
+    }
+
     /// What becomes of a request handed to `submit`.
     private enum Admission {
         /// Sent now, under this id.
@@ -250,7 +267,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         streams.release(streamID)
         load.decrement()
         // A lane's EXECUTE reads what it needs straight from the frame.
-        if case .lane(let execution) = entry.completion { return execution.receive(frame, decoder: responseDecoder) }
+        switch entry.completion {
+        case .lane(let execution): return execution.receive(frame, decoder: responseDecoder)
+        case .direct(let execution): return execution.receive(frame, decoder: responseDecoder)
+        default: break
+        }
         do {
             let response = try responseDecoder.decode(frame)
             if case .ready = response.message, let compression = entry.compressionOnReady {

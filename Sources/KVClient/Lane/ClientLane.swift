@@ -148,6 +148,14 @@ public final class ClientLane: @unchecked Sendable {
         return (connections[index].list[again], again)
     }
 
+    /// The connection of this loop `execute` would send a request for `routingKey` on first,
+    /// with its host and position; nil when the first node of the plan has none.
+    func directConnection(routingKey: [UInt8]?) -> (connection: ClientConnection, host: Int, position: Int)? {
+        var plan = plan(routingKey: routingKey)
+        guard let host = plan.next(), let chosen = connection(host: host, hint: nil) else { return nil }
+        return (chosen.connection, host, chosen.position)
+    }
+
     /// The connection whose response was just handled (a completion sending its next
     /// request runs inside that connection's read, so a request sent there leaves in the
     /// write that ends the read).

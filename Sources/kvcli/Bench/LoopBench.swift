@@ -103,14 +103,22 @@ final class LoopBenchWorker {
     private var intendedNs: UInt64 = 0
     /// The values of this worker's operations, rewritten in place for each.
     private var bound: [ProtocolValue] = []
+    /// The statement of a bound operation in flight, sent again through the lane when the
+    /// direct path hands it back.
+    private var boundStatement: PreparedStatement?
     /// Made once, so sending an operation allocates no closure.
     private var completion: ((Result<ResultSummary, KVClientError>) -> Void)?
+    /// The path bound operations try first (see `DirectExecution`).
+    private var direct: DirectExecution?
 
     init(bench: LoopBench, random: SplitMixRandom) {
         self.bench = bench
         self.random = random
         self.makeOperation = OperationMaker(bench.workload)
         self.completion = { [unowned(unsafe) self] result in self.finish(result) }
+        if bench.options.hasOnlyConsistency {
+            self.direct = DirectExecution(lane: bench.lane) { [unowned(unsafe) self] outcome in self.directEnded(outcome) }
+        }
     }
 
     /// Sends the next operation, or stops when tickets or time ran out. `nowNs`: the clock
@@ -122,6 +130,10 @@ final class LoopBenchWorker {
         intendedNs = nowNs
         if let operation = makeOperation.bound(ticket, &random, &bound) {
             operationName = operation.name
+            if let direct, direct.send(operation.statement, bound: bound, consistency: bench.options.consistency) {
+                boundStatement = operation.statement
+                return
+            }
             return bench.lane.execute(operation.statement, bound: bound, options: bench.options,
                                       completion: completion!)
         }
@@ -130,6 +142,16 @@ final class LoopBenchWorker {
         operationName = operation.name
         bench.lane.execute(operation.statement, operation.values, options: bench.options,
                            completion: completion!)
+    }
+
+    private func directEnded(_ outcome: DirectExecution.Outcome) {
+        let statement = boundStatement!
+        boundStatement = nil
+        switch outcome {
+        case .finished(let result): finish(result)
+        case .needsFullPath:
+            bench.lane.execute(statement, bound: bound, options: bench.options, completion: completion!)
+        }
     }
 
     private func finish(_ result: Result<ResultSummary, KVClientError>) {
@@ -142,6 +164,7 @@ final class LoopBenchWorker {
 
     private func stop() {
         completion = nil
+        direct = nil
         bench.workerStopped()
     }
 }
