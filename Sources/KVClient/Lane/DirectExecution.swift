@@ -45,12 +45,12 @@ public final class DirectExecution: @unchecked Sendable {
         guard bound.count == statement.bindCount,
               let chosen = lane.directConnection(routingKey: lane.pools.count > 1 ? statement.routingKey(bound) : nil)
         else { return false }
-        let skipMetadata = statement.resultColumns != nil
+        let columns = statement.resultColumns
         guard chosen.connection.submitExecuteOnLoop(id: statement.id, consistency: consistency ?? lane.defaultConsistency,
-                                                    values: bound, skipMetadata: skipMetadata,
+                                                    values: bound, skipMetadata: columns != nil,
                                                     completion: .direct(self))
         else { return false }
-        knownColumns = statement.resultColumns
+        knownColumns = columns
         hostIndex = chosen.host
         position = chosen.position
         return true

@@ -32,7 +32,8 @@ public struct ResultSummary: Sendable, Equatable {
     /// The summary of `response`, or the ERROR it is; rows whose column count disagrees with
     /// `knownColumns` (or that carry no columns when none are known) throw a protocol error,
     /// as `execute` does when it decodes them.
-    static func of(_ response: DecodedResponse, host: HostAddress, knownColumns: ResultColumns?)
+    /// `host`, named in errors only, is worked out only for one.
+    static func of(_ response: DecodedResponse, host: @autoclosure () -> HostAddress, knownColumns: ResultColumns?)
         throws(KVClientError) -> Result<ResultSummary, ErrorResponse> {
         switch response.message {
         case .result(let result):
@@ -48,14 +49,14 @@ public struct ResultSummary: Sendable, Equatable {
         case .error(let error):
             return .failure(error)
         default:
-            throw .protocolError("\(host): a statement was answered with opcode \(response.message.opcode)")
+            throw .protocolError("\(host()): a statement was answered with opcode \(response.message.opcode)")
         }
     }
 
     /// As `of(_:host:knownColumns:)`, read straight from the response frame: the cells of
     /// rows are checked but not copied out, and no message values are built (the load
     /// generators' path, where decoding every response cost more than its request).
-    static func of(_ frame: ProtocolFrame, decoder: ResponseDecoder, host: HostAddress,
+    static func of(_ frame: ProtocolFrame, decoder: ResponseDecoder, host: @autoclosure () -> HostAddress,
                    knownColumns: ResultColumns?) throws(KVClientError) -> Result<ResultSummary, ErrorResponse> {
         let counted = try read(from: host) { () throws(ProtocolError) in try countedResult(of: frame, decoder: decoder) }
         switch counted {
@@ -67,16 +68,16 @@ public struct ResultSummary: Sendable, Equatable {
         case .other:
             // Any other answer (an ERROR, a schema change: rare here) is decoded whole.
             let response = try read(from: host) { () throws(ProtocolError) in try decoder.decode(frame) }
-            return try of(response, host: host, knownColumns: knownColumns)
+            return try of(response, host: host(), knownColumns: knownColumns)
         }
     }
 
     /// What `body` reads from `host`'s response, a malformed one a protocol error.
-    private static func read<T>(from host: HostAddress, _ body: () throws(ProtocolError) -> T) throws(KVClientError) -> T {
+    private static func read<T>(from host: () -> HostAddress, _ body: () throws(ProtocolError) -> T) throws(KVClientError) -> T {
         do throws(ProtocolError) {
             return try body()
         } catch {
-            throw .protocolError("\(host): \(error.clientMessage)")
+            throw .protocolError("\(host()): \(error.clientMessage)")
         }
     }
 

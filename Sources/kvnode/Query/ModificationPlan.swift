@@ -203,6 +203,7 @@ final class ModificationPlan: Sendable {
         let partitions = try keys.partitionKeys(layout, bindings)
         let prefixes = try keys.clusteringPrefixes(layout, bindings)
         var updates: [Mutation] = []
+        updates.reserveCapacity(partitions.count)
         for key in partitions {
             var update = PartitionUpdate(partitionKey: key)
             if kind == .delete && writes.isEmpty {
@@ -210,7 +211,8 @@ final class ModificationPlan: Sendable {
             } else {
                 try writeColumns(into: &update, prefixes: prefixes, bindings: bindings, writer: writer, currentRows: currentRows)
             }
-            update.rows.sort { $0.clustering.lexicographicallyPrecedes($1.clustering) }
+            // One row, the usual write, is in order already (sorting it still cost a call into the sort).
+            if update.rows.count > 1 { update.rows.sort { $0.clustering.lexicographicallyPrecedes($1.clustering) } }
             updates.append(Mutation(table: layout.schema.id, update: update))
         }
         return updates
