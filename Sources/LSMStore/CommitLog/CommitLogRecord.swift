@@ -25,18 +25,26 @@ enum CommitLogRecord {
     /// Appends the header of a record whose payload has CRC32C `payloadChecksum`.
     static func appendHeader(payloadChecksum: UInt32, payloadSizeBytes: Int, sequence: UInt64,
                              to bytes: inout [UInt8]) {
-        precondition(payloadSizeBytes <= Int(UInt32.max), "payload length must fit the header")
-        let start = bytes.count
-        withUnsafeBytes(of: UInt32(0)) { bytes.append(contentsOf: $0) }
-        withUnsafeBytes(of: UInt32(payloadSizeBytes).littleEndian) { bytes.append(contentsOf: $0) }
-        withUnsafeBytes(of: sequence.littleEndian) { bytes.append(contentsOf: $0) }
-        let checksum = bytes.withUnsafeBytes { all in
-            CRC32C.mask(CRC32C.extend(payloadChecksum, UnsafeRawBufferPointer(rebasing: all[(start + 4)..<(start + 16)])))
-        }
-        withUnsafeBytes(of: checksum.littleEndian) { raw in
-            for index in 0..<4 { bytes[start + index] = raw[index] }
-        }
+        var fields = header(payloadChecksum: payloadChecksum, payloadSizeBytes: payloadSizeBytes, sequence: sequence)
+        withUnsafeBytes(of: &fields) { bytes.append(contentsOf: $0) }
     }
+
+    /// The header of a record whose payload has CRC32C `payloadChecksum`, as a value whose
+    /// 16 bytes in memory are the header's (the commit log stores it from the stack on every
+    /// append: no buffer to grow or count).
+    static func header(payloadChecksum: UInt32, payloadSizeBytes: Int, sequence: UInt64) -> Fields {
+        precondition(payloadSizeBytes <= Int(UInt32.max), "payload length must fit the header")
+        var fields: Fields = (0, UInt32(payloadSizeBytes).littleEndian, sequence.littleEndian)
+        let checksum = withUnsafeBytes(of: &fields) { raw in
+            CRC32C.mask(CRC32C.extend(payloadChecksum, UnsafeRawBufferPointer(rebasing: raw[4..<headerSizeBytes])))
+        }
+        fields.0 = checksum.littleEndian
+        return fields
+    }
+
+    /// Checksum, length and sequence number, little-endian: a tuple of these lies in memory
+    /// as its fields in order, each at its alignment (offsets 0, 4 and 8).
+    typealias Fields = (UInt32, UInt32, UInt64)
 
     /// Decodes the first `headerSizeBytes` of `bytes` (the caller checked there are enough).
     static func decodeHeader(_ bytes: UnsafeRawBufferPointer) -> Header {

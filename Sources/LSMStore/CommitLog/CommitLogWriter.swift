@@ -64,14 +64,14 @@ final class CommitLogWriter: @unchecked Sendable {
 
     /// Copies the record into the active segment, where `write` made room. Lock held.
     private func storeRecord(_ payload: UnsafeRawBufferPointer, payloadChecksum: UInt32) throws(StoreError) {
-        state.recordHeader.removeAll(keepingCapacity: true)
-        CommitLogRecord.appendHeader(payloadChecksum: payloadChecksum, payloadSizeBytes: payload.count,
-                                     sequence: state.nextSequence, to: &state.recordHeader)
         // Not `let segment = state.active`: that copy counted a reference on each of its parts.
         let offset = state.active.sizeBytes
         do {
-            try state.active.file.store(state.recordHeader, at: offset)
-            try state.active.file.store(payload, at: offset + CommitLogRecord.headerSizeBytes)
+            var header = CommitLogRecord.header(payloadChecksum: payloadChecksum, payloadSizeBytes: payload.count,
+                                                sequence: state.nextSequence)
+            let file = state.active.file
+            try withUnsafeBytes(of: &header) { bytes throws(FileSystemError) in try file.store(bytes, at: offset) }
+            try file.store(payload, at: offset + CommitLogRecord.headerSizeBytes)
         } catch {
             throw failAndWake("store into \(state.active.path) failed: \(error)")
         }

@@ -22,8 +22,6 @@ struct CommitLogWriterState {
     var failureReason: String?
     /// Set by `close()`: appends are refused, the final sync runs.
     var isClosing = false
-    /// Reused buffer where a record's header is assembled.
-    var recordHeader: [UInt8] = []
     /// The part of the active segment the prefaulter should fault in next, if any.
     var prefaultRequest: PrefaultRequest?
 
