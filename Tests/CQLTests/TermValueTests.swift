@@ -64,6 +64,11 @@ import Testing
         #expect(try value(.map([CQL.CQLMapEntry(key: .string("a"), value: .integer("1"))]), .map(.text, .bigint))
             == .map([KVCore.CQLMapEntry(key: .text("a"), value: .bigint(1))]))
         #expect(try value(.map([]), .set(.int)) == .set([]))
+        #expect(try value(.map([]), .list(.int)) == .list([]))
+        // `{}` is an empty set or list too; a map literal with entries is neither.
+        let entry = CQL.CQLMapEntry(key: .integer("1"), value: .integer("2"))
+        #expect(throws: CQLTermError.self) { try value(.map([entry]), .set(.int)) }
+        #expect(throws: CQLTermError.self) { try value(.map([entry]), .list(.int)) }
         #expect(try value(.tuple([.integer("1"), .null]), .tuple([.int, .text])) == .tuple([.int(1), nil]))
         #expect(throws: CQLTermError.self) { try value(.list([.null]), .list(.int)) }
         #expect(throws: CQLTermError.self) { try value(.tuple([.integer("1"), .integer("2")]), .tuple([.int])) }

@@ -54,7 +54,7 @@ extension CQLTerm {
                 KVCore.CQLMapEntry(key: try Self.required(entry.key, as: keyType, context: context),
                             value: try Self.required(entry.value, as: valueType, context: context))
             })
-        case (.map(let entries), .set), (.map(let entries), .list) where entries.isEmpty:
+        case (.map(let entries), .set) where entries.isEmpty, (.map(let entries), .list) where entries.isEmpty:
             return type.unfrozen.isSet ? .set([]) : .list([])
         case (.set(let elements), .map) where elements.isEmpty:
             return .map([])

@@ -19,13 +19,13 @@ struct BenchSchema: Sendable {
     /// "Keyspace does not exist"), and statements are prepared on any node.
     func create(table: String) async throws(KVClientError) {
         let keyspace = Self.quoted(settings.keyspace)
-        try await client.execute("""
+        _ = try await client.execute("""
             CREATE KEYSPACE IF NOT EXISTS \(keyspace) WITH replication = \
             {'class': 'SimpleStrategy', 'replication_factor': \(settings.replicationFactor)}
             """)
         try await client.waitForSchemaAgreement()
         if client.keyspace != settings.keyspace { try await client.use(settings.keyspace) }
-        try await client.execute(table)
+        _ = try await client.execute(table)
         try await client.waitForSchemaAgreement()
     }
 
