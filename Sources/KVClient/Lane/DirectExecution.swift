@@ -8,10 +8,10 @@ import NIOCore
 /// value or body buffer is made.
 ///
 /// It covers the request's first try only. Whatever `ClientLane.execute` would answer by
-/// trying again (Unprepared, Overloaded, Is_bootstrapping, a closed connection), and a
-/// request it cannot send at once (no open connection of this loop to the node, no free
-/// stream id), come back as `.needsFullPath`: the caller then sends the same request
-/// through `ClientLane.execute`, so a run sees the same outcomes either way.
+/// trying again (Unprepared, Overloaded, Is_bootstrapping, a closed connection) comes back
+/// as `.needsFullPath`, and `send` sends nothing and returns false when it cannot send at
+/// once (no open connection of this loop to the node, no free stream id): either way the
+/// caller sends the request through `ClientLane.execute`, so a run sees the same outcomes.
 ///
 /// One per worker, reused; confined to the lane's event loop.
 public final class DirectExecution: @unchecked Sendable {
