@@ -37,7 +37,7 @@ extension KVClient {
                     response = try await connection.send(message)
                 }
                 if case .error(let error) = response.message, Self.triesNextHost(error.detail) {
-                    let failure = ServerError(host: pool.address.description, detail: error.detail, message: error.message)
+                    let failure = ServerError(host: pool.address.description, response: error)
                     causes.append(HostFailure(host: pool.address.description, error: .server(failure)))
                     continue
                 }

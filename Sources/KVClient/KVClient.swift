@@ -186,7 +186,7 @@ public final class KVClient: Sendable {
             return try ResultDecoding.decode(result, of: response, knownColumns: knownColumns, text: text,
                                              keyspace: keyspace)
         case .error(let error):
-            throw .server(ServerError(host: host.description, detail: error.detail, message: error.message))
+            throw .server(ServerError(host: host.description, response: error))
         default:
             throw .protocolError("\(host): a statement was answered with opcode \(response.message.opcode)")
         }

@@ -44,6 +44,11 @@ public struct ServerError: Sendable, Equatable {
         self.message = message
     }
 
+    /// The ERROR `response` from `host`.
+    init(host: String, response: ErrorResponse) {
+        self.init(host: host, detail: response.detail, message: response.message)
+    }
+
     /// The `[int]` error code (0x2200 for Invalid...).
     public var code: Int32 { detail.code }
 }

@@ -97,16 +97,18 @@ public struct FrameEncoder: Sendable {
     public func encodeExecute(streamID: Int16, id: [UInt8], consistency: ProtocolConsistency, values: [ProtocolValue],
                               skipMetadata: Bool, into output: inout ByteBuffer) {
         let header = FrameHeader(version: version, isResponse: false, flags: [], streamID: streamID, opcode: .execute)
+        func writeBody(into buffer: inout ByteBuffer) {
+            buffer.writeProtocolShortBytes(id)
+            QueryParameters.writePositional(consistency: consistency, values: values, skipMetadata: skipMetadata,
+                                            into: &buffer)
+        }
         guard compression == .lz4 else {
             let frameStart = Self.beginUncompressed(header, into: &output)
-            output.writeProtocolShortBytes(id)
-            QueryParameters.writePositional(consistency: consistency, values: values, skipMetadata: skipMetadata,
-                                            into: &output)
+            writeBody(into: &output)
             return Self.endUncompressed(frameStart: frameStart, in: &output)
         }
         var body = ByteBuffer()
-        body.writeProtocolShortBytes(id)
-        QueryParameters.writePositional(consistency: consistency, values: values, skipMetadata: skipMetadata, into: &body)
+        writeBody(into: &body)
         Self.appendCompressed(header, body: body, into: &output)
     }
 

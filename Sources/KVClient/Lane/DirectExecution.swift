@@ -92,8 +92,7 @@ public final class DirectExecution: @unchecked Sendable {
             case .unprepared, .overloaded, .isBootstrapping:
                 finish(.needsFullPath)
             default:
-                finish(.finished(.failure(.server(ServerError(host: host.description, detail: error.detail,
-                                                              message: error.message)))))
+                finish(.finished(.failure(.server(ServerError(host: host.description, response: error)))))
             }
         }
     }

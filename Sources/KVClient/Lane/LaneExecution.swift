@@ -184,12 +184,12 @@ final class LaneExecution: @unchecked Sendable {
         case .unprepared where !hasReprepared:
             if let connection { return reprepare(on: connection) }
         case .overloaded, .isBootstrapping:
-            let failure = ServerError(host: hostDescription, detail: error.detail, message: error.message)
+            let failure = ServerError(host: hostDescription, response: error)
             causes.append(HostFailure(host: hostDescription, error: .server(failure)))
             return tryNextHost()
         default: break
         }
-        finish(.failure(.server(ServerError(host: host.description, detail: error.detail, message: error.message))))
+        finish(.failure(.server(ServerError(host: host.description, response: error))))
     }
 
     /// The node answering.

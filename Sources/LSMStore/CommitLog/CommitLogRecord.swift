@@ -22,13 +22,6 @@ enum CommitLogRecord {
         var sequence: UInt64
     }
 
-    /// Appends the header of a record whose payload has CRC32C `payloadChecksum`.
-    static func appendHeader(payloadChecksum: UInt32, payloadSizeBytes: Int, sequence: UInt64,
-                             to bytes: inout [UInt8]) {
-        var fields = header(payloadChecksum: payloadChecksum, payloadSizeBytes: payloadSizeBytes, sequence: sequence)
-        withUnsafeBytes(of: &fields) { bytes.append(contentsOf: $0) }
-    }
-
     /// The header of a record whose payload has CRC32C `payloadChecksum`, as a value whose
     /// 16 bytes in memory are the header's (the commit log stores it from the stack on every
     /// append: no buffer to grow or count).

@@ -7,9 +7,9 @@ import NIOCore
 /// worker (a `LoopBenchWorker`) sends its operation through the loop's `ClientLane` (an
 /// operation with bound values first through its `DirectExecution`, which the lane backs
 /// up), and its completion, running on this loop inside the connection's read, records the
-/// outcome into this loop's recorder, takes the next ticket and sends the next operation. Nothing is
-/// shared with the other loop per operation: tickets come in blocks from the shared
-/// counter, and the runner takes this loop's interval (`takeInterval`) when it closes one.
+/// outcome into this loop's recorder, takes the next ticket and sends the next operation.
+/// Nothing is shared with the other loop per operation: tickets come in blocks from the
+/// shared counter, and the runner takes this loop's interval (`takeInterval`) when it closes one.
 ///
 /// Confined to `lane.eventLoop` once started (`@unchecked Sendable` so it can be handed to
 /// that loop); `done` is completed on that loop when every worker has stopped.
