@@ -52,6 +52,15 @@ final class PosixMappedFile: MappedFile, @unchecked Sendable {
         _ = madvise(base + start, end - start, MADV_POPULATE_WRITE)
     }
 
+    func releasePages(before offset: Int) {
+        let pageSizeBytes = Int(getpagesize())
+        let end = min(capacityBytes, offset) / pageSizeBytes * pageSizeBytes
+        guard end > 0 else { return }
+        // MADV_DONTNEED on a shared file mapping only unmaps: the kernel moves each pte's
+        // dirty bit to its page cache page, which writeback then writes as usual.
+        _ = madvise(base, end, MADV_DONTNEED)
+    }
+
     func sync() throws(FileSystemError) {
         guard fdatasync(fd) == 0 else { throw .io(operation: "fdatasync", path: path, errno: errno) }
     }

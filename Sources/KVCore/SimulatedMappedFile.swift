@@ -28,6 +28,9 @@ final class SimulatedMappedFile: MappedFile, @unchecked Sendable {
     /// Nothing to do: simulated stores take no page faults.
     func prefault(from offset: Int, count: Int) {}
 
+    /// Nothing to do: a simulated file has no page tables.
+    func releasePages(before offset: Int) {}
+
     func sync() throws(FileSystemError) {
         try withLiveInode("fsync", isSync: true) { $0.sync() }
     }

@@ -107,6 +107,43 @@ import Testing
         }
     }
 
+    @Test func releasedPagesLeaveTheMappingButKeepTheirContents() throws {
+        try withTemporaryDirectory { directory in
+            let path = joinPath(directory, "mapped")
+            let pageBytes = Int(getpagesize())
+            let file = try fileSystem.createMapped(path, capacityBytes: 4 * pageBytes)
+            for page in 0..<3 { try file.store([UInt8(page + 1)], at: page * pageBytes + 7) }
+            #expect(try Self.residentBytes(ofMapping: path) == 3 * pageBytes)
+            // Up to the middle of the third page: the first two go, the partial one stays.
+            file.releasePages(before: 2 * pageBytes + 8)
+            #expect(try Self.residentBytes(ofMapping: path) == pageBytes)
+            try file.store([4], at: 8)  // A released page is mapped again on its next store.
+            try file.sync()
+            let reader = try fileSystem.openForReading(path)
+            defer { reader.close() }
+            #expect(try reader.readExactly(at: 7, count: 2, path: path) == [1, 4])
+            #expect(try reader.readExactly(at: pageBytes + 7, count: 1, path: path) == [2])
+            #expect(try reader.readExactly(at: 2 * pageBytes + 7, count: 1, path: path) == [3])
+            try file.close()
+        }
+    }
+
+    /// The bytes of `path`'s mapping that this process's page tables map (smaps `Rss`).
+    private static func residentBytes(ofMapping path: String) throws -> Int {
+        // Read to the end: a read sized by the file's stat (0 for /proc) would stop at 4 KiB.
+        guard let handle = FileHandle(forReadingAtPath: "/proc/self/smaps") else {
+            throw FileSystemError.io(operation: "opening smaps for", path: path, errno: errno)
+        }
+        defer { try? handle.close() }
+        let lines = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self).split(separator: "\n")
+        guard let header = lines.firstIndex(where: { $0.hasSuffix(" " + path) }),
+              let rss = lines[header...].first(where: { $0.hasPrefix("Rss:") }),
+              let kilobytes = Int(rss.split(separator: " ")[1]) else {
+            throw FileSystemError.io(operation: "finding the mapping in smaps of", path: path, errno: 0)
+        }
+        return kilobytes * 1024
+    }
+
     @Test func aMappingTheDiskCannotHoldFailsAtCreationNamingTheFile() throws {
         try withTemporaryDirectory { directory in
             let path = joinPath(directory, "huge")

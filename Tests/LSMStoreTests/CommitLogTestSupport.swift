@@ -128,6 +128,7 @@ final class SlowSyncMappedFile: MappedFile {
     var capacityBytes: Int { base.capacityBytes }
     func store(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(FileSystemError) { try base.store(bytes, at: offset) }
     func prefault(from offset: Int, count: Int) { base.prefault(from: offset, count: count) }
+    func releasePages(before offset: Int) { base.releasePages(before: offset) }
     func sync() throws(FileSystemError) {
         usleep(syncDelayMicros)
         try base.sync()

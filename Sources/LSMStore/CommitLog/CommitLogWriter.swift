@@ -146,6 +146,7 @@ final class CommitLogWriter: @unchecked Sendable {
     private func runSync() {
         let batch = lock.withLock { state.captureSyncBatch(nowNanos: clock.monotonicNanos()) }
         var failure: FileSystemError?
+        batch.file.releasePages(before: batch.position.offset)
         do { try batch.file.sync() } catch { failure = error }
         lock.withLock {
             state.finishSync(batch, error: failure)
