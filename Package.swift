@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Messaging", "Ring", "KVCore"]),
         // The node's pure parts (JSON, filters, casts, schema codec, nested markers) tested
         // without a cluster.
-        .testTarget(name: "KVNodeTests", dependencies: ["kvnode", "CQL", "KVCore"]),
+        .testTarget(name: "KVNodeTests", dependencies: ["kvnode", "CQL", "KVCore", "LSMStore"]),
         .testTarget(
             name: "KVClientTests",
             dependencies: [

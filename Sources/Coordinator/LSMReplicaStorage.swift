@@ -34,6 +34,12 @@ public struct LSMReplicaStorage: ReplicaStorage {
         return true
     }
 
+    public func applyWithoutWaiting(_ write: SingleRowWrite) throws -> Bool {
+        let table = try table(write.table)
+        guard !suspendsForSync else { return try table.applyUnlessWaitingForSync(write) }
+        return false
+    }
+
     public func read(_ command: ReadCommand) throws -> ReadResponse {
         let table = try table(command.table)
         var range: ScanRange

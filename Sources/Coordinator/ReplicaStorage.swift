@@ -1,4 +1,5 @@
 import KVCore
+import LSMStore
 
 /// This node's own replica: where the coordinator applies writes and reads data without a
 /// network hop, and what the `mutation` and `read` verb handlers call for other coordinators.
@@ -11,6 +12,9 @@ public protocol ReplicaStorage: Sendable {
     /// `apply` when it returns without waiting for an fsync (true); false, with nothing
     /// applied, when the write would wait (`applyAwaitingSync` is then the way).
     func applyWithoutWaiting(_ mutation: Mutation) throws -> Bool
+    /// `applyWithoutWaiting` of a write already encoded for the commit log; false, with
+    /// nothing applied, also when this storage takes only mutations.
+    func applyWithoutWaiting(_ write: SingleRowWrite) throws -> Bool
     /// Reads what this replica holds, tombstones included.
     func read(_ command: ReadCommand) throws -> ReadResponse
     /// One whole row, looked up rather than scanned: the row at `clustering` (a full
@@ -43,4 +47,7 @@ extension ReplicaStorage {
         try apply(mutation)
         return true
     }
+
+    /// Storage without its own way takes the write as a mutation.
+    public func applyWithoutWaiting(_ write: SingleRowWrite) throws -> Bool { false }
 }

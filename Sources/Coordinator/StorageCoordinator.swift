@@ -1,4 +1,5 @@
 import KVCore
+import LSMStore
 import Messaging
 import Ring
 import Synchronization
@@ -207,13 +208,33 @@ public final class StorageCoordinator: Sendable {
     /// false, with nothing applied, when it must go through `write`.
     public func writeInPlace(_ mutation: Mutation, replication: KeyspaceReplication,
                              consistency: ConsistencyLevel) throws(CoordinatorError) -> Bool {
+        guard canWriteInPlace(token: mutation.token, replication: replication, consistency: consistency) else { return false }
+        return try applyAtOnce(consistency: consistency) { try storage.applyWithoutWaiting(mutation) }
+    }
+
+    /// Whether a write to the partition of `partitionKey` at `consistency` is this node's
+    /// alone to answer, so that `writeInPlace` may apply it.
+    public func canWriteInPlace(partitionKey: [UInt8], replication: KeyspaceReplication,
+                                consistency: ConsistencyLevel) -> Bool {
+        canWriteInPlace(token: StoragePartitionKey.token(of: partitionKey), replication: replication, consistency: consistency)
+    }
+
+    /// `writeInPlace` of a write already encoded for the commit log, whose partition
+    /// `canWriteInPlace` accepted. False, with nothing applied, when the storage would wait
+    /// for an fsync or takes only mutations: the caller then makes the write a mutation.
+    public func writeInPlace(_ write: SingleRowWrite, consistency: ConsistencyLevel) throws(CoordinatorError) -> Bool {
+        try applyAtOnce(consistency: consistency) { try storage.applyWithoutWaiting(write) }
+    }
+
+    private func canWriteInPlace(token: Token, replication: KeyspaceReplication, consistency: ConsistencyLevel) -> Bool {
         let view = self.view()
-        let isSoleReplica = replicaMap(replication, view: view).isSoleReplica(view.localHost, forToken: mutation.token)
-        guard ReplicaSelection.thisNodeAloneSuffices(isSoleReplica: isSoleReplica, consistency: consistency, view: view) else {
-            return false
-        }
+        let isSoleReplica = replicaMap(replication, view: view).isSoleReplica(view.localHost, forToken: token)
+        return ReplicaSelection.thisNodeAloneSuffices(isSoleReplica: isSoleReplica, consistency: consistency, view: view)
+    }
+
+    private func applyAtOnce(consistency: ConsistencyLevel, _ apply: () throws -> Bool) throws(CoordinatorError) -> Bool {
         do {
-            return try storage.applyWithoutWaiting(mutation)
+            return try apply()
         } catch {
             throw .writeFailure(consistency, received: 0, blockFor: 1, failures: 1, reason: "\(error)")
         }

@@ -60,6 +60,20 @@ public final class LSMTable: @unchecked Sendable {
         insert(update, payload: payload, into: memTable)
     }
 
+    /// Applies a single-row write when the table acknowledges writes without waiting for
+    /// their fsync (`periodic` sync): true once applied. False, with nothing done, in `group`
+    /// and `batch` modes, where the caller applies the write as a `PartitionUpdate`.
+    public func applyUnlessWaitingForSync(_ write: SingleRowWrite) throws -> Bool {
+        guard !context.commitLog.acknowledgesAfterSync else { return false }
+        try checkOpen()
+        try Self.validateKey(partitionKey: write.partitionKey, clusteringBytes: write.clusteringCount)
+        throttleForCompaction()
+        try logAndInsert(write.payload, partitionKey: write.partitionKey) { memTable, scratch in
+            memTable.apply(write, scratch: &scratch)
+        }
+        return true
+    }
+
     /// `apply` for tasks: in `group` and `batch` sync modes the wait for the fsync suspends
     /// the task instead of blocking its thread (an event loop serving other connections).
     /// The same in `periodic` mode, where nothing waits.
@@ -100,13 +114,22 @@ public final class LSMTable: @unchecked Sendable {
     /// insert happen in one hold of the shard's write lock (perf: the three holds of the
     /// waiting path contended between event loops).
     private func applyWithoutWaitingForSync(_ update: PartitionUpdate, payload: [UInt8]) throws {
-        let memTable = try writeLocks.withShard(of: update.partitionKey) { shard -> Result<MemTable, StoreError> in
+        try logAndInsert(payload, partitionKey: update.partitionKey) { memTable, scratch in
+            payload.withUnsafeBytes { memTable.apply(update, payload: $0, scratch: &scratch) }
+        }
+    }
+
+    /// Logs `payload` and, in the same hold of the shard's write lock, has `insert` put the
+    /// write into the mutable memtable (with the shard's scratch key space).
+    private func logAndInsert(_ payload: [UInt8], partitionKey: [UInt8],
+                              insert: (MemTable, inout [UInt8]) -> Void) throws {
+        let memTable = try writeLocks.withShard(of: partitionKey) { shard -> Result<MemTable, StoreError> in
             logHoldingLock(payload, shard: shard).map { _, memTable in
-                payload.withUnsafeBytes { memTable.apply(update, payload: $0, scratch: &shard.scratch) }
+                insert(memTable, &shard.scratch)
                 return memTable
             }
         }.get()
-        noteGrowth(of: memTable, afterWritingTo: update.partitionKey)
+        noteGrowth(of: memTable, afterWritingTo: partitionKey)
     }
 
     /// Waits out the flush backlog, then appends the payload to the commit log: a copy into its
@@ -135,13 +158,21 @@ public final class LSMTable: @unchecked Sendable {
 
     /// Refuses updates whose keys no SSTable could hold, before they reach the commit log.
     static func validate(_ update: PartitionUpdate) throws {
-        let prefixBytes = RowKey.partitionPrefixSizeBytes(update.partitionKey)
-        for row in update.rows where prefixBytes + row.clustering.count > SSTableFormat.maxKeySizeBytes {
-            throw StoreError.invalidArgument(
-                "row key of \(prefixBytes + row.clustering.count) bytes exceeds the limit of \(SSTableFormat.maxKeySizeBytes)")
+        for row in update.rows {
+            try validateKey(partitionKey: update.partitionKey, clusteringBytes: row.clustering.count)
         }
+        try validateKey(partitionKey: update.partitionKey, clusteringBytes: 0)
+    }
+
+    /// Refuses a row key, of a row with `clusteringBytes` of clustering, that no SSTable could hold.
+    static func validateKey(partitionKey: [UInt8], clusteringBytes: Int) throws {
+        let prefixBytes = RowKey.partitionPrefixSizeBytes(partitionKey)
         if prefixBytes > SSTableFormat.maxKeySizeBytes {
-            throw StoreError.invalidArgument("partition key of \(update.partitionKey.count) bytes exceeds the limit")
+            throw StoreError.invalidArgument("partition key of \(partitionKey.count) bytes exceeds the limit")
+        }
+        if prefixBytes + clusteringBytes > SSTableFormat.maxKeySizeBytes {
+            throw StoreError.invalidArgument(
+                "row key of \(prefixBytes + clusteringBytes) bytes exceeds the limit of \(SSTableFormat.maxKeySizeBytes)")
         }
     }
 

@@ -70,24 +70,39 @@ final class MemTable: @unchecked Sendable {
     /// the table's write lock for the update's shard (`shardIndex(partitionKey:)`).
     func apply(_ update: PartitionUpdate, payload: UnsafeRawBufferPointer, scratch: inout [UInt8]) {
         let shard = shards[Self.shardIndex(partitionKey: update.partitionKey)]
+        for index in update.rows.indices { shard.noteTimestamps(of: update.rows[index]) }
+        let prefixLength = insertRows(of: payload, partitionKey: update.partitionKey, into: shard, scratch: &scratch)
+        if update.partitionDeletion != nil || !update.rangeTombstones.isEmpty {
+            addTombstones(update, prefix: Array(scratch[..<prefixLength]), shard: shard)
+        }
+    }
+
+    /// `apply` of a single-row write. Caller holds the write lock of the write's shard.
+    func apply(_ write: SingleRowWrite, scratch: inout [UInt8]) {
+        let shard = shards[Self.shardIndex(partitionKey: write.partitionKey)]
+        shard.noteTimestamp(write.timestamp)
+        write.payload.withUnsafeBytes { _ = insertRows(of: $0, partitionKey: write.partitionKey, into: shard, scratch: &scratch) }
+    }
+
+    /// Inserts the encoded rows of a commit-log payload into `shard`, each under its key built
+    /// in `scratch`; returns the length of the partition prefix, which `scratch` keeps.
+    private func insertRows(of payload: UnsafeRawBufferPointer, partitionKey: [UInt8], into shard: MemTableShard,
+                            scratch: inout [UInt8]) -> Int {
         guard var encodedRows = try? PartitionUpdateCodec.encodedRows(in: payload) else {
             preconditionFailure("a memtable update's payload does not decode")
         }
         // The partition prefix is packed once into the scratch key; each row's key replaces
         // what follows it.
         scratch.removeAll(keepingCapacity: true)
-        RowKey.appendPartitionPrefix(update.partitionKey, to: &scratch)
+        RowKey.appendPartitionPrefix(partitionKey, to: &scratch)
         let prefixLength = scratch.count
-        for index in update.rows.indices {
-            guard let encoded = try? encodedRows.next() else {
-                preconditionFailure("a memtable update's payload has fewer rows than the update")
-            }
+        while true {
+            let next: (clustering: UnsafeRawBufferPointer, row: UnsafeRawBufferPointer)?
+            do { next = try encodedRows.next() } catch { preconditionFailure("a memtable update's payload does not decode") }
+            guard let encoded = next else { return prefixLength }
             scratch.removeSubrange(prefixLength...)
             scratch.append(contentsOf: encoded.clustering)
-            shard.insert(update.rows[index], encoded: encoded.row, key: scratch, partitionPrefixLength: prefixLength)
-        }
-        if update.partitionDeletion != nil || !update.rangeTombstones.isEmpty {
-            addTombstones(update, prefix: Array(scratch[..<prefixLength]), shard: shard)
+            shard.insert(encoded: encoded.row, key: scratch, partitionPrefixLength: prefixLength)
         }
     }
 

@@ -29,24 +29,31 @@ final class MemTableShard: @unchecked Sendable {
     /// overhead, not data, and must not make a small memtable look full).
     var memoryBytes: Int { rows.count == 0 ? 0 : rows.memoryBytes + partitions.memoryBytes }
 
-    /// Inserts a row fragment, `encoded` being its `RowCodec` encoding, merging it into the
-    /// fragment already under `key`. Writer only.
-    func insert(_ row: Row, encoded: UnsafeRawBufferPointer, key: [UInt8], partitionPrefixLength: Int) {
-        if let deletion = row.deletion { noteTimestamp(deletion.timestamp) }
-        for index in row.cells.indices { noteTimestamp(row.cells[index].timestamp) }
+    /// Inserts a row fragment given as its `RowCodec` encoding, merging it into the fragment
+    /// already under `key` (whose bytes after the partition prefix are the row's clustering).
+    /// The caller notes the fragment's timestamps. Writer only.
+    func insert(encoded: UnsafeRawBufferPointer, key: [UInt8], partitionPrefixLength: Int) {
         let keysBefore = rows.count
         key.withUnsafeBytes { keyBuffer in
             let node = rows.upsert(keyBuffer, value: encoded) { existing in
-                guard var merged = try? RowCodec.decode(existing, clustering: row.clustering) else {
+                let clustering = Array(keyBuffer[partitionPrefixLength...])
+                guard var merged = try? RowCodec.decode(existing, clustering: clustering),
+                      let incoming = try? RowCodec.decode(encoded, clustering: clustering) else {
                     preconditionFailure("memtable holds a row it encoded itself")
                 }
-                merged.merge(row)
+                merged.merge(incoming)
                 return RowCodec.encode(merged)
             }
             // A key already present has its partition's entry, at or before it.
             guard rows.count > keysBefore else { return }
             partitions.noteRow(node, partitionPrefix: UnsafeRawBufferPointer(rebasing: keyBuffer[..<partitionPrefixLength]))
         }
+    }
+
+    /// Widens the timestamp range to those of `row`'s cells and deletion. Writer only.
+    func noteTimestamps(of row: Row) {
+        if let deletion = row.deletion { noteTimestamp(deletion.timestamp) }
+        for index in row.cells.indices { noteTimestamp(row.cells[index].timestamp) }
     }
 
     /// Widens the timestamp range to `timestamp`. Writer only.

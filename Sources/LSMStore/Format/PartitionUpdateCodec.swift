@@ -7,19 +7,8 @@ enum PartitionUpdateCodec {
     static let hasPartitionDeletion: UInt8 = 0x01
 
     static func encode(_ update: PartitionUpdate, table: TableID, into writer: inout ByteWriter) {
-        writer.writeUInt8(version)
-        writer.writeUInt64(table.high)
-        writer.writeUInt64(table.low)
-        writer.writeLengthPrefixed(update.partitionKey)
-        writer.writeUInt8(update.partitionDeletion == nil ? 0 : hasPartitionDeletion)
-        if let deletion = update.partitionDeletion { encode(deletion, into: &writer) }
-        writer.writeVarint(UInt64(update.rangeTombstones.count))
-        for range in update.rangeTombstones {
-            encode(range.start, into: &writer)
-            encode(range.end, into: &writer)
-            encode(range.deletion, into: &writer)
-        }
-        writer.writeVarint(UInt64(update.rows.count))
+        encodeHeader(table: table, partitionKey: update.partitionKey, partitionDeletion: update.partitionDeletion,
+                     rangeTombstones: update.rangeTombstones, rowCount: update.rows.count, into: &writer)
         // By index: `for row in` copied each row.
         for index in update.rows.indices {
             writer.writeLengthPrefixed(update.rows[index].clustering)
@@ -27,6 +16,25 @@ enum PartitionUpdateCodec {
             RowCodec.encode(update.rows[index], into: &writer)
             writer.insertLengthPrefix(at: rowStart)
         }
+    }
+
+    /// Everything before the rows, up to and including their count.
+    @inline(__always)
+    static func encodeHeader(table: TableID, partitionKey: [UInt8], partitionDeletion: DeletionTime?,
+                             rangeTombstones: [RangeTombstone], rowCount: Int, into writer: inout ByteWriter) {
+        writer.writeUInt8(version)
+        writer.writeUInt64(table.high)
+        writer.writeUInt64(table.low)
+        writer.writeLengthPrefixed(partitionKey)
+        writer.writeUInt8(partitionDeletion == nil ? 0 : hasPartitionDeletion)
+        if let partitionDeletion { encode(partitionDeletion, into: &writer) }
+        writer.writeVarint(UInt64(rangeTombstones.count))
+        for range in rangeTombstones {
+            encode(range.start, into: &writer)
+            encode(range.end, into: &writer)
+            encode(range.deletion, into: &writer)
+        }
+        writer.writeVarint(UInt64(rowCount))
     }
 
     static func encode(_ deletion: DeletionTime, into writer: inout ByteWriter) {

@@ -42,20 +42,28 @@ public enum RowCodec {
 
     @inline(__always)
     private static func encodeCell(at index: Int, of cells: UnsafeBufferPointer<Cell>, into writer: inout ByteWriter) {
-        let kind = cells[index].kind
-        writer.writeVarint(UInt64(cells[index].column))
-        writer.writeUInt8(kind.rawValue | (cells[index].path.isEmpty ? 0 : hasPathFlag))
-        writer.writeSignedVarint(cells[index].timestamp)
+        encodeCell(column: cells[index].column, kind: cells[index].kind, timestamp: cells[index].timestamp,
+                   ttlSeconds: cells[index].ttlSeconds, localSeconds: cells[index].localSeconds,
+                   path: cells[index].path, value: cells[index].value, into: &writer)
+    }
+
+    /// Appends one cell given by its fields (see `Cell`): for writers that have no `Cell`.
+    @inline(__always)
+    static func encodeCell(column: UInt32, kind: Cell.Kind, timestamp: Int64, ttlSeconds: Int32, localSeconds: Int64,
+                           path: [UInt8], value: [UInt8], into writer: inout ByteWriter) {
+        writer.writeVarint(UInt64(column))
+        writer.writeUInt8(kind.rawValue | (path.isEmpty ? 0 : hasPathFlag))
+        writer.writeSignedVarint(timestamp)
         switch kind {
         case .live: break
         case .expiring:
-            writer.writeVarint(UInt64(UInt32(bitPattern: cells[index].ttlSeconds)))
-            writer.writeSignedVarint(cells[index].localSeconds)
+            writer.writeVarint(UInt64(UInt32(bitPattern: ttlSeconds)))
+            writer.writeSignedVarint(localSeconds)
         case .tombstone:
-            writer.writeSignedVarint(cells[index].localSeconds)
+            writer.writeSignedVarint(localSeconds)
         }
-        if !cells[index].path.isEmpty { writer.writeLengthPrefixed(cells[index].path) }
-        if kind != .tombstone { writer.writeLengthPrefixed(cells[index].value) }
+        if !path.isEmpty { writer.writeLengthPrefixed(path) }
+        if kind != .tombstone { writer.writeLengthPrefixed(value) }
     }
 
     /// Decodes a row whose clustering key is `clustering`.

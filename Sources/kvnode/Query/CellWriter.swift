@@ -24,7 +24,7 @@ struct CellWriter {
         // A single value, the common case, goes in without an array of its own.
         if case .set(let operand) = write.operation, !CollectionCells.isMultiCell(write.column.type) {
             guard case .value(let value) = try bindings.resolve(operand) else { return }
-            try checkSize(value, column: write.column)
+            try Self.checkSize(value, column: write.column)
             row.append(cell(write.column.id, value: value))
             return
         }
@@ -39,7 +39,7 @@ struct CellWriter {
         switch write.operation {
         case .set(let operand):
             guard case .value(let value) = try bindings.resolve(operand) else { return [] }
-            try checkSize(value, column: column)
+            try Self.checkSize(value, column: column)
             guard multiCell else { return [cell(column.id, value: value)] }
             // Replacing the collection: its old elements go one microsecond before the new.
             let clear = Cell.tombstone(column: column.id, timestamp: timestamp - 1, nowSeconds: now)
@@ -47,7 +47,7 @@ struct CellWriter {
             return [clear] + (try elements(of: value, column: column, prepend: false))
         case .add(let operand), .prepend(let operand):
             guard case .value(let value?) = try bindings.resolve(operand) else { return [] }
-            try checkSize(value, column: column)
+            try Self.checkSize(value, column: column)
             var prepend = false
             if case .prepend = write.operation { prepend = true }
             return try elements(of: value, column: column, prepend: prepend)
@@ -59,12 +59,12 @@ struct CellWriter {
                 throw ErrorResponse(.invalid, message: "Invalid null value for \(keyName(column)) of \(column.name)")
             }
             guard case .value(let elementValue) = try bindings.resolve(value) else { return [] }
-            try checkSize(elementValue, column: column)
+            try Self.checkSize(elementValue, column: column)
             let path = try elementPath(keyBytes, column: column, currentList: currentList)
             return [cell(column.id, path: path, value: elementValue)]
         case let .setField(index, operand):
             guard case .value(let value) = try bindings.resolve(operand) else { return [] }
-            try checkSize(value, column: column)
+            try Self.checkSize(value, column: column)
             return [cell(column.id, path: UDTCells.path(fieldIndex: index), value: value)]
         case .deleteField(let index):
             return [.tombstone(column: column.id, path: UDTCells.path(fieldIndex: index), timestamp: timestamp, nowSeconds: now)]
@@ -88,7 +88,7 @@ struct CellWriter {
         return .live(column: column, path: path, timestamp: timestamp, value: value)
     }
 
-    private func checkSize(_ value: [UInt8]?, column: SchemaColumn) throws(ErrorResponse) {
+    static func checkSize(_ value: [UInt8]?, column: SchemaColumn) throws(ErrorResponse) {
         if let value, value.count > Self.maxValueBytes {
             throw ErrorResponse(.invalid, message: "Value of column \(column.name) is too large (\(value.count) bytes)")
         }

@@ -26,6 +26,10 @@ final class ModificationPlan: Sendable {
     private let regularWrites: [ColumnWrite]
     /// Whether some write reads the current list first (`rowsToRead`).
     private let readsCurrentLists: Bool
+    /// For a plain INSERT (simple values of regular columns, no TTL or timestamp of its own
+    /// or the table's), its writes in column order: each execution is then one row, encoded
+    /// straight into a `SingleRowWrite` (`singleRowWrite`). Nil for every other statement.
+    let simpleRowWrites: [ColumnWrite]?
 
     init(layout: TableLayout, kind: Kind, keys: KeyRestrictions, writes: [ColumnWrite], timeToLive: Operand?,
          timestamp: Operand?, markers: [ColumnSpecification], json: JSONInsert? = nil) {
@@ -40,6 +44,8 @@ final class ModificationPlan: Sendable {
         staticWrites = writes.filter { $0.column.kind == .staticColumn }
         regularWrites = writes.filter { $0.column.kind != .staticColumn }
         readsCurrentLists = writes.contains(where: \.readsCurrentList)
+        simpleRowWrites = Self.simpleRowWrites(kind: kind, writes: writes, layout: layout, keys: keys,
+                                               timeToLive: timeToLive, timestamp: timestamp, json: json)
     }
 
     // MARK: Analysis

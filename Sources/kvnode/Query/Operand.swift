@@ -57,6 +57,13 @@ struct Bindings: Sendable {
         }
     }
 
+    /// Whether `resolve(operand)` is `.unset`, found without resolving: only a marker bound
+    /// to `notSet` is.
+    func isUnset(_ operand: Operand) -> Bool {
+        guard case .marker(let index, _) = operand, index < values.count, case .notSet = values[index] else { return false }
+        return true
+    }
+
     /// A value that must be present and not null (keys, LIMIT).
     /// `what` names the value in errors; built only then (it is interpolated).
     func required(_ operand: Operand, what: @autoclosure () -> String) throws(ErrorResponse) -> [UInt8] {

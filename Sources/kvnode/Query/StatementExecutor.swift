@@ -245,7 +245,7 @@ final class StatementExecutor: Sendable {
             let bindings = Bindings(values: values, context: termContext())
             switch plan {
             case .modification(let modification):
-                try await write([(modification, bindings)], parameters: parameters, batch: nil)
+                _ = try await write([(modification, bindings)], parameters: parameters, batch: nil)  // Warnings are for batches.
                 return CQLResponse(.result(.void))
             case .batch(let plans, let batch):
                 var offset = 0
@@ -300,8 +300,22 @@ final class StatementExecutor: Sendable {
                                 context: termContext())
         guard try plan.rowsToRead(bindings).isEmpty else { return false }
         let consistency = try Self.consistency(parameters.consistency, forWrite: true)
-        var mutations = try plan.mutations(bindings, writeTimestamp: parameters.defaultTimestamp ?? coordinator.nextTimestamp(),
-                                           nowSeconds: clock.nowSeconds(), uniquifier: nextUniquifier())
+        let writeTimestamp = parameters.defaultTimestamp ?? coordinator.nextTimestamp()
+        let nowSeconds = clock.nowSeconds()
+        var othersAnswer = false
+        let singleRow = try plan.singleRowWrite(bindings, writeTimestamp: writeTimestamp, nowSeconds: nowSeconds) {
+            othersAnswer = !coordinator.canWriteInPlace(partitionKey: $0, replication: replication, consistency: consistency)
+            return !othersAnswer
+        }
+        // Its mutation would be refused in place for the same reason.
+        if othersAnswer { return false }
+        do {
+            if let singleRow, try coordinator.writeInPlace(singleRow, consistency: consistency) { return true }
+        } catch {
+            throw ErrorResponse(coordinatorError: error)
+        }
+        var mutations = try plan.mutations(bindings, writeTimestamp: writeTimestamp, nowSeconds: nowSeconds,
+                                           uniquifier: nextUniquifier())
         // Moved out of the array: `mutations[0]` copied it (a reference count on each part).
         guard mutations.count == 1, let mutation = mutations.popLast() else { return false }
         do {
