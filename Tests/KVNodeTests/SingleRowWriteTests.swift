@@ -88,6 +88,19 @@ import Testing
         #expect(single == general)
     }
 
+    @Test func aCompositePartitionKeyEncodesAsItsMutation() throws {
+        let columns = [
+            SchemaColumn(id: 1, name: "a", kind: .partitionKey, position: 0, descending: false, type: .int),
+            SchemaColumn(id: 2, name: "b", kind: .partitionKey, position: 1, descending: false, type: .text),
+            SchemaColumn(id: 3, name: "v", kind: .regular, position: -1, descending: false, type: .blob),
+        ]
+        let layout = TableLayout(TableSchema(keyspace: "ks", name: "t", id: Self.table, columns: columns,
+                                             nextColumnID: 4, timestamp: 1))
+        let plan = try Self.plan("INSERT INTO ks.t (b, v, a) VALUES (?, ?, ?)", layout: layout)
+        let (general, single) = try Self.payloads(plan, [.bytes(Array("x".utf8)), .bytes([9]), Self.int(3)])
+        #expect(single == general)
+    }
+
     @Test(arguments: [
         "INSERT INTO ks.t (k, c, v) VALUES (?, ?, ?) USING TTL 10",
         "INSERT INTO ks.t (k, c, v) VALUES (?, ?, ?) USING TIMESTAMP 5",

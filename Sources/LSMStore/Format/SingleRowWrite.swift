@@ -14,14 +14,16 @@ public struct SingleRowWrite: Sendable {
     /// The commit-log payload (FORMAT.md, "Commit-log payload").
     let payload: [UInt8]
 
-    /// Collects the cells, in column order, then encodes the whole write.
+    /// Encodes the payload as the cells come, in column order.
     public struct Builder {
         let table: TableID
         let partitionKey: [UInt8]
-        let clustering: [UInt8]
+        let clusteringCount: Int
         let timestamp: Int64
         let cellCount: Int
-        private var cells: ByteWriter
+        private var writer: ByteWriter
+        /// Where the row's bytes start: its length goes in front of them at the end.
+        private let rowStart: Int
         private var cellsAdded = 0
 
         /// A row of exactly `cellCount` cells, holding about `valueBytes` bytes of values.
@@ -29,41 +31,38 @@ public struct SingleRowWrite: Sendable {
                     cellCount: Int, valueBytes: Int) {
             self.table = table
             self.partitionKey = partitionKey
-            self.clustering = clustering
+            clusteringCount = clustering.count
             self.timestamp = timestamp
             self.cellCount = cellCount
-            cells = ByteWriter(capacity: valueBytes + 24 * cellCount)
+            writer = ByteWriter(capacity: 64 + partitionKey.count + clustering.count + valueBytes + 24 * cellCount)
+            PartitionUpdateCodec.encodeHeader(table: table, partitionKey: partitionKey, partitionDeletion: nil,
+                                              rangeTombstones: [], rowCount: 1, into: &writer)
+            writer.writeLengthPrefixed(clustering)
+            rowStart = writer.count
+            writer.writeUInt8(0)  // Row flags: no row deletion.
+            writer.writeVarint(UInt64(cellCount))
         }
 
         /// Adds a live cell of a simple column (no path, no TTL).
         public mutating func addLive(column: UInt32, value: [UInt8]) {
             RowCodec.encodeCell(column: column, kind: .live, timestamp: timestamp, ttlSeconds: 0, localSeconds: 0,
-                                path: [], value: value, into: &cells)
+                                path: [], value: value, into: &writer)
             cellsAdded += 1
         }
 
         /// Adds the deletion of a simple column, made at `nowSeconds`.
         public mutating func addTombstone(column: UInt32, nowSeconds: Int64) {
             RowCodec.encodeCell(column: column, kind: .tombstone, timestamp: timestamp, ttlSeconds: 0,
-                                localSeconds: nowSeconds, path: [], value: [], into: &cells)
+                                localSeconds: nowSeconds, path: [], value: [], into: &writer)
             cellsAdded += 1
         }
 
         /// The write. The cells added must number `cellCount` and be in column order.
-        public func build() -> SingleRowWrite {
+        public consuming func build() -> SingleRowWrite {
             precondition(cellsAdded == cellCount, "a single-row write declared \(cellCount) cells and got \(cellsAdded)")
-            var countBytes = 1  // The cell count's varint length.
-            while UInt64(cellCount) >> (7 * countBytes) != 0 { countBytes += 1 }
-            var writer = ByteWriter(capacity: 64 + partitionKey.count + clustering.count + cells.count)
-            PartitionUpdateCodec.encodeHeader(table: table, partitionKey: partitionKey, partitionDeletion: nil,
-                                              rangeTombstones: [], rowCount: 1, into: &writer)
-            writer.writeLengthPrefixed(clustering)
-            writer.writeVarint(UInt64(1 + countBytes + cells.count))  // The row's length.
-            writer.writeUInt8(0)  // Row flags: no row deletion.
-            writer.writeVarint(UInt64(cellCount))
-            writer.bytes.append(contentsOf: cells.bytes)
+            writer.insertLengthPrefix(at: rowStart)
             return SingleRowWrite(table: table, partitionKey: partitionKey, timestamp: timestamp,
-                                  clusteringCount: clustering.count, payload: writer.bytes)
+                                  clusteringCount: clusteringCount, payload: writer.bytes)
         }
     }
 }

@@ -283,11 +283,7 @@ struct KeyRestrictions: Sendable {
 
     /// Every storage partition key the restrictions name (the cartesian product of IN lists).
     func partitionKeys(_ layout: TableLayout, _ bindings: Bindings) throws(ErrorResponse) -> [[UInt8]] {
-        // One `=` on a one-column key, the point requests' case: no combinations to build.
-        if partition.count == 1, case .list(let operands) = partition[0], operands.count == 1 {
-            let value = try bindings.required(operands[0], what: "column \(layout.partitionKey[0].name)")
-            return [try layout.storageKey(partitionValues: [value])]
-        }
+        if let key = try onlyPartitionKey(layout, bindings) { return [key] }
         var combinations: [[[UInt8]]] = [[]]
         for (index, values) in partition.enumerated() {
             let resolved = try values.resolve(bindings, column: layout.partitionKey[index].name)
@@ -301,6 +297,14 @@ struct KeyRestrictions: Sendable {
         var keys: [[UInt8]] = []
         for combination in combinations { keys.append(try layout.storageKey(partitionValues: combination)) }
         return keys
+    }
+
+    /// The partition key when one `=` restricts a one-column key, the point requests' case
+    /// (no combinations to build); nil for any other restriction.
+    func onlyPartitionKey(_ layout: TableLayout, _ bindings: Bindings) throws(ErrorResponse) -> [UInt8]? {
+        guard partition.count == 1, case .list(let operands) = partition[0], operands.count == 1 else { return nil }
+        let value = try bindings.required(operands[0], what: "column \(layout.partitionKey[0].name)")
+        return try layout.storageKey(serializedKey: value)
     }
 
     /// The one empty prefix, shared: tables without clustering columns name it on every write.

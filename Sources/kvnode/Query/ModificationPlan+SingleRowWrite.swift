@@ -27,14 +27,14 @@ extension ModificationPlan {
                         accepts: ([UInt8]) -> Bool) throws(ErrorResponse) -> SingleRowWrite? {
         guard let simpleRowWrites else { return nil }
         guard writeTimestamp != Int64.min else { throw ErrorResponse(.invalid, message: "Invalid timestamp") }
-        let partitions = try keys.partitionKeys(layout, bindings)
+        guard let partitionKey = try onePartitionKey(bindings) else { return nil }
         let prefixes = try keys.clusteringPrefixes(layout, bindings)
-        guard partitions.count == 1, prefixes.count == 1, accepts(partitions[0]) else { return nil }
+        guard prefixes.count == 1, accepts(partitionKey) else { return nil }
         var cellCount = 1  // The row marker.
         for write in simpleRowWrites where !bindings.isUnset(write.operand) { cellCount += 1 }
         var valueBytes = 0
         for value in bindings.values { if case .bytes(let bytes) = value { valueBytes += bytes.count } }
-        var row = SingleRowWrite.Builder(table: layout.schema.id, partitionKey: partitions[0],
+        var row = SingleRowWrite.Builder(table: layout.schema.id, partitionKey: partitionKey,
                                          clustering: try layout.clusteringKey(prefixes[0]), timestamp: writeTimestamp,
                                          cellCount: cellCount, valueBytes: valueBytes)
         // The marker keeps the row alive with every other column null, as in `writeColumns`.
@@ -50,6 +50,14 @@ extension ModificationPlan {
             }
         }
         return row.build()
+    }
+
+    /// The partition key when the restrictions name exactly one.
+    private func onePartitionKey(_ bindings: Bindings) throws(ErrorResponse) -> [UInt8]? {
+        // The point requests' case first: no array of keys to build.
+        if let key = try keys.onlyPartitionKey(layout, bindings) { return key }
+        let partitions = try keys.partitionKeys(layout, bindings)
+        return partitions.count == 1 ? partitions[0] : nil
     }
 }
 

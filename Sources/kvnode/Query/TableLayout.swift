@@ -57,7 +57,13 @@ final class TableLayout: Sendable {
 
     /// The storage key of the partition with these serialized key column values.
     func storageKey(partitionValues values: [[UInt8]]) throws(ErrorResponse) -> [UInt8] {
-        let serialized = try Self.invalidOnError { () throws(CQLValueError) in try PartitionKeySerialization.serialize(values) }
+        try storageKey(serializedKey: try Self.invalidOnError { () throws(CQLValueError) in
+            try PartitionKeySerialization.serialize(values)
+        })
+    }
+
+    /// The storage key of a serialized partition key (of a one-column key: its value).
+    func storageKey(serializedKey serialized: [UInt8]) throws(ErrorResponse) -> [UInt8] {
         guard serialized.count <= 65_535 else {
             throw ErrorResponse(.invalid, message: "Key length of \(serialized.count) is longer than maximum of 65535")
         }
