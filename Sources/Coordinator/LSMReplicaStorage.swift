@@ -34,10 +34,11 @@ public struct LSMReplicaStorage: ReplicaStorage {
         return true
     }
 
+    /// The simulator's storage (`suspendsForSync: false`) takes mutations only: they apply
+    /// in every sync mode.
     public func applyWithoutWaiting(_ write: SingleRowWrite) throws -> Bool {
-        let table = try table(write.table)
-        guard !suspendsForSync else { return try table.applyUnlessWaitingForSync(write) }
-        return false
+        guard suspendsForSync else { return false }
+        return try table(write.table).applyUnlessWaitingForSync(write)
     }
 
     public func read(_ command: ReadCommand) throws -> ReadResponse {
