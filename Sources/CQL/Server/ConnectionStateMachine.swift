@@ -179,6 +179,9 @@ public struct ConnectionStateMachine: Sendable {
         return false
     }
 
+    /// The requests one read is expected to dispatch at most (it may dispatch more).
+    static let dispatchCapacity = 16
+
     private mutating func dispatch(_ request: consuming DecodedRequest, actions: inout ConnectionActions) {
         guard inFlightCount < configuration.maxInFlightRequestsPerConnection else {
             let message = "Too many requests in flight on this connection "
@@ -188,6 +191,9 @@ public struct ConnectionStateMachine: Sendable {
         }
         inFlightCount += 1
         let streamID = request.streamID
+        // Room for a pipelined batch at once: grown one by one, the array was reallocated
+        // five times for 16 requests (perf: a third of a malloc per request).
+        if actions.dispatch.isEmpty { actions.dispatch.reserveCapacity(Self.dispatchCapacity) }
         actions.dispatch.append(DispatchedRequest(streamID: streamID, message: (consume request).message))
     }
 

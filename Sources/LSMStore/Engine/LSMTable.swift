@@ -158,10 +158,10 @@ public final class LSMTable: @unchecked Sendable {
 
     /// Refuses updates whose keys no SSTable could hold, before they reach the commit log.
     static func validate(_ update: PartitionUpdate) throws {
-        for row in update.rows {
-            try validateKey(partitionKey: update.partitionKey, clusteringBytes: row.clustering.count)
-        }
-        try validateKey(partitionKey: update.partitionKey, clusteringBytes: 0)
+        // The longest row key decides; with no rows, the partition key alone.
+        var longestClustering = 0
+        for row in update.rows { longestClustering = max(longestClustering, row.clustering.count) }
+        try validateKey(partitionKey: update.partitionKey, clusteringBytes: longestClustering)
     }
 
     /// Refuses a row key, of a row with `clusteringBytes` of clustering, that no SSTable could hold.

@@ -58,7 +58,9 @@ public struct SingleRowWrite: Sendable {
         }
 
         /// The write. The cells added must number `cellCount` and be in column order.
-        public consuming func build() -> SingleRowWrite {
+        /// Mutating rather than consuming: a consumed builder was copied on the way in, so the
+        /// row's length written in place copied the whole payload (a malloc per write, perf).
+        public mutating func build() -> SingleRowWrite {
             precondition(cellsAdded == cellCount, "a single-row write declared \(cellCount) cells and got \(cellsAdded)")
             writer.insertLengthPrefix(at: rowStart)
             return SingleRowWrite(table: table, partitionKey: partitionKey, timestamp: timestamp,

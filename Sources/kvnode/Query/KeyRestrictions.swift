@@ -299,6 +299,14 @@ struct KeyRestrictions: Sendable {
         return keys
     }
 
+    /// The partition key when the restrictions name exactly one, else nil. The point
+    /// requests' case first, with no array of keys built (a malloc per request, perf).
+    func singlePartitionKey(_ layout: TableLayout, _ bindings: Bindings) throws(ErrorResponse) -> [UInt8]? {
+        if let key = try onlyPartitionKey(layout, bindings) { return key }
+        let keys = try partitionKeys(layout, bindings)
+        return keys.count == 1 ? keys[0] : nil
+    }
+
     /// The partition key when one `=` restricts a one-column key, the point requests' case
     /// (no combinations to build); nil for any other restriction.
     func onlyPartitionKey(_ layout: TableLayout, _ bindings: Bindings) throws(ErrorResponse) -> [UInt8]? {

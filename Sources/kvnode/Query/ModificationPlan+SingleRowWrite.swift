@@ -27,7 +27,7 @@ extension ModificationPlan {
                         accepts: ([UInt8]) -> Bool) throws(ErrorResponse) -> SingleRowWrite? {
         guard let simpleRowWrites else { return nil }
         guard writeTimestamp != Int64.min else { throw ErrorResponse(.invalid, message: "Invalid timestamp") }
-        guard let partitionKey = try onePartitionKey(bindings) else { return nil }
+        guard let partitionKey = try keys.singlePartitionKey(layout, bindings) else { return nil }
         let prefixes = try keys.clusteringPrefixes(layout, bindings)
         guard prefixes.count == 1, accepts(partitionKey) else { return nil }
         var cellCount = 1  // The row marker.
@@ -50,14 +50,6 @@ extension ModificationPlan {
             }
         }
         return row.build()
-    }
-
-    /// The partition key when the restrictions name exactly one.
-    private func onePartitionKey(_ bindings: Bindings) throws(ErrorResponse) -> [UInt8]? {
-        // The point requests' case first: no array of keys to build.
-        if let key = try keys.onlyPartitionKey(layout, bindings) { return key }
-        let partitions = try keys.partitionKeys(layout, bindings)
-        return partitions.count == 1 ? partitions[0] : nil
     }
 }
 

@@ -40,20 +40,20 @@ struct SelectExecution {
     /// (`StorageCoordinator.readRowInPlace`). Nil when it needs `page`: several keys, or replicas.
     func pointRows() throws(ErrorResponse) -> [[[UInt8]?]]? {
         guard plan.readsSingleRows else { return nil }
-        let keys = try plan.keys.partitionKeys(plan.layout, bindings)
+        guard let partitionKey = try plan.keys.singlePartitionKey(plan.layout, bindings) else { return nil }
         let slices = try clusteringSlices()
-        guard keys.count == 1, slices.count == 1 else { return nil }
+        guard slices.count == 1 else { return nil }
         let (start, end) = slices[0]
         // One whole row: a full clustering (or none), from itself to itself.
         guard start.isInclusive, end.isInclusive, start.prefix == end.prefix else { return nil }
         // Checked as `page` checks them; any valid limit keeps the one row.
         _ = try limit()
         _ = try perPartitionLimit()
-        switch coordinator.readRowInPlace(table: plan.layout.schema.id, partitionKey: keys[0], clustering: start.prefix,
+        switch coordinator.readRowInPlace(table: plan.layout.schema.id, partitionKey: partitionKey, clustering: start.prefix,
                                           replication: replication, consistency: consistency) {
         case .needsReplicas: return nil
         case .absent: return []
-        case .live(let row): return [ResultRowBuilder(plan: plan, nowSeconds: nowSeconds).values(of: row, partitionKey: keys[0])]
+        case .live(let row): return [ResultRowBuilder(plan: plan, nowSeconds: nowSeconds).values(of: row, partitionKey: partitionKey)]
         }
     }
 
