@@ -114,8 +114,12 @@ public final class StorageCoordinator: Sendable {
     /// A write timestamp in microseconds: the clock, but strictly increasing on this node so
     /// two writes from one coordinator never tie.
     public func nextTimestamp() -> Int64 {
-        let now = clock.nowMicros()
-        return lastTimestamp.withLock { last in
+        nextTimestamp(nowMicros: clock.nowMicros())
+    }
+
+    /// `nextTimestamp()` for a caller that has just read the clock (`now`, microseconds).
+    public func nextTimestamp(nowMicros now: Int64) -> Int64 {
+        lastTimestamp.withLock { last in
             last = max(now, last + 1)
             return last
         }

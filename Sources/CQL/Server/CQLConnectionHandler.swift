@@ -207,8 +207,9 @@ public final class CQLConnectionHandler: ChannelDuplexHandler {
             log("closing CQL connection \(connectionInfo.connectionID) after a protocol error")
         }
         // Moved out of the array, not copied: a for-in loop or a subscript copied each request
-        // (counting every reference it holds, about six per request).
-        actions.dispatch.reverse()
+        // (counting every reference it holds, about six per request). Reversed through the
+        // buffer, whose swaps move; the array's own `reverse()` copied (3 retains a request).
+        actions.dispatch.withUnsafeMutableBufferPointer { $0.reverse() }
         while let request = actions.dispatch.popLast() { run(request, context: context) }
     }
 

@@ -1,14 +1,9 @@
 import NIOCore
 
 /// A request the connection hands to the `CQLRequestHandler`; answer it with
-/// `ConnectionStateMachine.responseReady(streamID:response:)`.
-public struct DispatchedRequest: Sendable, Equatable {
-    /// The stream the response must carry.
-    public var streamID: Int16
-    /// The request (QUERY, PREPARE, EXECUTE or BATCH).
-    public var message: RequestMessage
-    // No written initializer, as `DecodedRequest`: the memberwise one is built in place.
-}
+/// `ConnectionStateMachine.responseReady(streamID:response:)`. The decoded request itself,
+/// moved along: a type of its own copied the message out of it (2 retains a request, perf).
+public typealias DispatchedRequest = DecodedRequest
 
 /// What the channel handler must do after an event of `ConnectionStateMachine`, in this
 /// order: write `output` (if any), start every request of `dispatch`, then close if asked.
