@@ -15,7 +15,10 @@ public protocol Clock: Sendable {
 
 extension Clock {
     /// Wall-clock time in whole seconds since the epoch (local deletion and expiry times).
-    public func nowSeconds() -> Int64 { nowMicros() / 1_000_000 }
+    public func nowSeconds() -> Int64 { seconds(ofMicros: nowMicros()) }
+
+    /// What `nowSeconds()` gives for a `nowMicros()` reading already taken.
+    public func seconds(ofMicros micros: Int64) -> Int64 { micros / 1_000_000 }
 }
 
 /// The machine's clocks.

@@ -179,7 +179,8 @@ public struct ConnectionStateMachine: Sendable {
         return false
     }
 
-    /// The requests one read is expected to dispatch at most (it may dispatch more).
+    /// Room reserved for the requests one read dispatches: a pipelined batch (a longer one
+    /// grows the list).
     static let dispatchCapacity = 16
 
     private mutating func dispatch(_ request: consuming DecodedRequest, actions: inout ConnectionActions) {
