@@ -1,4 +1,5 @@
 import KVCore
+import Synchronization
 import Testing
 @testable import LSMStore
 
@@ -13,6 +14,29 @@ import Testing
         guard let bytes = key.withUnsafeBytes({ memTable.get($0).map { Array($0) } }) else { return nil }
         return try RowCodec.decode(bytes, clustering: clustering)
     }
+
+    /// The row read through the partition index, as a point read does (no walk, no link).
+    private static func indexedRow(_ memTable: MemTable, partition: [UInt8], clustering: [UInt8]) throws -> Row? {
+        let key = RowKey.encode(partition: partition, clustering: clustering)
+        let prefixLength = RowKey.partitionPrefix(partition).count
+        guard let bytes = key.withUnsafeBytes({ memTable.get($0, partitionPrefixLength: prefixLength).map { Array($0) } }) else {
+            return nil
+        }
+        return try RowCodec.decode(bytes, clustering: clustering)
+    }
+
+    private static func walk(_ memTable: MemTable) -> [[UInt8]] {
+        let iterator = memTable.makeIterator()
+        iterator.seekToFirst()
+        var keys: [[UInt8]] = []
+        while iterator.isValid {
+            keys.append(Array(iterator.key))
+            iterator.next()
+        }
+        return keys
+    }
+
+    private static func hasUnlinkedRows(_ memTable: MemTable) -> Bool { memTable.shards.contains { $0.rows.hasUnlinked } }
 
     @Test func appliedRowsCanBeReadBack() throws {
         let memTable = MemTable()
@@ -140,15 +164,10 @@ import Testing
             keys.insert(RowKey.encode(partition: partition, clustering: clustering))
             Self.apply(memTable, PartitionUpdate(partitionKey: partition, rows: [Row(clustering: clustering, cells: [.live(column: 1, timestamp: 1, value: [])])]))
         }
-        let iterator = memTable.makeIterator()
-        iterator.seekToFirst()
-        var seen: [[UInt8]] = []
-        while iterator.isValid {
-            seen.append(Array(iterator.key))
-            iterator.next()
-        }
+        let seen = Self.walk(memTable)
         #expect(seen == keys.sorted { $0.lexicographicallyPrecedes($1) })
         let middle = seen[seen.count / 2]
+        let iterator = memTable.makeIterator()
         middle.withUnsafeBytes { iterator.seek($0) }
         #expect(iterator.isValid && Array(iterator.key) == middle)
     }
@@ -165,18 +184,12 @@ import Testing
         }
         let expected = partitions.flatMap { [RowKey.encode(partition: $0, clustering: [1]), RowKey.encode(partition: $0, clustering: [2])] }
             .sorted { $0.lexicographicallyPrecedes($1) }
-        let iterator = memTable.makeIterator()
-        var walked: [[UInt8]] = []
-        iterator.seekToFirst()
-        while iterator.isValid {
-            walked.append(Array(iterator.key))
-            iterator.next()
-        }
-        #expect(walked == expected)
+        #expect(Self.walk(memTable) == expected)
         #expect(memTable.rowCount == expected.count)
         #expect(Set(partitions.map { MemTable.shardIndex(partitionKey: $0) }).count == 3)
 
         // A seek into an empty shard lands on the next shard's first row.
+        let iterator = memTable.makeIterator()
         let between = RowKey.encode(partition: [0x40], clustering: [])
         between.withUnsafeBytes { iterator.seek($0) }
         #expect(iterator.isValid && Array(iterator.key) == RowKey.encode(partition: [0x7F, 1], clustering: [1]))
@@ -187,6 +200,74 @@ import Testing
         RowKey.encode(partition: [0x01], clustering: [2]).withUnsafeBytes { iterator.seek($0) }
         iterator.next()
         #expect(iterator.isValid && Array(iterator.key) == RowKey.encode(partition: [0x7F, 1], clustering: [1]))
+    }
+
+    /// A new partition's row goes in unlinked: point reads find it through the partition
+    /// index, a write to it merges in place, a second row links it, and a walk links all.
+    @Test func rowsOfNewPartitionsAreReadBeforeAnyWalk() throws {
+        let memTable = MemTable()
+        let partitions = (0..<200).map { [UInt8(truncatingIfNeeded: $0 &* 59), UInt8($0 & 7)] }
+        for (index, partition) in partitions.enumerated() {
+            Self.apply(memTable, PartitionUpdate(partitionKey: partition, rows: [
+                Row(clustering: [], cells: [.live(column: 1, timestamp: 10, value: [UInt8(index & 0xFF)])]),
+            ]))
+        }
+        #expect(Self.hasUnlinkedRows(memTable))
+        #expect(memTable.rowCount == partitions.count)
+        for (index, partition) in partitions.enumerated() {
+            #expect(try Self.indexedRow(memTable, partition: partition, clustering: [])?.cells == [.live(column: 1, timestamp: 10, value: [UInt8(index & 0xFF)])])
+        }
+        // An older and a newer cell for the same row merge into the unlinked row.
+        Self.apply(memTable, PartitionUpdate(partitionKey: partitions[3], rows: [
+            Row(clustering: [], cells: [.live(column: 1, timestamp: 5, value: [0xAA]), .live(column: 2, timestamp: 11, value: [0xBB])]),
+        ]))
+        #expect(try Self.indexedRow(memTable, partition: partitions[3], clustering: [])?.cells
+                == [.live(column: 1, timestamp: 10, value: [3]), .live(column: 2, timestamp: 11, value: [0xBB])])
+        #expect(memTable.rowCount == partitions.count)
+        #expect(Self.hasUnlinkedRows(memTable), "merging in place links nothing")
+        // A second row of a partition links the shard's unlinked rows, then goes in order.
+        Self.apply(memTable, PartitionUpdate(partitionKey: partitions[4], rows: [
+            Row(clustering: [1], cells: [.live(column: 1, timestamp: 1, value: [])]),
+        ]))
+        #expect(try Self.indexedRow(memTable, partition: partitions[4], clustering: [1]) != nil)
+        #expect(try Self.indexedRow(memTable, partition: partitions[4], clustering: []) != nil)
+        let expected = (partitions.map { RowKey.encode(partition: $0, clustering: []) } + [RowKey.encode(partition: partitions[4], clustering: [1])])
+            .sorted { $0.lexicographicallyPrecedes($1) }
+        #expect(Self.walk(memTable) == expected)
+        #expect(!Self.hasUnlinkedRows(memTable), "a walk links every row first")
+    }
+
+    /// One writer adds rows of new partitions while readers walk: every walk is in order and
+    /// holds at least every row whose write had finished when the walk began.
+    @Test func walksDuringWritesSeeEveryFinishedWrite() async {
+        let memTable = MemTable()
+        let writers = MemTableWriteLocks()
+        let progress = WriteProgress()
+        let rowCount = 6_000
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for index in 0..<rowCount {
+                    let partition: [UInt8] = [UInt8(truncatingIfNeeded: index &* 97), UInt8(index >> 8), UInt8(index & 0xFF)]
+                    let update = PartitionUpdate(partitionKey: partition, rows: [
+                        Row(clustering: [], cells: [.live(column: 1, timestamp: 1, value: [])]),
+                    ])
+                    writers.withShard(of: partition) { memTable.apply(update, scratch: &$0.scratch) }
+                    progress.finished.store(index + 1, ordering: .releasing)
+                }
+            }
+            for _ in 0..<2 {
+                group.addTask {
+                    while true {
+                        let before = progress.finished.load(ordering: .acquiring)
+                        let keys = Self.walk(memTable)
+                        #expect(keys.count >= before, "a walk missed finished writes")
+                        #expect(zip(keys, keys.dropFirst()).allSatisfy { $0.lexicographicallyPrecedes($1) })
+                        if before == rowCount { return }
+                    }
+                }
+            }
+        }
+        #expect(Self.walk(memTable).count == rowCount)
     }
 
     @Test func writersOfDifferentShardsInsertAtOnce() async {
@@ -221,6 +302,11 @@ import Testing
         }
         #expect(count == 4 * perWriter)
     }
+}
+
+/// How many writes a test's writer has finished, for its readers.
+private final class WriteProgress: Sendable {
+    let finished = Atomic<Int>(0)
 }
 
 extension MemTable {

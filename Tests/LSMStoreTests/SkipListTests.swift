@@ -8,7 +8,7 @@ import Testing
     private static func insert(_ list: SkipList, _ key: [UInt8], _ value: [UInt8],
                                merge: (UnsafeRawBufferPointer) -> [UInt8]? = { _ in nil }) {
         key.withUnsafeBytes { keyBuffer in
-            value.withUnsafeBytes { valueBuffer in list.upsert(keyBuffer, value: valueBuffer, merge: merge) }
+            _ = value.withUnsafeBytes { valueBuffer in list.upsert(keyBuffer, value: valueBuffer, merge: merge) }
         }
     }
 
@@ -139,13 +139,18 @@ import Testing
             Self.insert(list, key, value) { _ in value }
             model[key] = value
         }
+        Self.expectHolds(list, model)
+    }
+
+    /// `list` holds exactly `model`'s keys, in order on every level, and reads back its values.
+    private static func expectHolds(_ list: SkipList, _ model: [[UInt8]: [UInt8]]) {
         let sortedKeys = model.keys.sorted { $0.lexicographicallyPrecedes($1) }
         // Compared whole, not per element: a failure would print thousands of keys.
-        let keysMatch = Self.entries(list).map(\.key) == sortedKeys
+        let keysMatch = entries(list).map(\.key) == sortedKeys
         #expect(keysMatch, "the list's keys are not the model's in order")
         #expect(list.count == model.count)
-        #expect(Self.levelsAreOrdered(list))
-        let misread = sortedKeys.filter { Self.get(list, $0) != model[$0] }
+        #expect(levelsAreOrdered(list))
+        let misread = sortedKeys.filter { get(list, $0) != model[$0] }
         #expect(misread.isEmpty, "\(misread.count) keys read back wrong, first \(misread.first ?? [])")
     }
 
@@ -163,6 +168,70 @@ import Testing
         #expect(list.count == keyCount)
         #expect(Self.levelsAreOrdered(list))
         #expect(SkipList.next(list.head, SkipListFingers.levelCount + 1) != nil, "no node was taller than the finger levels")
+    }
+
+    private static func insertUnlinked(_ list: SkipList, _ key: [UInt8], _ value: [UInt8]) -> UnsafeMutableRawPointer {
+        key.withUnsafeBytes { keyBuffer in value.withUnsafeBytes { list.insertUnlinked(keyBuffer, value: $0) } }
+    }
+
+    @Test func unlinkedNodesAreHiddenUntilLinked() {
+        let list = SkipList()
+        Self.insert(list, [5], [50])
+        let nodes = [[9], [1], [7, 0]].map { Self.insertUnlinked(list, $0, $0 + [0xEE]) }
+        #expect(list.count == 4 && list.hasUnlinked)
+        #expect(nodes.map { Array(SkipList.key($0)) } == [[9], [1], [7, 0]], "the caller reaches them by their nodes")
+        #expect(nodes.map { Array(SkipList.value($0)) } == [[9, 0xEE], [1, 0xEE], [7, 0, 0xEE]])
+        #expect(Self.entries(list).map(\.key) == [[5]], "a walk sees only linked nodes")
+        #expect(Self.get(list, [1]) == nil)
+        list.linkUnlinked()
+        #expect(!list.hasUnlinked)
+        #expect(Self.entries(list).map(\.key) == [[1], [5], [7, 0], [9]])
+        #expect(Self.get(list, [7, 0]) == [7, 0, 0xEE])
+        #expect(Self.levelsAreOrdered(list))
+    }
+
+    @Test func upsertLinksTheUnlinkedFirst() {
+        let list = SkipList()
+        _ = Self.insertUnlinked(list, [3], [30])
+        Self.insert(list, [2], [20])
+        #expect(!list.hasUnlinked)
+        #expect(Self.entries(list).map(\.key) == [[2], [3]])
+        Self.insert(list, [3], [31]) { _ in [33] }
+        #expect(Self.get(list, [3]) == [33], "the linked node is found and merged into")
+        #expect(list.count == 2)
+    }
+
+    @Test func mergeValueReplacesUnlessTheMergeDeclines() {
+        let list = SkipList()
+        let node = Self.insertUnlinked(list, [4], [1])
+        list.mergeValue(of: node) { old in Array(old) + [2] }
+        #expect(Array(SkipList.value(node)) == [1, 2])
+        list.mergeValue(of: node) { _ in nil }
+        #expect(Array(SkipList.value(node)) == [1, 2])
+    }
+
+    /// Linked and unlinked inserts mixed, in big lists with fingers (memtable-like keys of
+    /// one shard and some of others), linked in batches of every size: the list ends up
+    /// holding the model in order on every level.
+    @Test func batchesOfUnlinkedNodesLinkInOrderAmongLinkedOnes() {
+        let random = SeededRandomSource(seed: 35)
+        let list = SkipList()
+        var model: [[UInt8]: [UInt8]] = [:]
+        for index in 0..<(4 * SkipListFingers.activationKeyCount) {
+            var token = random.nextUInt64()
+            if !random.chance(0.1) { token = token & ~(UInt64(7) << 61) | (UInt64(5) << 61) }
+            let key = withUnsafeBytes(of: token.bigEndian) { Array($0) } + (0..<random.next(in: 0..<3)).map { _ in UInt8(random.next(in: 0..<3)) }
+            let value = withUnsafeBytes(of: UInt32(index)) { Array($0) }
+            if model[key] == nil, random.chance(0.7) {
+                _ = Self.insertUnlinked(list, key, value)
+            } else {
+                Self.insert(list, key, value) { _ in value }
+            }
+            model[key] = value
+            if random.chance(0.002) { list.linkUnlinked() }
+        }
+        list.linkUnlinked()
+        Self.expectHolds(list, model)
     }
 
     @Test func memoryGrowsWithInserts() {

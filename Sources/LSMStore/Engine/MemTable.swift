@@ -6,7 +6,9 @@ import Synchronization
 /// map.
 ///
 /// Writers of one shard are serialised by the owning `LSMTable` (its write lock for that
-/// shard); writers of different shards run at once. Readers never lock the skiplists. A
+/// shard); writers of different shards run at once. Readers never lock the skiplists but to
+/// link the rows of new partitions, which writers leave unlinked (`MemTableShard.insert`),
+/// before a walk in key order. A
 /// memtable becomes immutable when full and is then flushed to an SSTable;
 /// `pendingWriters` counts writes registered against it whose commit-log record is waiting
 /// to become durable, and a flush waits for them.
@@ -125,7 +127,15 @@ final class MemTable: @unchecked Sendable {
 
     /// The encoded row fragment under `key`, valid while the memtable lives.
     func get(_ key: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
-        shards[Self.shardIndex(key: key)].rows.get(key)
+        let shard = shards[Self.shardIndex(key: key)]
+        shard.linkUnlinkedRows()
+        return shard.rows.get(key)
+    }
+
+    /// Links every shard's unlinked rows (`MemTableShard.insert`): a walk in key order that
+    /// starts after this call sees every row written before it.
+    func linkUnlinkedRows() {
+        for shard in shards { shard.linkUnlinkedRows() }
     }
 
     /// `get` for a key whose partition prefix is its first `partitionPrefixLength` bytes,
@@ -165,6 +175,8 @@ final class MemTable: @unchecked Sendable {
 }
 
 /// Walks a memtable's rows in key order, shard after shard. Keeps the memtable alive.
+/// `seekToFirst` and `seek(_:)` link the memtable's unlinked rows first; a seek within one
+/// partition finds it through the partition index and needs no link.
 final class MemTableIterator {
     private let memTable: MemTable
     private var shard = 0
@@ -173,9 +185,13 @@ final class MemTableIterator {
     init(_ memTable: MemTable) { self.memTable = memTable }
 
     var isValid: Bool { node != nil }
-    func seekToFirst() { settle(at: 0, node: memTable.shards[0].rows.first) }
+    func seekToFirst() {
+        memTable.linkUnlinkedRows()
+        settle(at: 0, node: memTable.shards[0].rows.first)
+    }
 
     func seek(_ key: UnsafeRawBufferPointer) {
+        memTable.linkUnlinkedRows()
         let index = MemTable.shardIndex(key: key)
         settle(at: index, node: memTable.shards[index].rows.findGreaterOrEqual(key))
     }
